@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "sse-hub-event-log.h"
+
+#define FLUSH_INTERVAL_MS 100
+
+struct _SseHubLogEntry
+{
+  GObject        parent_instance;
+
+  gint64         time;
+  SseHubLogKind  kind;
+  char          *event_name;
+  guint          recipients;
+  gsize          bytes;
+  char          *text;
+};
+
+G_DEFINE_FINAL_TYPE (SseHubLogEntry, sse_hub_log_entry, G_TYPE_OBJECT)
+
+static void
+sse_hub_log_entry_finalize (GObject *object)
+{
+  SseHubLogEntry *self = SSE_HUB_LOG_ENTRY (object);
+
+  g_clear_pointer (&self->event_name, g_free);
+  g_clear_pointer (&self->text, g_free);
+
+  G_OBJECT_CLASS (sse_hub_log_entry_parent_class)->finalize (object);
+}
+
+static void
+sse_hub_log_entry_class_init (SseHubLogEntryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sse_hub_log_entry_finalize;
+}
+
+static void
+sse_hub_log_entry_init (SseHubLogEntry *self)
+{
+}
+
+gint64
+sse_hub_log_entry_get_time (SseHubLogEntry *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), 0);
+  return self->time;
+}
+
+SseHubLogKind
+sse_hub_log_entry_get_kind (SseHubLogEntry *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), 0);
+  return self->kind;
+}
+
+const char *
+sse_hub_log_entry_get_event_name (SseHubLogEntry *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), NULL);
+  return self->event_name;
+}
+
+guint
+sse_hub_log_entry_get_recipients (SseHubLogEntry *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), 0);
+  return self->recipients;
+}
+
+gsize
+sse_hub_log_entry_get_bytes (SseHubLogEntry *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), 0);
+  return self->bytes;
+}
+
+const char *
+sse_hub_log_entry_get_text (SseHubLogEntry *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), NULL);
+  return self->text;
+}
+
+struct _SseHubEventLog
+{
+  GObject    parent_instance;
+
+  /* owned: oldest first, never more than max_entries */
+  GPtrArray *entries;
+  /* owned: appended since the last flush */
+  GPtrArray *pending;
+  guint      flush_source;
+  guint      max_entries;
+};
+
+static void sse_hub_event_log_list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SseHubEventLog, sse_hub_event_log, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      sse_hub_event_log_list_model_iface_init))
+
+static GType
+sse_hub_event_log_get_item_type (GListModel *model)
+{
+  return SSE_HUB_TYPE_LOG_ENTRY;
+}
+
+static guint
+sse_hub_event_log_get_n_items (GListModel *model)
+{
+  return SSE_HUB_EVENT_LOG (model)->entries->len;
+}
+
+static gpointer
+sse_hub_event_log_get_item (GListModel *model,
+                            guint       position)
+{
+  SseHubEventLog *self = SSE_HUB_EVENT_LOG (model);
+
+  if (position >= self->entries->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->entries, position));
+}
+
+static void
+sse_hub_event_log_list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = sse_hub_event_log_get_item_type;
+  iface->get_n_items = sse_hub_event_log_get_n_items;
+  iface->get_item = sse_hub_event_log_get_item;
+}
+
+static void
+sse_hub_event_log_finalize (GObject *object)
+{
+  SseHubEventLog *self = SSE_HUB_EVENT_LOG (object);
+
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_pointer (&self->entries, g_ptr_array_unref);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (sse_hub_event_log_parent_class)->finalize (object);
+}
+
+static void
+sse_hub_event_log_class_init (SseHubEventLogClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sse_hub_event_log_finalize;
+}
+
+static void
+sse_hub_event_log_init (SseHubEventLog *self)
+{
+  self->entries = g_ptr_array_new_with_free_func (g_object_unref);
+  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+SseHubEventLog *
+sse_hub_event_log_new (guint max_entries)
+{
+  SseHubEventLog *self;
+
+  g_return_val_if_fail (max_entries > 0, NULL);
+
+  self = g_object_new (SSE_HUB_TYPE_EVENT_LOG, NULL);
+  self->max_entries = max_entries;
+
+  return self;
+}
+
+guint
+sse_hub_event_log_get_max_entries (SseHubEventLog *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG (self), 0);
+
+  return self->max_entries;
+}
+
+void
+sse_hub_event_log_flush (SseHubEventLog *self)
+{
+  guint added;
+  guint removed = 0;
+  guint skip = 0;
+
+  g_return_if_fail (SSE_HUB_IS_EVENT_LOG (self));
+
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+
+  if (self->pending->len == 0)
+    return;
+
+  /* A burst larger than the whole log only keeps its newest entries. */
+  if (self->pending->len > self->max_entries)
+    skip = self->pending->len - self->max_entries;
+  added = self->pending->len - skip;
+
+  if (self->entries->len + added > self->max_entries)
+    {
+      removed = self->entries->len + added - self->max_entries;
+      g_ptr_array_remove_range (self->entries, 0, removed);
+    }
+
+  for (guint i = skip; i < self->pending->len; i++)
+    g_ptr_array_add (self->entries, g_object_ref (g_ptr_array_index (self->pending, i)));
+  g_ptr_array_set_size (self->pending, 0);
+
+  if (removed > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+  g_list_model_items_changed (G_LIST_MODEL (self), self->entries->len - added, 0, added);
+}
+
+static gboolean
+flush_cb (gpointer user_data)
+{
+  SseHubEventLog *self = user_data;
+
+  self->flush_source = 0;
+  sse_hub_event_log_flush (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+sse_hub_event_log_append (SseHubEventLog *self,
+                          SseHubLogKind   kind,
+                          const char     *event_name,
+                          guint           recipients,
+                          gsize           bytes,
+                          const char     *text)
+{
+  SseHubLogEntry *entry;
+
+  g_return_if_fail (SSE_HUB_IS_EVENT_LOG (self));
+
+  entry = g_object_new (SSE_HUB_TYPE_LOG_ENTRY, NULL);
+  entry->time = g_get_real_time ();
+  entry->kind = kind;
+  entry->event_name = g_strdup (event_name);
+  entry->recipients = recipients;
+  entry->bytes = bytes;
+  entry->text = g_strdup (text != NULL ? text : "");
+
+  /* Bound the pending batch too, so a storm between two flushes cannot grow
+   * memory: the oldest pending entries would be dropped at flush anyway. */
+  if (self->pending->len >= self->max_entries)
+    g_ptr_array_remove_index (self->pending, 0);
+  g_ptr_array_add (self->pending, entry);
+
+  if (self->flush_source == 0)
+    self->flush_source = g_timeout_add (FLUSH_INTERVAL_MS, flush_cb, self);
+}
+
+void
+sse_hub_event_log_clear (SseHubEventLog *self)
+{
+  guint removed;
+
+  g_return_if_fail (SSE_HUB_IS_EVENT_LOG (self));
+
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_ptr_array_set_size (self->pending, 0);
+
+  removed = self->entries->len;
+  if (removed == 0)
+    return;
+
+  g_ptr_array_set_size (self->entries, 0);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/resource.h>
+
+#include "sse-hub-headless.h"
+#include "sse-hub-server.h"
+
+void
+sse_hub_headless_options_init (SseHubHeadlessOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  *options = (SseHubHeadlessOptions) {
+    .port = SSE_HUB_DEFAULT_PORT,
+    .keepalive_seconds = SSE_HUB_DEFAULT_KEEPALIVE_SECONDS,
+    .max_clients = SSE_HUB_DEFAULT_MAX_CLIENTS,
+    .queue_cap = SSE_HUB_DEFAULT_QUEUE_CAP,
+    .rate_limit = SSE_HUB_DEFAULT_RATE_LIMIT,
+    .max_persons = SSE_HUB_PERSON_STORE_DEFAULT_MAX_PERSONS,
+  };
+}
+
+/* Every client is a socket: let the hub use all the descriptors the system
+ * allows instead of the usual soft limit of 1024. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+drained_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+int
+sse_hub_headless_run (const SseHubHeadlessOptions *options)
+{
+  g_autoptr(SseHubPersonStore) store = NULL;
+  g_autoptr(SseHubServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *default_path = NULL;
+  g_auto(GStrv) urls = NULL;
+  gboolean drained = FALSE;
+  guint sigint_source, sigterm_source;
+
+  g_return_val_if_fail (options != NULL, 1);
+
+  raise_fd_limit ();
+  /* A peer that vanishes mid-write must cost an error, not the process. */
+  signal (SIGPIPE, SIG_IGN);
+
+  if (options->data_file == NULL)
+    default_path = sse_hub_person_store_default_path ();
+  store = sse_hub_person_store_new (options->data_file != NULL ? options->data_file : default_path);
+  sse_hub_person_store_set_max_persons (store, options->max_persons);
+  if (!sse_hub_person_store_load (store, &error))
+    {
+      g_printerr ("sse-hub: %s\n", error->message);
+      return 1;
+    }
+
+  server = sse_hub_server_new (store);
+  g_object_set (server,
+                "port", options->port,
+                "bind-address", options->bind_address,
+                "keepalive-interval", options->keepalive_seconds,
+                "max-clients", options->max_clients,
+                "queue-cap", options->queue_cap,
+                "rate-limit", options->rate_limit,
+                "allow-audience-writes", !options->read_only,
+                NULL);
+
+  if (!sse_hub_server_start (server, &error))
+    {
+      g_printerr ("sse-hub: %s\n", error->message);
+      return 1;
+    }
+
+  /* The first line is for scripts and tests (port 0 picks a free port);
+   * it stays untranslated on purpose. */
+  g_print ("sse-hub: listening on port %u\n", sse_hub_server_get_bound_port (server));
+  urls = sse_hub_server_dup_urls (server);
+  for (guint i = 0; urls[i] != NULL; i++)
+    g_print ("  %s\n", urls[i]);
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint_source = g_unix_signal_add (SIGINT, quit_cb, loop);
+  sigterm_source = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigint_source);
+  g_source_remove (sigterm_source);
+
+  sse_hub_server_stop (server);
+
+  /* Give the ended streams a moment to reach their browsers. */
+  g_timeout_add (200, drained_cb, &drained);
+  while (!drained)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!sse_hub_person_store_flush (store, &error))
+    {
+      g_printerr ("sse-hub: %s\n", error->message);
+      return 1;
+    }
+
+  g_print ("sse-hub: stopped\n");
+  return 0;
+}

@@ -1,0 +1,688 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sse-hub-person-store.h"
+#include "sse-hub-wire.h"
+
+/* Persistence is an append-only journal of JSON lines, one per change,
+ * synced before a change is reported as done; it is rewritten compactly (one
+ * "add" line per person) at load and at flush so it never grows for long. */
+
+struct _SseHubPersonStore
+{
+  GObject    parent_instance;
+
+  /* owned */
+  GPtrArray *persons;
+  char      *path;
+  char      *json;       /* cached wire form of the list, NULL when stale */
+
+  int        journal_fd; /* -1 when memory-only or closed */
+  guint64    revision;
+  guint      max_persons;
+};
+
+static void sse_hub_person_store_list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SseHubPersonStore, sse_hub_person_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      sse_hub_person_store_list_model_iface_init))
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_REVISION,
+  PROP_MAX_PERSONS,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GType
+sse_hub_person_store_get_item_type (GListModel *model)
+{
+  return SSE_HUB_TYPE_PERSON;
+}
+
+static guint
+sse_hub_person_store_get_n_items (GListModel *model)
+{
+  return SSE_HUB_PERSON_STORE (model)->persons->len;
+}
+
+static gpointer
+sse_hub_person_store_get_item (GListModel *model,
+                               guint       position)
+{
+  SseHubPersonStore *self = SSE_HUB_PERSON_STORE (model);
+
+  if (position >= self->persons->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->persons, position));
+}
+
+static void
+sse_hub_person_store_list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = sse_hub_person_store_get_item_type;
+  iface->get_n_items = sse_hub_person_store_get_n_items;
+  iface->get_item = sse_hub_person_store_get_item;
+}
+
+static void
+close_journal (SseHubPersonStore *self)
+{
+  if (self->journal_fd >= 0)
+    {
+      g_close (self->journal_fd, NULL);
+      self->journal_fd = -1;
+    }
+}
+
+static void
+sse_hub_person_store_finalize (GObject *object)
+{
+  SseHubPersonStore *self = SSE_HUB_PERSON_STORE (object);
+
+  close_journal (self);
+  g_clear_pointer (&self->persons, g_ptr_array_unref);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->json, g_free);
+
+  G_OBJECT_CLASS (sse_hub_person_store_parent_class)->finalize (object);
+}
+
+static void
+sse_hub_person_store_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  SseHubPersonStore *self = SSE_HUB_PERSON_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_REVISION:
+      g_value_set_uint64 (value, self->revision);
+      break;
+    case PROP_MAX_PERSONS:
+      g_value_set_uint (value, self->max_persons);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->persons->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sse_hub_person_store_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  SseHubPersonStore *self = SSE_HUB_PERSON_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      self->path = g_value_dup_string (value);
+      break;
+    case PROP_MAX_PERSONS:
+      sse_hub_person_store_set_max_persons (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sse_hub_person_store_class_init (SseHubPersonStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sse_hub_person_store_finalize;
+  object_class->get_property = sse_hub_person_store_get_property;
+  object_class->set_property = sse_hub_person_store_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REVISION] =
+    g_param_spec_uint64 ("revision", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_PERSONS] =
+    g_param_spec_uint ("max-persons", NULL, NULL, 1, G_MAXUINT,
+                       SSE_HUB_PERSON_STORE_DEFAULT_MAX_PERSONS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sse_hub_person_store_init (SseHubPersonStore *self)
+{
+  self->persons = g_ptr_array_new_with_free_func (g_object_unref);
+  self->journal_fd = -1;
+  self->max_persons = SSE_HUB_PERSON_STORE_DEFAULT_MAX_PERSONS;
+  /* Revisions start from the wall clock in milliseconds, so a restarted hub
+   * never reuses a revision a browser remembers from the previous run and
+   * every reconnecting browser gets the list afresh. */
+  self->revision = (guint64) (g_get_real_time () / 1000);
+}
+
+SseHubPersonStore *
+sse_hub_person_store_new (const char *path)
+{
+  return g_object_new (SSE_HUB_TYPE_PERSON_STORE, "path", path, NULL);
+}
+
+char *
+sse_hub_person_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "sse-hub", "persons.jsonl", NULL);
+}
+
+const char *
+sse_hub_person_store_get_path (SseHubPersonStore *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), NULL);
+
+  return self->path;
+}
+
+guint64
+sse_hub_person_store_get_revision (SseHubPersonStore *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), 0);
+
+  return self->revision;
+}
+
+guint
+sse_hub_person_store_get_max_persons (SseHubPersonStore *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), 0);
+
+  return self->max_persons;
+}
+
+void
+sse_hub_person_store_set_max_persons (SseHubPersonStore *self,
+                                      guint              max_persons)
+{
+  g_return_if_fail (SSE_HUB_IS_PERSON_STORE (self));
+  g_return_if_fail (max_persons > 0);
+
+  if (self->max_persons == max_persons)
+    return;
+
+  self->max_persons = max_persons;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PERSONS]);
+}
+
+const char *
+sse_hub_person_store_get_json (SseHubPersonStore *self)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), NULL);
+
+  if (self->json != NULL)
+    return self->json;
+
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->persons->len; i++)
+    {
+      SseHubPerson *person = g_ptr_array_index (self->persons, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, sse_hub_person_get_name (person));
+      json_builder_set_member_name (builder, "age");
+      json_builder_add_int_value (builder, sse_hub_person_get_age (person));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  root = json_builder_get_root (builder);
+  self->json = json_to_string (root, FALSE);
+
+  return self->json;
+}
+
+static void
+changed (SseHubPersonStore *self,
+         guint              position,
+         guint              removed,
+         guint              added)
+{
+  self->revision++;
+  g_clear_pointer (&self->json, g_free);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
+}
+
+static char *
+journal_add_line (SseHubPerson *person)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "op");
+  json_builder_add_string_value (builder, "add");
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, sse_hub_person_get_name (person));
+  json_builder_set_member_name (builder, "age");
+  json_builder_add_int_value (builder, sse_hub_person_get_age (person));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  return g_strconcat (json, "\n", NULL);
+}
+
+static gboolean
+write_all (int          fd,
+           const char  *data,
+           gsize        length,
+           GError     **error)
+{
+  while (length > 0)
+    {
+      gssize n = write (fd, data, length);
+
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR)
+            continue;
+          g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                       _("Could not save the person list: %s"), g_strerror (saved_errno));
+          return FALSE;
+        }
+      data += n;
+      length -= n;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+sync_fd (int      fd,
+         GError **error)
+{
+  while (fdatasync (fd) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == EINTR)
+        continue;
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                   _("Could not save the person list: %s"), g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Appends one line and syncs it.  On failure the journal is cut back to
+ * where it was, so a half-written line never glues onto the next one. */
+static gboolean
+journal_append (SseHubPersonStore  *self,
+                const char         *line,
+                GError            **error)
+{
+  off_t end;
+
+  if (self->path == NULL)
+    return TRUE;
+
+  if (self->journal_fd < 0)
+    {
+      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                           _("The person list file is not open"));
+      return FALSE;
+    }
+
+  end = lseek (self->journal_fd, 0, SEEK_END);
+  if (!write_all (self->journal_fd, line, strlen (line), error) ||
+      !sync_fd (self->journal_fd, error))
+    {
+      if (end >= 0 && ftruncate (self->journal_fd, end) != 0)
+        g_debug ("Could not cut the journal back: %s", g_strerror (errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+SseHubPerson *
+sse_hub_person_store_add (SseHubPersonStore  *self,
+                          const char         *name,
+                          gint64              age,
+                          GError            **error)
+{
+  g_autofree char *valid_name = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(SseHubPerson) person = NULL;
+
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), NULL);
+
+  if (!sse_hub_validate_name (name, -1, &valid_name, error) ||
+      !sse_hub_validate_age (age, error))
+    return NULL;
+
+  if (self->persons->len >= self->max_persons)
+    {
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORE_FULL,
+                   _("The list is full (%u persons)"), self->max_persons);
+      return NULL;
+    }
+
+  person = sse_hub_person_new (valid_name, age);
+  line = journal_add_line (person);
+  if (!journal_append (self, line, error))
+    return NULL;
+
+  g_ptr_array_add (self->persons, g_object_ref (person));
+  changed (self, self->persons->len - 1, 0, 1);
+
+  return g_steal_pointer (&person);
+}
+
+gboolean
+sse_hub_person_store_remove (SseHubPersonStore  *self,
+                             guint               position,
+                             GError            **error)
+{
+  g_autofree char *line = NULL;
+
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
+
+  if (position >= self->persons->len)
+    {
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND,
+                   _("There is no person at position %u"), position);
+      return FALSE;
+    }
+
+  line = g_strdup_printf ("{\"op\":\"remove\",\"index\":%u}\n", position);
+  if (!journal_append (self, line, error))
+    return FALSE;
+
+  g_ptr_array_remove_index (self->persons, position);
+  changed (self, position, 1, 0);
+
+  return TRUE;
+}
+
+gboolean
+sse_hub_person_store_clear (SseHubPersonStore  *self,
+                            GError            **error)
+{
+  guint removed;
+
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
+
+  if (self->persons->len == 0)
+    return TRUE;
+
+  if (!journal_append (self, "{\"op\":\"clear\"}\n", error))
+    return FALSE;
+
+  removed = self->persons->len;
+  g_ptr_array_set_size (self->persons, 0);
+  changed (self, 0, removed, 0);
+
+  return TRUE;
+}
+
+/* Applies one journal line; FALSE when the line is damaged. */
+static gboolean
+replay_line (GPtrArray  *persons,
+             const char *line,
+             gsize       length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  const char *op;
+
+  if (!json_parser_load_from_data (parser, line, length, NULL))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  op = json_object_get_string_member_with_default (object, "op", "");
+
+  if (g_str_equal (op, "add"))
+    {
+      const char *name = json_object_get_string_member_with_default (object, "name", NULL);
+      gint64 age = json_object_get_int_member_with_default (object, "age", -1);
+      g_autofree char *valid_name = NULL;
+
+      /* The file is outside our control: it gets the same validation as a
+       * request, so a hand-edited file cannot smuggle in a bad person. */
+      if (!sse_hub_validate_name (name, -1, &valid_name, NULL) ||
+          !sse_hub_validate_age (age, NULL))
+        return FALSE;
+
+      g_ptr_array_add (persons, sse_hub_person_new (valid_name, age));
+      return TRUE;
+    }
+  else if (g_str_equal (op, "remove"))
+    {
+      gint64 index = json_object_get_int_member_with_default (object, "index", -1);
+
+      if (index < 0 || index >= persons->len)
+        return FALSE;
+
+      g_ptr_array_remove_index (persons, index);
+      return TRUE;
+    }
+  else if (g_str_equal (op, "clear"))
+    {
+      g_ptr_array_set_size (persons, 0);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+sync_directory (const char  *path,
+                GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    return TRUE;
+
+  ok = fsync (fd) == 0;
+  g_close (fd, NULL);
+
+  if (!ok)
+    g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                 _("Could not save the person list: %s"), g_strerror (errno));
+  return ok;
+}
+
+static gboolean
+open_journal (SseHubPersonStore  *self,
+              GError            **error)
+{
+  close_journal (self);
+
+  self->journal_fd = open (self->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (self->journal_fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                   _("Could not open %s: %s"), self->path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Writes the whole list as a fresh journal next to the old one, syncs it and
+ * renames it into place, so a crash at any moment leaves one complete file. */
+static gboolean
+compact (SseHubPersonStore  *self,
+         GError            **error)
+{
+  g_autofree char *tmp_path = g_strconcat (self->path, ".tmp", NULL);
+  g_autoptr(GString) contents = g_string_new (NULL);
+  int fd;
+  gboolean ok;
+
+  for (guint i = 0; i < self->persons->len; i++)
+    {
+      g_autofree char *line = journal_add_line (g_ptr_array_index (self->persons, i));
+
+      g_string_append (contents, line);
+    }
+
+  fd = open (tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                   _("Could not open %s: %s"), tmp_path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  ok = write_all (fd, contents->str, contents->len, error) && sync_fd (fd, error);
+  g_close (fd, NULL);
+
+  if (ok && g_rename (tmp_path, self->path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                   _("Could not save the person list: %s"), g_strerror (saved_errno));
+      ok = FALSE;
+    }
+
+  if (!ok)
+    {
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+
+  return sync_directory (self->path, error) && open_journal (self, error);
+}
+
+gboolean
+sse_hub_person_store_load (SseHubPersonStore  *self,
+                           GError            **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) read_error = NULL;
+  gsize length = 0;
+  gsize pos = 0;
+  guint damaged = 0;
+  guint old_len;
+
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
+
+  if (self->path == NULL)
+    return TRUE;
+
+  dir = g_path_get_dirname (self->path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                   _("Could not create %s: %s"), dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  close_journal (self);
+  old_len = self->persons->len;
+  g_ptr_array_set_size (self->persons, 0);
+
+  if (!g_file_get_contents (self->path, &contents, &length, &read_error) &&
+      !g_error_matches (read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                   _("Could not read %s: %s"), self->path, read_error->message);
+      return FALSE;
+    }
+
+  while (pos < length)
+    {
+      const char *line = contents + pos;
+      const char *newline = memchr (line, '\n', length - pos);
+      gsize line_len = newline != NULL ? (gsize) (newline - line) : length - pos;
+
+      pos += line_len + 1;
+
+      /* A last line with no newline is a write cut short by a crash: it
+       * was never acknowledged, but the file is still damaged. */
+      if (newline == NULL || !replay_line (self->persons, line, line_len))
+        damaged++;
+    }
+
+  if (damaged > 0)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+      g_autofree char *aside = g_strdup_printf ("%s.damaged-%s", self->path, stamp);
+
+      if (g_rename (self->path, aside) == 0)
+        g_message ("%s had %u damaged line(s); kept %u person(s) and moved the file to %s",
+                   self->path, damaged, self->persons->len, aside);
+      else
+        g_message ("%s had %u damaged line(s); kept %u person(s)",
+                   self->path, damaged, self->persons->len);
+    }
+
+  if (old_len > 0 || self->persons->len > 0)
+    changed (self, 0, old_len, self->persons->len);
+
+  return compact (self, error);
+}
+
+gboolean
+sse_hub_person_store_flush (SseHubPersonStore  *self,
+                            GError            **error)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
+
+  if (self->path == NULL)
+    return TRUE;
+
+  return compact (self, error);
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "sse-hub-person.h"
+
+struct _SseHubPerson
+{
+  GObject parent_instance;
+
+  char   *name;
+  gint64  age;
+};
+
+G_DEFINE_FINAL_TYPE (SseHubPerson, sse_hub_person, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_AGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+sse_hub_person_finalize (GObject *object)
+{
+  SseHubPerson *self = SSE_HUB_PERSON (object);
+
+  g_clear_pointer (&self->name, g_free);
+
+  G_OBJECT_CLASS (sse_hub_person_parent_class)->finalize (object);
+}
+
+static void
+sse_hub_person_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SseHubPerson *self = SSE_HUB_PERSON (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_AGE:
+      g_value_set_int64 (value, self->age);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sse_hub_person_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  SseHubPerson *self = SSE_HUB_PERSON (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      self->name = g_value_dup_string (value);
+      break;
+    case PROP_AGE:
+      self->age = g_value_get_int64 (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sse_hub_person_class_init (SseHubPersonClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sse_hub_person_finalize;
+  object_class->get_property = sse_hub_person_get_property;
+  object_class->set_property = sse_hub_person_set_property;
+
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AGE] =
+    g_param_spec_int64 ("age", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sse_hub_person_init (SseHubPerson *self)
+{
+}
+
+SseHubPerson *
+sse_hub_person_new (const char *name,
+                    gint64      age)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return g_object_new (SSE_HUB_TYPE_PERSON, "name", name, "age", age, NULL);
+}
+
+const char *
+sse_hub_person_get_name (SseHubPerson *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSON (self), NULL);
+
+  return self->name;
+}
+
+gint64
+sse_hub_person_get_age (SseHubPerson *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSON (self), 0);
+
+  return self->age;
+}

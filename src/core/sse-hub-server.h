@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sse-hub-event-log.h"
+#include "sse-hub-person-store.h"
+
+G_BEGIN_DECLS
+
+#define SSE_HUB_TYPE_SERVER (sse_hub_server_get_type ())
+G_DECLARE_FINAL_TYPE (SseHubServer, sse_hub_server, SSE_HUB, SERVER, GObject)
+
+#define SSE_HUB_DEFAULT_PORT               3001
+#define SSE_HUB_DEFAULT_KEEPALIVE_SECONDS  15
+#define SSE_HUB_DEFAULT_MAX_CLIENTS        1000
+#define SSE_HUB_DEFAULT_QUEUE_CAP          (1024 * 1024)
+#define SSE_HUB_DEFAULT_RETRY_MS           3000
+#define SSE_HUB_FULL_RETRY_MS              30000
+#define SSE_HUB_DEFAULT_RATE_LIMIT         30   /* posts per minute per address */
+
+/* The hub: an HTTP server on a listening socket it creates itself, the SSE
+ * clients (a GListModel of SseHubClient), the event log and the person store
+ * it publishes.  Properties:
+ *   port (0 = pick one; read the real one with get_bound_port),
+ *   bind-address (NULL or "" = every interface, IPv6 and IPv4),
+ *   running (read-only), keepalive-interval (seconds), max-clients,
+ *   queue-cap (bytes queued for one client before it is dropped),
+ *   retry-ms, allow-audience-writes, rate-limit (posts per minute per remote
+ *   address, 0 = none), trust-local (requests from this machine are the
+ *   presenter's: not rate-limited, never refused as audience writes).
+ * Signals: error (GError) when the server stops for a reason of its own. */
+SseHubServer      *sse_hub_server_new             (SseHubPersonStore *store);
+gboolean           sse_hub_server_start           (SseHubServer      *self,
+                                                   GError           **error);
+/* Ends every stream cleanly and closes the listening socket. */
+void               sse_hub_server_stop            (SseHubServer      *self);
+gboolean           sse_hub_server_get_running     (SseHubServer      *self);
+guint              sse_hub_server_get_bound_port  (SseHubServer      *self);
+/* http:// URLs a browser can use, the likeliest LAN address first;
+ * loopback only when the hub is bound to loopback. */
+GStrv              sse_hub_server_dup_urls        (SseHubServer      *self);
+
+SseHubPersonStore *sse_hub_server_get_store       (SseHubServer      *self);
+GListModel        *sse_hub_server_get_clients     (SseHubServer      *self);
+SseHubEventLog    *sse_hub_server_get_log         (SseHubServer      *self);
+
+/* The presenter's own path to add a person: same validation and store as
+ * HTTP, never subject to the audience-write switch or the rate limit. */
+SseHubPerson      *sse_hub_server_add_person      (SseHubServer      *self,
+                                                   const char        *name,
+                                                   gint64             age,
+                                                   GError           **error);
+
+/* The single publishing entry point: formats one frame and sends the same
+ * bytes to every client.  A relay to a dedicated hub would hook in here. */
+void               sse_hub_server_publish         (SseHubServer      *self,
+                                                   SseHubLogKind      kind,
+                                                   const char        *event,
+                                                   const char        *id,
+                                                   const char        *data);
+
+guint              sse_hub_server_get_port        (SseHubServer      *self);
+void               sse_hub_server_set_port        (SseHubServer      *self,
+                                                   guint              port);
+const char        *sse_hub_server_get_bind_address (SseHubServer     *self);
+void               sse_hub_server_set_bind_address (SseHubServer     *self,
+                                                    const char       *bind_address);
+
+G_END_DECLS

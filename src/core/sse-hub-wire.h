@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Pure functions of the wire contract: SSE frame formatting, person
+ * validation and request-body parsing.  No I/O and no state, so the HTTP
+ * server, the window and the fuzzers all share exactly the same rules. */
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SSE_HUB_NAME_MAX_CHARS   64
+#define SSE_HUB_AGE_MAX          150
+#define SSE_HUB_BODY_MAX_BYTES   (16 * 1024)
+
+#define SSE_HUB_ERROR (sse_hub_error_quark ())
+GQuark sse_hub_error_quark (void);
+
+/* Each refusal maps to one HTTP status and one offending field, so the JSON
+ * error body and the window's inline message are derived from the GError. */
+typedef enum
+{
+  SSE_HUB_ERROR_INVALID_NAME,
+  SSE_HUB_ERROR_INVALID_AGE,
+  SSE_HUB_ERROR_INVALID_BODY,
+  SSE_HUB_ERROR_UNSUPPORTED_TYPE,
+  SSE_HUB_ERROR_TOO_LARGE,
+  SSE_HUB_ERROR_LENGTH_REQUIRED,
+  SSE_HUB_ERROR_WRITES_DISABLED,
+  SSE_HUB_ERROR_RATE_LIMITED,
+  SSE_HUB_ERROR_STORE_FULL,
+  SSE_HUB_ERROR_STORAGE,
+  SSE_HUB_ERROR_NOT_FOUND,
+  SSE_HUB_ERROR_METHOD_NOT_ALLOWED,
+  SSE_HUB_ERROR_BAD_REQUEST,
+} SseHubError;
+
+guint       sse_hub_error_http_status (const GError *error);
+const char *sse_hub_error_field       (const GError *error);
+char       *sse_hub_error_to_json     (const GError *error);
+
+/* Validation shared by HTTP and the window.  On success *out_name is the
+ * name with surrounding white space removed. */
+gboolean    sse_hub_validate_name     (const char  *name,
+                                       gssize       length,
+                                       char       **out_name,
+                                       GError     **error);
+gboolean    sse_hub_validate_age      (gint64       age,
+                                       GError     **error);
+gboolean    sse_hub_parse_age_string  (const char  *text,
+                                       gint64      *out_age,
+                                       GError     **error);
+
+/* Parses a POST /addPerson body (JSON or urlencoded) and validates it. */
+gboolean    sse_hub_parse_person_body (const char  *content_type,
+                                       const char  *body,
+                                       gsize        length,
+                                       char       **out_name,
+                                       gint64      *out_age,
+                                       GError     **error);
+
+/* One SSE frame: optional "event:" and "id:", data split on any of CR, LF or
+ * CRLF into "data:" lines, ending with a blank line.  NULL event/id are left
+ * out; NULL data gives a frame with no data line. */
+GBytes     *sse_hub_format_frame      (const char  *event,
+                                       const char  *id,
+                                       const char  *data);
+GBytes     *sse_hub_format_comment    (const char  *text);
+GBytes     *sse_hub_format_retry      (guint        retry_ms);
+
+char       *sse_hub_person_json       (const char  *name,
+                                       gint64       age);
+
+G_END_DECLS
