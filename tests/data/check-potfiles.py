@@ -10,8 +10,10 @@ import pathlib
 import re
 import sys
 
-# C: _("…"), N_("…"), C_("ctx", "…"), NC_, Q_, g_dngettext; GtkBuilder: translatable="yes".
-MARKERS = re.compile(r'(?<![A-Za-z0-9_])(?:N?C_|N_|Q_|_|g_d?n?gettext)\s*\(|translatable="yes"')
+# C: _("…"), N_("…"), C_("ctx", "…"), NC_, Q_, the gettext family (ngettext,
+# g_dngettext, g_dpgettext2…); GtkBuilder: translatable="yes" (or true, 1).
+MARKERS = re.compile(r'(?<![A-Za-z0-9_])(?:N?C_|N_|Q_|_|(?:g_)?d?c?n?p?gettext2?)\s*\('
+                     r'|translatable="(?:yes|true|1)"')
 SUFFIXES = {'.c', '.h', '.ui', '.blp'}
 # The audience page is plain web content, translated by the browser user, not gettext.
 SKIP_DIRS = {'web'}
