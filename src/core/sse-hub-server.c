@@ -39,6 +39,7 @@ struct _SseHubServer
   GListStore        *clients;      /* SseHubClient, in connection order */
   SseHubEventLog    *log;
   SoupServer        *soup;         /* NULL while stopped */
+  SoupServer        *draining;     /* a stopped server whose streams may still be ending */
   GHashTable        *streams;      /* SoupServerMessage* → SseHubClient* (ref) */
   GHashTable        *rate_buckets; /* remote address → RateBucket */
   GBytes            *persons_frame; /* the list frame for persons_frame_revision */
@@ -49,6 +50,7 @@ struct _SseHubServer
   guint              bound_port;
   guint              keepalive_source;
   guint              clients_event_source;
+  guint              drain_source;
 
   /* settings */
   guint              port;
@@ -173,7 +175,9 @@ queue_frame (SseHubServer *self,
   if (client->closing || client->message == NULL)
     return TRUE;
 
-  if (client->bytes_queued + size > self->queue_cap)
+  /* A frame larger than the cap still goes to a client that has kept up:
+   * only a backlog gets a client dropped. */
+  if (client->bytes_queued > 0 && client->bytes_queued + size > self->queue_cap)
     return FALSE;
 
   soup_message_body_append_bytes (soup_server_message_get_response_body (client->message), frame);
@@ -796,6 +800,12 @@ server_handler (SoupServer        *server,
   gboolean is_get = method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD;
 
   set_cors_headers (message);
+  /* libsoup 3.2 leaks the socket of a kept-alive connection that the peer
+   * closes while idle (fixed in 3.3): one descriptor per browser POST over
+   * a lesson.  Closing after every response means no connection is ever
+   * idle; an event stream holds its connection to the end anyway. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                "Connection", "close");
 
   if (method == SOUP_METHOD_OPTIONS)
     handle_preflight (message);
@@ -948,10 +958,20 @@ sse_hub_server_start (SseHubServer  *self,
   return TRUE;
 }
 
-static gboolean
-release_server (gpointer data)
+static void
+release_draining (SseHubServer *self)
 {
-  g_object_unref (data);
+  g_clear_handle_id (&self->drain_source, g_source_remove);
+  g_clear_object (&self->draining);
+}
+
+static gboolean
+drain_done_cb (gpointer data)
+{
+  SseHubServer *self = data;
+
+  self->drain_source = 0;
+  release_draining (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -990,7 +1010,9 @@ sse_hub_server_stop (SseHubServer *self)
   soup_server_remove_handler (self->soup, NULL);
   soup_server_disconnect (self->soup);
   /* Streams whose peers do not read are closed when the server goes. */
-  g_timeout_add_seconds (DRAIN_SECONDS, release_server, g_steal_pointer (&self->soup));
+  release_draining (self);
+  self->draining = g_steal_pointer (&self->soup);
+  self->drain_source = g_timeout_add_seconds (DRAIN_SECONDS, drain_done_cb, self);
   self->bound_port = 0;
 
   sse_hub_event_log_append (self->log, SSE_HUB_LOG_NOTICE, "stop", 0, 0, "stopped");
@@ -1267,6 +1289,7 @@ sse_hub_server_dispose (GObject *object)
   SseHubServer *self = SSE_HUB_SERVER (object);
 
   sse_hub_server_stop (self);
+  release_draining (self);
 
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);

@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "hub-test.h"
+
+static GPtrArray *open_peers;
+
+static void
+test_frame_free (TestFrame *frame)
+{
+  g_free (frame->event);
+  g_free (frame->id);
+  g_free (frame->data);
+  g_free (frame->comment);
+  g_free (frame);
+}
+
+TestHub *
+test_hub_new (void)
+{
+  TestHub *hub = g_new0 (TestHub, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  hub->dir = g_dir_make_tmp ("sse-hub-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (hub->dir, "persons.jsonl", NULL);
+
+  hub->store = sse_hub_person_store_new (path);
+  g_assert_true (sse_hub_person_store_load (hub->store, &error));
+  g_assert_no_error (error);
+
+  hub->server = sse_hub_server_new (hub->store);
+  g_object_set (hub->server, "port", 0, "bind-address", "127.0.0.1", NULL);
+  g_assert_true (sse_hub_server_start (hub->server, &error));
+  g_assert_no_error (error);
+  hub->port = sse_hub_server_get_bound_port (hub->server);
+  g_assert_cmpuint (hub->port, >, 0);
+
+  return hub;
+}
+
+void
+test_hub_add (TestHub    *hub,
+              const char *name,
+              gint64      age)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SseHubPerson) person = sse_hub_server_add_person (hub->server, name, age, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (person);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+void
+test_hub_free (TestHub *hub)
+{
+  sse_hub_server_stop (hub->server);
+  /* Let libsoup finish the ended streams before the objects go. */
+  test_pump (50);
+  g_assert_finalize_object (hub->server);
+  g_assert_finalize_object (hub->store);
+  remove_tree (hub->dir);
+  g_free (hub->dir);
+  g_free (hub);
+}
+
+static gboolean
+parse_headers (TestPeer *peer)
+{
+  const char *raw = (const char *) peer->raw->data;
+  const char *end = g_strstr_len (raw, peer->raw->len, "\r\n\r\n");
+  g_autofree char *head = NULL;
+
+  if (end == NULL)
+    return FALSE;
+
+  head = g_strndup (raw, end - raw);
+  if (sscanf (head, "HTTP/1.%*d %u", &peer->status) != 1)
+    peer->status = 0;
+  peer->chunked = strstr (head, "Transfer-Encoding: chunked") != NULL;
+  peer->body_start = end - raw + 4;
+  peer->chunk_pos = peer->body_start;
+  return TRUE;
+}
+
+/* Moves complete chunks from raw into body. */
+static void
+dechunk (TestPeer *peer)
+{
+  const char *raw = (const char *) peer->raw->data;
+
+  if (!peer->chunked)
+    {
+      g_string_append_len (peer->body, raw + peer->chunk_pos, peer->raw->len - peer->chunk_pos);
+      peer->chunk_pos = peer->raw->len;
+      return;
+    }
+
+  for (;;)
+    {
+      const char *line = raw + peer->chunk_pos;
+      gsize available = peer->raw->len - peer->chunk_pos;
+      const char *crlf = g_strstr_len (line, available, "\r\n");
+      gsize size;
+      gsize header_len;
+
+      if (crlf == NULL)
+        return;
+      size = g_ascii_strtoull (line, NULL, 16);
+      header_len = crlf - line + 2;
+      if (available < header_len + size + 2)
+        return;
+      g_string_append_len (peer->body, line + header_len, size);
+      peer->chunk_pos += header_len + size + 2;
+    }
+}
+
+static void
+split_frames (TestPeer *peer)
+{
+  for (;;)
+    {
+      const char *start = peer->body->str + peer->parsed;
+      const char *end = strstr (start, "\n\n");
+      g_auto(GStrv) lines = NULL;
+      g_autofree char *block = NULL;
+      TestFrame *frame;
+      GString *data = NULL;
+
+      if (end == NULL)
+        return;
+
+      frame = g_new0 (TestFrame, 1);
+      frame->retry = -1;
+      frame->received = g_get_monotonic_time ();
+      block = g_strndup (start, end - start);
+      lines = g_strsplit (block, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          const char *line = lines[i];
+
+          if (g_str_has_prefix (line, ":"))
+            {
+              g_free (frame->comment);
+              frame->comment = g_strdup (line + (line[1] == ' ' ? 2 : 1));
+            }
+          else if (g_str_has_prefix (line, "event: "))
+            frame->event = g_strdup (line + 7);
+          else if (g_str_has_prefix (line, "id: "))
+            frame->id = g_strdup (line + 4);
+          else if (g_str_has_prefix (line, "retry: "))
+            frame->retry = g_ascii_strtoll (line + 7, NULL, 10);
+          else if (g_str_has_prefix (line, "data"))
+            {
+              const char *value = line + 4;
+
+              if (*value == ':')
+                value++;
+              if (*value == ' ')
+                value++;
+              if (data == NULL)
+                data = g_string_new (value);
+              else
+                g_string_append_printf (data, "\n%s", value);
+            }
+        }
+      if (data != NULL)
+        frame->data = g_string_free (data, FALSE);
+
+      g_ptr_array_add (peer->frames, frame);
+      peer->parsed = end + 2 - peer->body->str;
+    }
+}
+
+static gboolean
+read_peer (TestPeer *peer)
+{
+  guint8 buffer[16384];
+  gboolean progress = FALSE;
+
+  while (!peer->closed && peer->reading)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_receive (peer->socket, (char *) buffer, sizeof buffer, NULL, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      if (n <= 0)
+        {
+          peer->closed = TRUE;
+          progress = TRUE;
+          break;
+        }
+      g_byte_array_append (peer->raw, buffer, n);
+      progress = TRUE;
+    }
+
+  if (progress)
+    {
+      if (peer->body_start == 0 && !parse_headers (peer))
+        return progress;
+      dechunk (peer);
+      split_frames (peer);
+    }
+
+  return progress;
+}
+
+gboolean
+test_pump_until (TestCondition func,
+                 gpointer      data,
+                 guint         timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      gboolean progress = FALSE;
+
+      if (func != NULL && func (data))
+        return TRUE;
+      if (g_get_monotonic_time () >= deadline)
+        return func == NULL;
+
+      while (g_main_context_iteration (NULL, FALSE))
+        progress = TRUE;
+      for (guint i = 0; open_peers != NULL && i < open_peers->len; i++)
+        progress |= read_peer (g_ptr_array_index (open_peers, i));
+
+      if (!progress)
+        g_usleep (500);
+    }
+}
+
+void
+test_pump (guint ms)
+{
+  test_pump_until (NULL, NULL, ms);
+}
+
+TestPeer *
+test_peer_connect (guint       port,
+                   const char *request)
+{
+  TestPeer *peer = g_new0 (TestPeer, 1);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+
+  peer->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                               G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_connect (peer->socket, address, NULL, &error));
+  g_assert_no_error (error);
+
+  if (request != NULL)
+    {
+      gsize length = strlen (request);
+      gsize sent = 0;
+
+      while (sent < length)
+        {
+          gssize n = g_socket_send (peer->socket, request + sent, length - sent, NULL, &error);
+
+          g_assert_no_error (error);
+          sent += n;
+        }
+    }
+
+  g_socket_set_blocking (peer->socket, FALSE);
+  peer->raw = g_byte_array_new ();
+  peer->body = g_string_new (NULL);
+  peer->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) test_frame_free);
+  peer->reading = TRUE;
+
+  if (open_peers == NULL)
+    open_peers = g_ptr_array_new ();
+  g_ptr_array_add (open_peers, peer);
+
+  return peer;
+}
+
+TestPeer *
+test_peer_open_stream (guint       port,
+                       const char *extra_headers)
+{
+  g_autofree char *request = g_strdup_printf ("GET /connect HTTP/1.1\r\n"
+                                              "Host: 127.0.0.1:%u\r\n"
+                                              "Accept: text/event-stream\r\n"
+                                              "User-Agent: hub-test\r\n"
+                                              "%s\r\n",
+                                              port, extra_headers != NULL ? extra_headers : "");
+
+  return test_peer_connect (port, request);
+}
+
+void
+test_peer_close (TestPeer *peer)
+{
+  g_socket_close (peer->socket, NULL);
+  peer->closed = TRUE;
+}
+
+void
+test_peer_reset (TestPeer *peer)
+{
+  struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+
+  setsockopt (g_socket_get_fd (peer->socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+  test_peer_close (peer);
+}
+
+void
+test_peer_free (TestPeer *peer)
+{
+  if (peer == NULL)
+    return;
+
+  g_ptr_array_remove (open_peers, peer);
+  if (!peer->closed)
+    g_socket_close (peer->socket, NULL);
+  g_object_unref (peer->socket);
+  g_byte_array_unref (peer->raw);
+  g_string_free (peer->body, TRUE);
+  g_ptr_array_unref (peer->frames);
+  g_free (peer);
+}
+
+typedef struct
+{
+  TestPeer *peer;
+  guint     n;
+} FrameCount;
+
+static gboolean
+has_frames (gpointer data)
+{
+  FrameCount *count = data;
+
+  return count->peer->frames->len >= count->n;
+}
+
+gboolean
+test_peer_wait_frames (TestPeer *peer,
+                       guint     n_frames,
+                       guint     timeout_ms)
+{
+  FrameCount count = { peer, n_frames };
+
+  return test_pump_until (has_frames, &count, timeout_ms);
+}
+
+TestFrame *
+test_peer_find_event (TestPeer   *peer,
+                      const char *event,
+                      guint       nth)
+{
+  for (guint i = 0; i < peer->frames->len; i++)
+    {
+      TestFrame *frame = g_ptr_array_index (peer->frames, i);
+
+      if (frame->comment != NULL || (frame->data == NULL && frame->event == NULL))
+        continue;
+      if (g_strcmp0 (frame->event, event) == 0 && nth-- == 0)
+        return frame;
+    }
+
+  return NULL;
+}
+
+guint
+test_peer_count_events (TestPeer   *peer,
+                        const char *event)
+{
+  guint n = 0;
+
+  while (test_peer_find_event (peer, event, n) != NULL)
+    n++;
+
+  return n;
+}
+
+typedef struct
+{
+  TestPeer   *peer;
+  const char *event;
+  guint       nth;
+} EventWait;
+
+static gboolean
+has_event (gpointer data)
+{
+  EventWait *wait = data;
+
+  return test_peer_find_event (wait->peer, wait->event, wait->nth) != NULL;
+}
+
+TestFrame *
+test_peer_wait_event (TestPeer   *peer,
+                      const char *event,
+                      guint       nth,
+                      guint       timeout_ms)
+{
+  EventWait wait = { peer, event, nth };
+
+  test_pump_until (has_event, &wait, timeout_ms);
+  return test_peer_find_event (peer, event, nth);
+}
+
+guint64
+test_peer_hello_id (TestPeer *peer)
+{
+  TestFrame *hello = test_peer_wait_event (peer, "hello", 0, 5000);
+  const char *id;
+
+  g_assert_nonnull (hello);
+  id = strstr (hello->data, "\"id\":");
+  g_assert_nonnull (id);
+  return g_ascii_strtoull (id + 5, NULL, 10);
+}
+
+void
+test_response_free (TestResponse *response)
+{
+  g_free (response->headers);
+  g_free (response->body);
+  g_free (response);
+}
+
+static gboolean
+peer_closed (gpointer data)
+{
+  return ((TestPeer *) data)->closed;
+}
+
+/* Every request says Connection: close, so the response ends at EOF. */
+TestResponse *
+test_http_raw (guint       port,
+               const char *request,
+               gsize       length)
+{
+  g_autoptr(TestPeer) peer = test_peer_connect (port, NULL);
+  g_autoptr(GError) error = NULL;
+  TestResponse *response;
+  gsize sent = 0;
+
+  g_socket_set_blocking (peer->socket, TRUE);
+  while (sent < length)
+    {
+      gssize n = g_socket_send (peer->socket, request + sent, length - sent, NULL, &error);
+
+      /* The server may answer and close before reading a refused body. */
+      if (n < 0)
+        break;
+      sent += n;
+    }
+  g_socket_set_blocking (peer->socket, FALSE);
+
+  g_assert_true (test_pump_until (peer_closed, peer, 10000));
+
+  response = g_new0 (TestResponse, 1);
+  response->status = peer->status;
+  response->headers = g_strndup ((const char *) peer->raw->data, peer->body_start);
+  response->body = g_strndup (peer->body->str, peer->body->len);
+  return response;
+}
+
+TestResponse *
+test_http_post (guint       port,
+                const char *content_type,
+                const char *body,
+                gssize      length)
+{
+  g_autoptr(GString) request = g_string_new (NULL);
+
+  if (length < 0)
+    length = strlen (body);
+
+  g_string_append_printf (request, "POST /addPerson HTTP/1.1\r\n"
+                                   "Host: 127.0.0.1:%u\r\n"
+                                   "Connection: close\r\n"
+                                   "Content-Length: %" G_GSSIZE_FORMAT "\r\n", port, length);
+  if (content_type != NULL)
+    g_string_append_printf (request, "Content-Type: %s\r\n", content_type);
+  g_string_append (request, "\r\n");
+  g_string_append_len (request, body, length);
+
+  return test_http_raw (port, request->str, request->len);
+}
+
+char *
+test_response_dup_header (TestResponse *response,
+                          const char   *name)
+{
+  g_auto(GStrv) lines = g_strsplit (response->headers, "\r\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *colon = strchr (lines[i], ':');
+
+      if (colon != NULL && (gsize) (colon - lines[i]) == strlen (name) &&
+          g_ascii_strncasecmp (lines[i], name, colon - lines[i]) == 0)
+        return g_strstrip (g_strdup (colon + 1));
+    }
+
+  return NULL;
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Test support: a hub on an ephemeral port in this process, and plain-socket
+ * peers driven by pumping the main loop, so the tests see exactly the bytes
+ * a browser would. */
+
+#include <gio/gio.h>
+
+#include "sse-hub-server.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char   *event;    /* NULL for unnamed messages */
+  char   *id;
+  char   *data;     /* data lines joined with \n; NULL when none */
+  char   *comment;  /* text of a comment-only frame */
+  gint64  retry;    /* -1 when absent */
+  gint64  received; /* monotonic µs */
+} TestFrame;
+
+typedef struct
+{
+  GSocket    *socket;
+  GByteArray *raw;          /* everything received */
+  gsize       body_start;   /* offset of the body in raw, 0 until headers are in */
+  gsize       parsed;       /* offset in the de-chunked body already split into frames */
+  GString    *body;         /* de-chunked body */
+  gsize       chunk_pos;    /* offset in raw of the next chunk header */
+  gboolean    chunked;
+  gboolean    closed;       /* peer closed or reset */
+  guint       status;
+  GPtrArray  *frames;       /* TestFrame */
+  gboolean    reading;      /* FALSE = a stalled reader */
+} TestPeer;
+
+typedef struct
+{
+  char              *dir;
+  SseHubPersonStore *store;
+  SseHubServer      *server;
+  guint              port;
+} TestHub;
+
+TestHub    *test_hub_new              (void);
+void        test_hub_free             (TestHub *hub);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestHub, test_hub_free)
+/* Adds through the presenter's path and asserts it worked. */
+void        test_hub_add              (TestHub       *hub,
+                                       const char    *name,
+                                       gint64         age);
+
+/* Runs the main loop and reads every open peer until func returns TRUE or
+ * timeout_ms passes; returns func's last answer. */
+typedef gboolean (*TestCondition) (gpointer data);
+gboolean    test_pump_until           (TestCondition  func,
+                                       gpointer       data,
+                                       guint          timeout_ms);
+void        test_pump                 (guint          ms);
+
+TestPeer   *test_peer_connect         (guint          port,
+                                       const char    *request);
+TestPeer   *test_peer_open_stream     (guint          port,
+                                       const char    *extra_headers);
+void        test_peer_free            (TestPeer      *peer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
+/* Closes with RST instead of FIN, as a pulled cable or a killed tab can. */
+void        test_peer_reset           (TestPeer      *peer);
+void        test_peer_close           (TestPeer      *peer);
+gboolean    test_peer_wait_frames     (TestPeer      *peer,
+                                       guint          n_frames,
+                                       guint          timeout_ms);
+/* The n-th frame with this event name (NULL = unnamed), or NULL. */
+TestFrame  *test_peer_find_event      (TestPeer      *peer,
+                                       const char    *event,
+                                       guint          nth);
+guint       test_peer_count_events    (TestPeer      *peer,
+                                       const char    *event);
+TestFrame  *test_peer_wait_event      (TestPeer      *peer,
+                                       const char    *event,
+                                       guint          nth,
+                                       guint          timeout_ms);
+guint64     test_peer_hello_id        (TestPeer      *peer);
+
+typedef struct
+{
+  guint  status;
+  char  *headers;  /* raw header block */
+  char  *body;
+} TestResponse;
+
+void          test_response_free      (TestResponse *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestResponse, test_response_free)
+/* Sends a raw request (written as is) and waits for the whole response. */
+TestResponse *test_http_raw           (guint          port,
+                                       const char    *request,
+                                       gsize          length);
+TestResponse *test_http_post          (guint          port,
+                                       const char    *content_type,
+                                       const char    *body,
+                                       gssize         length);
+char         *test_response_dup_header (TestResponse *response,
+                                        const char   *name);
+
+G_END_DECLS

@@ -1,0 +1,721 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "hub-test.h"
+#include "sse-hub-client.h"
+
+#define JSON "application/json"
+#define FORM "application/x-www-form-urlencoded"
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static char *
+revision_of (TestHub *hub)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (hub->store));
+}
+
+static void
+test_connect_stream (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) peer = test_peer_open_stream (hub->port, NULL);
+  g_autofree char *revision = revision_of (hub);
+  TestFrame *first, *list;
+
+  test_hub_add (hub, "Ada", 36);
+  g_clear_pointer (&revision, g_free);
+  revision = revision_of (hub);
+
+  g_assert_true (test_peer_wait_frames (peer, 3, 5000));
+  g_assert_cmpuint (peer->status, ==, 200);
+  g_assert_nonnull (strstr ((char *) peer->raw->data, "Content-Type: text/event-stream; charset=utf-8\r\n"));
+  g_assert_nonnull (strstr ((char *) peer->raw->data, "Cache-Control: no-cache, no-transform\r\n"));
+  g_assert_nonnull (strstr ((char *) peer->raw->data, "X-Accel-Buffering: no\r\n"));
+  g_assert_nonnull (strstr ((char *) peer->raw->data, "Access-Control-Allow-Origin: *\r\n"));
+
+  /* No BOM, and the retry comes first, jittered around the default. */
+  g_assert_true (g_str_has_prefix (peer->body->str, "retry: "));
+  g_assert_null (strchr (peer->body->str, '\r'));
+  first = g_ptr_array_index (peer->frames, 0);
+  g_assert_cmpint (first->retry, >=, 2250);
+  g_assert_cmpint (first->retry, <=, 3750);
+
+  g_assert_cmpuint (test_peer_hello_id (peer), >, 0);
+
+  list = test_peer_find_event (peer, NULL, 0);
+  g_assert_nonnull (list);
+  g_assert_cmpstr (list->id, ==, revision);
+  g_assert_cmpstr (list->data, ==, "[{\"name\":\"Ada\",\"age\":36}]");
+}
+
+typedef struct
+{
+  const char *content_type;
+  const char *body;
+  guint       status;
+  const char *field;
+} BadBody;
+
+static const BadBody bad_bodies[] = {
+  { JSON, "{", 400, "body" },
+  { JSON, "not json", 400, "body" },
+  { JSON, "", 400, "body" },
+  { JSON, "{\"name\":\"a\",\"age\":2", 400, "body" },
+  { JSON, "[]", 400, "body" },
+  { JSON, "[{\"name\":\"a\",\"age\":2}]", 400, "body" },
+  { JSON, "null", 400, "body" },
+  { JSON, "\"Ada\"", 400, "body" },
+  { JSON, "42", 400, "body" },
+  { JSON, "{\"age\":20}", 400, "name" },
+  { JSON, "{\"name\":\"\",\"age\":20}", 400, "name" },
+  { JSON, "{\"name\":\"   \",\"age\":20}", 400, "name" },
+  { JSON, "{\"name\":\"\\t\\u3000\",\"age\":20}", 400, "name" },
+  { JSON, "{\"name\":null,\"age\":20}", 400, "name" },
+  { JSON, "{\"name\":42,\"age\":20}", 400, "name" },
+  { JSON, "{\"name\":true,\"age\":20}", 400, "name" },
+  { JSON, "{\"name\":[\"a\"],\"age\":20}", 400, "name" },
+  { JSON, "{\"name\":{\"first\":\"a\"},\"age\":20}", 400, "name" },
+  { JSON, "{\"name\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",\"age\":1}", 400, "name" },
+  { JSON, "{\"name\":\"a\\u0007b\",\"age\":1}", 400, "name" },
+  { JSON, "{\"name\":\"a\\nb\",\"age\":1}", 400, "name" },
+  { JSON, "{\"name\":\"a\\u0000b\",\"age\":1}", 400, "body" },
+  { JSON, "{\"name\":\"\xff\xfe\",\"age\":1}", 400, "body" },
+  { JSON, "{\"name\":\"a\"}", 400, "age" },
+  { JSON, "{\"name\":\"a\",\"age\":-1}", 400, "age" },
+  { JSON, "{\"name\":\"a\",\"age\":151}", 400, "age" },
+  { JSON, "{\"name\":\"a\",\"age\":1e10}", 400, "age" },
+  { JSON, "{\"name\":\"a\",\"age\":22.5}", 400, "age" },
+  { JSON, "{\"name\":\"a\",\"age\":\"abc\"}", 400, "age" },
+  { JSON, "{\"name\":\"a\",\"age\":null}", 400, "age" },
+  { JSON, "{\"name\":\"a\",\"age\":[22]}", 400, "age" },
+  { JSON, "{\"name\":\"a\",\"age\":{\"years\":22}}", 400, "age" },
+  { JSON, "{\"name\":\"a\",\"age\":true}", 400, "age" },
+  { FORM, "name=&age=2", 400, "name" },
+  { FORM, "age=2", 400, "name" },
+  { FORM, "name=+++&age=2", 400, "name" },
+  { FORM, "name=a%00b&age=2", 400, "name" },
+  { FORM, "name=%ff&age=2", 400, "name" },
+  { FORM, "name=a%0Ab&age=2", 400, "name" },
+  { FORM, "name=a&age=", 400, "age" },
+  { FORM, "name=a", 400, "age" },
+  { FORM, "name=a&age=-3", 400, "age" },
+  { FORM, "name=a&age=2.5", 400, "age" },
+  { FORM, "name=a&age=%00", 400, "age" },
+  { FORM, "name=a&age=twenty", 400, "age" },
+  { FORM, "name=a%zz&age=2", 400, "body" },
+  { FORM, "name=a%2&age=2", 400, "body" },
+  { FORM, "", 400, "body" },
+  { "text/plain", "name=a&age=2", 415, "content-type" },
+  { "application/xml", "<person/>", 415, "content-type" },
+  { "multipart/form-data; boundary=x", "--x--", 415, "content-type" },
+  { NULL, "{\"name\":\"a\",\"age\":2}", 415, "content-type" },
+};
+
+static void
+assert_refused (TestHub      *hub,
+                TestResponse *response,
+                guint         status,
+                const char   *field)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  g_assert_cmpuint (response->status, ==, status);
+  node = parse_json (response->body);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  object = json_node_get_object (node);
+  g_assert_true (strlen (json_object_get_string_member (object, "error")) > 0);
+  if (field != NULL)
+    g_assert_cmpstr (json_object_get_string_member (object, "field"), ==, field);
+}
+
+static void
+test_bad_bodies (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  guint64 revision;
+
+  test_hub_add (hub, "Kept", 1);
+  revision = sse_hub_person_store_get_revision (hub->store);
+
+  g_assert_cmpuint (G_N_ELEMENTS (bad_bodies), >=, 30);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_bodies); i++)
+    {
+      const BadBody *bad = &bad_bodies[i];
+      g_autoptr(TestResponse) response = test_http_post (hub->port, bad->content_type,
+                                                         bad->body, -1);
+
+      g_autofree char *printable = g_strescape (bad->body, NULL);
+
+      g_test_message ("bad body %u: %s", i, printable);
+      assert_refused (hub, response, bad->status, bad->field);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 1);
+      g_assert_cmpuint (sse_hub_person_store_get_revision (hub->store), ==, revision);
+    }
+}
+
+static void
+test_oversize_body (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autofree char *big = g_strnfill (64 * 1024, 'x');
+  g_autoptr(TestResponse) too_large = test_http_post (hub->port, FORM, big, -1);
+  g_autoptr(TestResponse) chunked = NULL;
+  g_autoptr(TestResponse) smuggled = NULL;
+  const char *chunked_request =
+    "POST /addPerson HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "13\r\n{\"name\":\"a\",\"age\":1}\r\n0\r\n\r\n";
+  const char *both =
+    "POST /addPerson HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    "Content-Type: application/json\r\nContent-Length: 19\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "13\r\n{\"name\":\"a\",\"age\":1}\r\n0\r\n\r\n";
+
+  assert_refused (hub, too_large, 413, "body");
+
+  chunked = test_http_raw (hub->port, chunked_request, strlen (chunked_request));
+  assert_refused (hub, chunked, 411, "body");
+
+  smuggled = test_http_raw (hub->port, both, strlen (both));
+  g_assert_cmpuint (smuggled->status, ==, 400);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 0);
+}
+
+static gboolean
+all_have_list_with (gpointer data)
+{
+  GPtrArray *peers = data;
+  const char *needle = g_object_get_data (G_OBJECT (g_ptr_array_index (peers, 0)), "needle");
+
+  for (guint i = 1; i < peers->len; i++)
+    {
+      TestPeer *peer = g_ptr_array_index (peers, i);
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < peer->frames->len && !found; j++)
+        {
+          TestFrame *frame = g_ptr_array_index (peer->frames, j);
+
+          found = frame->event == NULL && frame->data != NULL && strstr (frame->data, needle);
+        }
+      if (!found)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+test_broadcast (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(GPtrArray) peers = g_ptr_array_new ();
+  g_autoptr(GObject) holder = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(TestResponse) json_post = NULL;
+  g_autoptr(TestResponse) form_post = NULL;
+  const guint n_peers = 8;
+
+  g_ptr_array_add (peers, holder);
+  for (guint i = 0; i < n_peers; i++)
+    g_ptr_array_add (peers, test_peer_open_stream (hub->port, NULL));
+  for (guint i = 1; i <= n_peers; i++)
+    test_peer_hello_id (g_ptr_array_index (peers, i));
+
+  json_post = test_http_post (hub->port, JSON, "{\"name\":\"Grace\",\"age\":45}", -1);
+  g_assert_cmpuint (json_post->status, ==, 200);
+  g_assert_cmpstr (json_post->body, ==, "{\"name\":\"Grace\",\"age\":45}");
+
+  /* The original demo's form post: the age arrives as text, stored as a number. */
+  form_post = test_http_post (hub->port, FORM "; charset=UTF-8", "name=lzc2&age=22", -1);
+  g_assert_cmpuint (form_post->status, ==, 200);
+  g_assert_cmpstr (form_post->body, ==, "{\"name\":\"lzc2\",\"age\":22}");
+
+  g_object_set_data (holder, "needle", (gpointer) "{\"name\":\"lzc2\",\"age\":22}");
+  g_assert_true (test_pump_until (all_have_list_with, peers, 5000));
+
+  for (guint i = 1; i <= n_peers; i++)
+    {
+      TestPeer *peer = g_ptr_array_index (peers, i);
+      g_autofree char *revision = revision_of (hub);
+      guint n_lists = test_peer_count_events (peer, NULL);
+      TestFrame *last = test_peer_find_event (peer, NULL, n_lists - 1);
+
+      g_assert_cmpstr (last->id, ==, revision);
+      g_assert_cmpstr (last->data, ==,
+                       "[{\"name\":\"Grace\",\"age\":45},{\"name\":\"lzc2\",\"age\":22}]");
+    }
+
+  for (guint i = 1; i <= n_peers; i++)
+    test_peer_free (g_ptr_array_index (peers, i));
+}
+
+static gboolean
+client_list_is (TestPeer   *peer,
+                const char *expected)
+{
+  guint n = test_peer_count_events (peer, "client");
+
+  return n > 0 && g_str_equal (test_peer_find_event (peer, "client", n - 1)->data, expected);
+}
+
+typedef struct
+{
+  TestPeer   *peer;
+  const char *expected;
+} ClientWait;
+
+static gboolean
+client_list_matches (gpointer data)
+{
+  ClientWait *wait = data;
+
+  return client_list_is (wait->peer, wait->expected);
+}
+
+static void
+test_client_events (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) first = test_peer_open_stream (hub->port, NULL);
+  TestPeer *second = NULL;
+  g_autofree char *both = NULL;
+  g_autofree char *alone = NULL;
+  guint64 first_id, second_id;
+  ClientWait wait = { NULL, NULL };
+
+  first_id = test_peer_hello_id (first);
+  alone = g_strdup_printf ("[%" G_GUINT64_FORMAT "]", first_id);
+  wait = (ClientWait) { first, alone };
+  g_assert_true (test_pump_until (client_list_matches, &wait, 5000));
+
+  second = test_peer_open_stream (hub->port, NULL);
+  second_id = test_peer_hello_id (second);
+  g_assert_cmpuint (second_id, !=, first_id);
+  both = g_strdup_printf ("[%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "]", first_id, second_id);
+  wait = (ClientWait) { first, both };
+  g_assert_true (test_pump_until (client_list_matches, &wait, 5000));
+  wait = (ClientWait) { second, both };
+  g_assert_true (test_pump_until (client_list_matches, &wait, 5000));
+
+  /* A paused stream notices a departure on its next write. */
+  g_object_set (hub->server, "keepalive-interval", 1, NULL);
+  test_peer_close (second);
+  wait = (ClientWait) { first, alone };
+  g_assert_true (test_pump_until (client_list_matches, &wait, 5000));
+  g_assert_cmpuint (g_list_model_get_n_items (sse_hub_server_get_clients (hub->server)), ==, 1);
+  test_peer_free (second);
+}
+
+static gboolean
+has_n_clients (gpointer data)
+{
+  TestHub *hub = g_object_get_data (data, "hub");
+  guint expected = GPOINTER_TO_UINT (g_object_get_data (data, "n"));
+
+  return g_list_model_get_n_items (sse_hub_server_get_clients (hub->server)) == expected;
+}
+
+static gboolean
+wait_n_clients (TestHub *hub,
+                guint    n)
+{
+  g_autoptr(GObject) data = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_object_set_data (data, "hub", hub);
+  g_object_set_data (data, "n", GUINT_TO_POINTER (n));
+  return test_pump_until (has_n_clients, data, 10000);
+}
+
+static void
+test_connect_storm (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) watcher = test_peer_open_stream (hub->port, NULL);
+  g_autoptr(GPtrArray) storm = g_ptr_array_new_with_free_func ((GDestroyNotify) test_peer_free);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  ClientWait wait;
+
+  test_peer_hello_id (watcher);
+  for (guint i = 0; i < 200; i++)
+    g_ptr_array_add (storm, test_peer_open_stream (hub->port, NULL));
+  g_assert_true (wait_n_clients (hub, 201));
+
+  g_string_printf (expected, "[%" G_GUINT64_FORMAT, test_peer_hello_id (watcher));
+  for (guint i = 0; i < storm->len; i++)
+    g_string_append_printf (expected, ",%" G_GUINT64_FORMAT,
+                            test_peer_hello_id (g_ptr_array_index (storm, i)));
+  g_string_append_c (expected, ']');
+
+  wait = (ClientWait) { watcher, expected->str };
+  g_assert_true (test_pump_until (client_list_matches, &wait, 5000));
+
+  /* One broadcast per connect would be 201; coalescing keeps it to a few. */
+  g_test_message ("client events during the storm: %u", test_peer_count_events (watcher, "client"));
+  g_assert_cmpuint (test_peer_count_events (watcher, "client"), <=, 10);
+}
+
+static void
+test_last_event_id (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autofree char *revision = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *stale = NULL;
+  g_autoptr(TestPeer) current = NULL;
+  g_autoptr(TestPeer) by_query = NULL;
+  g_autoptr(TestPeer) behind = NULL;
+  g_autofree char *query_request = NULL;
+
+  test_hub_add (hub, "Ada", 36);
+  revision = revision_of (hub);
+
+  header = g_strdup_printf ("Last-Event-ID: %s\r\n", revision);
+  current = test_peer_open_stream (hub->port, header);
+  g_assert_nonnull (test_peer_wait_event (current, "client", 0, 5000));
+  g_assert_cmpuint (test_peer_count_events (current, NULL), ==, 0);
+
+  query_request = g_strdup_printf ("GET /connect?lastEventId=%s HTTP/1.1\r\nHost: x\r\n\r\n", revision);
+  by_query = test_peer_connect (hub->port, query_request);
+  g_assert_nonnull (test_peer_wait_event (by_query, "client", 0, 5000));
+  g_assert_cmpuint (test_peer_count_events (by_query, NULL), ==, 0);
+
+  stale = g_strdup_printf ("Last-Event-ID: %" G_GUINT64_FORMAT "\r\n",
+                           sse_hub_person_store_get_revision (hub->store) - 1);
+  behind = test_peer_open_stream (hub->port, stale);
+  g_assert_nonnull (test_peer_wait_event (behind, NULL, 0, 5000));
+  g_assert_cmpstr (test_peer_find_event (behind, NULL, 0)->id, ==, revision);
+
+  /* After a change, the resumed stream is brought up to date too. */
+  test_hub_add (hub, "Bob", 7);
+  g_assert_nonnull (test_peer_wait_event (current, NULL, 0, 5000));
+  g_assert_nonnull (strstr (test_peer_find_event (current, NULL, 0)->data, "Bob"));
+}
+
+static gboolean
+has_comment (gpointer data)
+{
+  TestPeer *peer = data;
+
+  for (guint i = 0; i < peer->frames->len; i++)
+    if (g_strcmp0 (((TestFrame *) g_ptr_array_index (peer->frames, i))->comment, "keep-alive") == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+test_keepalive (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) peer = NULL;
+
+  g_object_set (hub->server, "keepalive-interval", 1, NULL);
+  peer = test_peer_open_stream (hub->port, NULL);
+  test_peer_hello_id (peer);
+  g_assert_false (has_comment (peer));
+  g_assert_true (test_pump_until (has_comment, peer, 3000));
+}
+
+static void
+test_preflight (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  const char *request = "OPTIONS /addPerson HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        "Origin: http://localhost:3000\r\n"
+                        "Access-Control-Request-Method: POST\r\n"
+                        "Access-Control-Request-Headers: content-type\r\n\r\n";
+  g_autoptr(TestResponse) response = test_http_raw (hub->port, request, strlen (request));
+  g_autofree char *origin = test_response_dup_header (response, "Access-Control-Allow-Origin");
+  g_autofree char *headers = test_response_dup_header (response, "Access-Control-Allow-Headers");
+  g_autofree char *methods = test_response_dup_header (response, "Access-Control-Allow-Methods");
+
+  g_assert_cmpuint (response->status, ==, 204);
+  g_assert_cmpstr (origin, ==, "*");
+  g_assert_nonnull (strstr (headers, "Content-Type"));
+  g_assert_nonnull (strstr (headers, "Last-Event-ID"));
+  g_assert_nonnull (strstr (methods, "POST"));
+}
+
+static void
+test_not_found_and_method (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  const char *missing = "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const char *wrong = "DELETE /addPerson HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const char *post_connect = "POST /connect HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                             "Content-Length: 0\r\n\r\n";
+  g_autoptr(TestResponse) not_found = test_http_raw (hub->port, missing, strlen (missing));
+  g_autoptr(TestResponse) not_allowed = test_http_raw (hub->port, wrong, strlen (wrong));
+  g_autoptr(TestResponse) connect_post = test_http_raw (hub->port, post_connect, strlen (post_connect));
+  g_autofree char *allow = test_response_dup_header (not_allowed, "Allow");
+  g_autofree char *allow_connect = test_response_dup_header (connect_post, "Allow");
+
+  assert_refused (hub, not_found, 404, NULL);
+  assert_refused (hub, not_allowed, 405, NULL);
+  g_assert_cmpstr (allow, ==, "POST, OPTIONS");
+  assert_refused (hub, connect_post, 405, NULL);
+  g_assert_cmpstr (allow_connect, ==, "GET, OPTIONS");
+}
+
+static void
+test_audience_page (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  const char *request = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  g_autoptr(TestResponse) page = test_http_raw (hub->port, request, strlen (request));
+  g_autofree char *type = test_response_dup_header (page, "Content-Type");
+  g_autofree char *csp = test_response_dup_header (page, "Content-Security-Policy");
+  g_autofree char *nosniff = test_response_dup_header (page, "X-Content-Type-Options");
+  const char *dotdot = "GET /../web/index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  g_autoptr(TestResponse) escaped = test_http_raw (hub->port, dotdot, strlen (dotdot));
+
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_cmpstr (type, ==, "text/html; charset=utf-8");
+  g_assert_nonnull (strstr (csp, "default-src 'none'"));
+  g_assert_cmpstr (nosniff, ==, "nosniff");
+  g_assert_nonnull (strstr (page->body, "<html"));
+  g_assert_cmpuint (escaped->status, !=, 200);
+}
+
+static void
+test_slow_reader_dropped (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) slow = NULL;
+  g_autoptr(TestPeer) normal = NULL;
+  /* More than loopback's socket buffers can hide (several MiB each way). */
+  g_autofree char *payload = g_strnfill (16 * 1024, 'p');
+  int small = 4096;
+  const guint n_events = 1000;
+
+  g_object_set (hub->server, "queue-cap", 64 * 1024, NULL);
+  slow = test_peer_open_stream (hub->port, NULL);
+  setsockopt (g_socket_get_fd (slow->socket), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  normal = test_peer_open_stream (hub->port, NULL);
+  test_peer_hello_id (slow);
+  test_peer_hello_id (normal);
+  g_assert_true (wait_n_clients (hub, 2));
+
+  /* The slow peer stops reading: its socket buffers fill, then its queue. */
+  slow->reading = FALSE;
+  for (guint i = 0; i < n_events; i++)
+    {
+      g_autofree char *data = g_strdup_printf ("%u %s", i, payload);
+
+      sse_hub_server_publish (hub->server, SSE_HUB_LOG_NOTICE, "bulk", NULL, data);
+      test_pump (2);
+    }
+
+  g_assert_true (wait_n_clients (hub, 1));
+  g_assert_nonnull (test_peer_wait_event (normal, "bulk", n_events - 1, 10000));
+  for (guint i = 0; i < n_events; i++)
+    {
+      TestFrame *frame = test_peer_find_event (normal, "bulk", i);
+
+      g_assert_cmpuint (g_ascii_strtoull (frame->data, NULL, 10), ==, i);
+    }
+}
+
+static gboolean
+stream_ended (gpointer data)
+{
+  return ((TestPeer *) data)->closed;
+}
+
+static void
+test_full_hub (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) one = NULL;
+  g_autoptr(TestPeer) two = NULL;
+  g_autoptr(TestPeer) turned_away = NULL;
+  TestFrame *retry;
+
+  g_object_set (hub->server, "max-clients", 2, NULL);
+  one = test_peer_open_stream (hub->port, NULL);
+  two = test_peer_open_stream (hub->port, NULL);
+  test_peer_hello_id (one);
+  test_peer_hello_id (two);
+
+  /* 200, a long retry, a named event and a clean end: EventSource comes
+   * back later instead of giving up for good. */
+  turned_away = test_peer_open_stream (hub->port, NULL);
+  g_assert_true (test_pump_until (stream_ended, turned_away, 5000));
+  g_assert_cmpuint (turned_away->status, ==, 200);
+  g_assert_nonnull (strstr (turned_away->body->str, "event: full\n"));
+  retry = g_ptr_array_index (turned_away->frames, 0);
+  g_assert_cmpint (retry->retry, >=, 22500);
+  g_assert_null (test_peer_find_event (turned_away, "hello", 0));
+  g_assert_cmpuint (g_list_model_get_n_items (sse_hub_server_get_clients (hub->server)), ==, 2);
+
+  /* A place that frees up is taken by the next browser. */
+  test_peer_close (two);
+  g_assert_true (wait_n_clients (hub, 1));
+  g_clear_pointer (&turned_away, test_peer_free);
+  turned_away = test_peer_open_stream (hub->port, NULL);
+  test_peer_hello_id (turned_away);
+}
+
+static void
+test_disconnects (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) clean = test_peer_open_stream (hub->port, NULL);
+  g_autoptr(TestPeer) reset = test_peer_open_stream (hub->port, NULL);
+  g_autoptr(TestPeer) stays = test_peer_open_stream (hub->port, NULL);
+  g_autoptr(SseHubClient) remaining = NULL;
+  guint64 stays_id;
+
+  test_peer_hello_id (clean);
+  test_peer_hello_id (reset);
+  stays_id = test_peer_hello_id (stays);
+  g_assert_true (wait_n_clients (hub, 3));
+
+  test_peer_close (clean);
+  test_peer_reset (reset);
+  /* A paused stream notices a vanished peer on its next write: the
+   * keep-alive provides that write. */
+  g_object_set (hub->server, "keepalive-interval", 1, NULL);
+  g_assert_true (wait_n_clients (hub, 1));
+
+  remaining = g_list_model_get_item (sse_hub_server_get_clients (hub->server), 0);
+  g_assert_cmpuint (sse_hub_client_get_id (remaining), ==, stays_id);
+  g_assert_cmpstr (sse_hub_client_get_user_agent (remaining), ==, "hub-test");
+  g_assert_cmpstr (sse_hub_client_get_remote_address (remaining), ==, "127.0.0.1");
+  g_assert_cmpuint (sse_hub_client_get_events_sent (remaining), >=, 2);
+}
+
+static void
+test_writes_disabled (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) peer = test_peer_open_stream (hub->port, NULL);
+  g_autoptr(TestResponse) refused = NULL;
+  g_autoptr(TestResponse) trusted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SseHubPerson) person = NULL;
+  TestFrame *config;
+
+  test_peer_hello_id (peer);
+  g_object_set (hub->server, "trust-local", FALSE, "allow-audience-writes", FALSE, NULL);
+
+  config = test_peer_wait_event (peer, "config", 0, 5000);
+  g_assert_nonnull (config);
+  g_assert_cmpstr (config->data, ==, "{\"writes\":false}");
+
+  refused = test_http_post (hub->port, JSON, "{\"name\":\"Eve\",\"age\":30}", -1);
+  assert_refused (hub, refused, 403, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 0);
+
+  /* The presenter's window still adds. */
+  person = sse_hub_server_add_person (hub->server, "Presenter", 40, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (person);
+
+  /* And the presenter's own machine counts as the presenter when trusted. */
+  g_object_set (hub->server, "trust-local", TRUE, NULL);
+  trusted = test_http_post (hub->port, JSON, "{\"name\":\"Local\",\"age\":30}", -1);
+  g_assert_cmpuint (trusted->status, ==, 200);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 2);
+}
+
+static void
+test_rate_limit (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestResponse) limited = NULL;
+  g_autofree char *retry_after = NULL;
+
+  g_object_set (hub->server, "trust-local", FALSE, "rate-limit", 3, NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(TestResponse) ok = test_http_post (hub->port, FORM, "name=a&age=1", -1);
+
+      g_assert_cmpuint (ok->status, ==, 200);
+    }
+
+  limited = test_http_post (hub->port, FORM, "name=a&age=1", -1);
+  assert_refused (hub, limited, 429, NULL);
+  retry_after = test_response_dup_header (limited, "Retry-After");
+  g_assert_nonnull (retry_after);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 3);
+}
+
+static void
+test_store_full (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestResponse) full = NULL;
+
+  sse_hub_person_store_set_max_persons (hub->store, 2);
+  test_hub_add (hub, "One", 1);
+  test_hub_add (hub, "Two", 2);
+
+  full = test_http_post (hub->port, JSON, "{\"name\":\"Three\",\"age\":3}", -1);
+  assert_refused (hub, full, 507, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 2);
+}
+
+static void
+test_event_log (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  SseHubEventLog *log = sse_hub_server_get_log (hub->server);
+  guint max = sse_hub_event_log_get_max_entries (log);
+  g_autoptr(SseHubLogEntry) last = NULL;
+
+  for (guint i = 0; i < max * 3; i++)
+    sse_hub_server_publish (hub->server, SSE_HUB_LOG_NOTICE, "tick", NULL, "x");
+  /* Entries reach the model in batches, never one by one. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), <, max);
+  test_pump (300);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, max);
+  last = g_list_model_get_item (G_LIST_MODEL (log), max - 1);
+  g_assert_cmpstr (sse_hub_log_entry_get_text (last), ==, "event: tick\ndata: x\n\n");
+  g_assert_cmpstr (sse_hub_log_entry_get_event_name (last), ==, "tick");
+
+  sse_hub_event_log_clear (log);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/server/connect-stream", test_connect_stream);
+  g_test_add_func ("/server/bad-bodies", test_bad_bodies);
+  g_test_add_func ("/server/oversize-body", test_oversize_body);
+  g_test_add_func ("/server/broadcast", test_broadcast);
+  g_test_add_func ("/server/client-events", test_client_events);
+  g_test_add_func ("/server/connect-storm", test_connect_storm);
+  g_test_add_func ("/server/last-event-id", test_last_event_id);
+  g_test_add_func ("/server/keepalive", test_keepalive);
+  g_test_add_func ("/server/preflight", test_preflight);
+  g_test_add_func ("/server/not-found-and-method", test_not_found_and_method);
+  g_test_add_func ("/server/audience-page", test_audience_page);
+  g_test_add_func ("/server/slow-reader-dropped", test_slow_reader_dropped);
+  g_test_add_func ("/server/full-hub", test_full_hub);
+  g_test_add_func ("/server/disconnects", test_disconnects);
+  g_test_add_func ("/server/writes-disabled", test_writes_disabled);
+  g_test_add_func ("/server/rate-limit", test_rate_limit);
+  g_test_add_func ("/server/store-full", test_store_full);
+  g_test_add_func ("/server/event-log", test_event_log);
+
+  return g_test_run ();
+}

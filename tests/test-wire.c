@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <string.h>
+
+#include "sse-hub-wire.h"
+
+static void
+assert_frame (GBytes     *frame,
+              const char *expected)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (frame, &size);
+
+  g_assert_cmpmem (data, size, expected, strlen (expected));
+  g_bytes_unref (frame);
+}
+
+static void
+test_frame_plain (void)
+{
+  assert_frame (sse_hub_format_frame (NULL, "7", "[]"), "id: 7\ndata: []\n\n");
+  assert_frame (sse_hub_format_frame ("client", NULL, "[1,2]"), "event: client\ndata: [1,2]\n\n");
+  assert_frame (sse_hub_format_frame ("hello", "3", "x"), "event: hello\nid: 3\ndata: x\n\n");
+  assert_frame (sse_hub_format_frame (NULL, NULL, ""), "data:\n\n");
+}
+
+static void
+test_frame_multiline (void)
+{
+  assert_frame (sse_hub_format_frame (NULL, NULL, "a\nb"), "data: a\ndata: b\n\n");
+  assert_frame (sse_hub_format_frame (NULL, NULL, "a\r\nb"), "data: a\ndata: b\n\n");
+  assert_frame (sse_hub_format_frame (NULL, NULL, "a\rb"), "data: a\ndata: b\n\n");
+  assert_frame (sse_hub_format_frame (NULL, NULL, "a\n\nb\n"), "data: a\ndata:\ndata: b\ndata:\n\n");
+}
+
+static void
+test_frame_injection (void)
+{
+  /* A line break in an event name or id must not start a new field. */
+  assert_frame (sse_hub_format_frame ("x\ndata: evil", "1\r\nretry: 1", "ok"),
+                "event: x\nid: 1\ndata: ok\n\n");
+}
+
+static void
+test_frame_utf8 (void)
+{
+  assert_frame (sse_hub_format_frame (NULL, NULL, "[{\"name\":\"李小龙 🐉\"}]"),
+                "data: [{\"name\":\"李小龙 🐉\"}]\n\n");
+}
+
+static void
+test_comment_and_retry (void)
+{
+  assert_frame (sse_hub_format_comment ("keep-alive"), ": keep-alive\n\n");
+  assert_frame (sse_hub_format_comment ("a\nb"), ": a\n: b\n\n");
+  assert_frame (sse_hub_format_retry (2500), "retry: 2500\n\n");
+}
+
+static void
+test_person_json (void)
+{
+  g_autofree char *json = sse_hub_person_json ("a\"b\n<c>", 22);
+
+  g_assert_cmpstr (json, ==, "{\"name\":\"a\\\"b\\n<c>\",\"age\":22}");
+}
+
+static void
+test_validate_name (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *long_name = g_strnfill (SSE_HUB_NAME_MAX_CHARS, 'x');
+  g_autofree char *too_long = g_strnfill (SSE_HUB_NAME_MAX_CHARS + 1, 'x');
+  g_autoptr(GString) long_cjk = g_string_new (NULL);
+
+  g_assert_true (sse_hub_validate_name ("  Ada \t", -1, &name, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "Ada");
+
+  g_assert_true (sse_hub_validate_name (long_name, -1, NULL, &error));
+  g_assert_false (sse_hub_validate_name (too_long, -1, NULL, &error));
+  g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+
+  /* The limit counts characters, not bytes. */
+  for (guint i = 0; i < SSE_HUB_NAME_MAX_CHARS; i++)
+    g_string_append (long_cjk, "龙");
+  g_assert_true (sse_hub_validate_name (long_cjk->str, -1, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (sse_hub_validate_name ("\u3000 ", -1, NULL, &error));
+  g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+
+  g_assert_false (sse_hub_validate_name ("a\x1b[31m", -1, NULL, &error));
+  g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+
+  g_assert_false (sse_hub_validate_name ("a\0b", 3, NULL, &error));
+  g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+
+  g_assert_false (sse_hub_validate_name ("\xff", -1, NULL, &error));
+  g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_NAME);
+}
+
+static void
+test_validate_age (void)
+{
+  const char *good[] = { "0", "22", "150", "007" };
+  const char *bad[] = { "", "-1", "151", "1.5", "1e2", "abc", "+3", " 3", "99999999999999999999" };
+  g_autoptr(GError) error = NULL;
+  gint64 age;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_assert_true (sse_hub_parse_age_string (good[i], &age, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (age, ==, 7);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (sse_hub_parse_age_string (bad[i], &age, &error));
+      g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_AGE);
+      g_clear_error (&error);
+    }
+
+  g_assert_false (sse_hub_validate_age (-1, NULL));
+  g_assert_false (sse_hub_validate_age (151, NULL));
+  g_assert_true (sse_hub_validate_age (150, NULL));
+}
+
+static void
+test_parse_bodies (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  const char *body;
+  gint64 age = 0;
+
+  g_assert_true (sse_hub_parse_person_body ("application/json; charset=UTF-8",
+                                            "{\"name\":\"lzc\",\"age\":20}", 23,
+                                            &name, &age, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "lzc");
+  g_assert_cmpint (age, ==, 20);
+  g_clear_pointer (&name, g_free);
+
+  g_assert_true (sse_hub_parse_person_body ("application/x-www-form-urlencoded",
+                                            "name=lzc2+%E6%9D%8E&age=22", 26,
+                                            &name, &age, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "lzc2 李");
+  g_assert_cmpint (age, ==, 22);
+  g_clear_pointer (&name, g_free);
+
+  /* An escaped backslash before u0000 is not a NUL escape. */
+  body = "{\"name\":\"a\\\\u0000\",\"age\":1}";
+  g_assert_true (sse_hub_parse_person_body ("application/json", body, strlen (body),
+                                            &name, &age, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "a\\u0000");
+}
+
+static void
+test_error_json (void)
+{
+  g_autoptr(GError) error = g_error_new_literal (SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_AGE, "bad \"age\"");
+  g_autofree char *json = sse_hub_error_to_json (error);
+
+  g_assert_cmpstr (json, ==, "{\"error\":\"bad \\\"age\\\"\",\"field\":\"age\"}");
+  g_assert_cmpuint (sse_hub_error_http_status (error), ==, 400);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/wire/frame/plain", test_frame_plain);
+  g_test_add_func ("/wire/frame/multiline", test_frame_multiline);
+  g_test_add_func ("/wire/frame/injection", test_frame_injection);
+  g_test_add_func ("/wire/frame/utf8", test_frame_utf8);
+  g_test_add_func ("/wire/frame/comment-retry", test_comment_and_retry);
+  g_test_add_func ("/wire/person-json", test_person_json);
+  g_test_add_func ("/wire/validate/name", test_validate_name);
+  g_test_add_func ("/wire/validate/age", test_validate_age);
+  g_test_add_func ("/wire/parse/bodies", test_parse_bodies);
+  g_test_add_func ("/wire/error-json", test_error_json);
+
+  return g_test_run ();
+}
