@@ -151,6 +151,7 @@ typedef struct
   int         hellos;
   int         failed;         /* never got their hello */
   int         dropped;        /* lost after their hello */
+  guint       connect_retries;
   gint64      first_connect_us;
   gint64      last_hello_us;
   guint64     keepalives;
@@ -510,31 +511,43 @@ client_protocol_error (Bench      *b,
   client_close (b, c, what);
 }
 
-static void
+/* Returns FALSE when the kernel said "try again later" (EAGAIN): the client
+ * stays waiting and is started again on a later turn of the loop. */
+static gboolean
 client_start (Bench  *b,
               Client *c)
 {
   struct epoll_event event = { .events = EPOLLOUT, .data.u64 = c->slot };
 
+  if (b->first_connect_us == 0)
+    b->first_connect_us = now_us ();
   c->connect_us = now_us ();
   c->fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (c->fd < 0)
     {
       client_close (b, c, g_strerror (errno));
-      return;
+      return TRUE;
     }
   if (connect (c->fd, (struct sockaddr *) &b->address, sizeof b->address) != 0 &&
       errno != EINPROGRESS)
     {
+      if (errno == EAGAIN)
+        {
+          close (c->fd);
+          c->fd = -1;
+          b->connect_retries++;
+          return FALSE;
+        }
       client_close (b, c, g_strerror (errno));
-      return;
+      return TRUE;
     }
   if (epoll_ctl (b->epfd, EPOLL_CTL_ADD, c->fd, &event) != 0)
     {
       client_close (b, c, g_strerror (errno));
-      return;
+      return TRUE;
     }
   c->state = CLIENT_CONNECTING;
+  return TRUE;
 }
 
 static void
@@ -1308,16 +1321,16 @@ phase_connect (Bench *b)
 {
   gint64 deadline;
 
-  b->first_connect_us = now_us ();
-  deadline = b->first_connect_us + (gint64) b->connect_timeout_s * G_USEC_PER_SEC;
+  deadline = now_us () + (gint64) b->connect_timeout_s * G_USEC_PER_SEC;
 
   while (b->hellos + b->failed < b->n_clients && !b->hub_gone)
     {
       /* Keep at most --batch handshakes in flight: more would only overflow
        * the hub's listen backlog and cost SYN retransmits. */
       while (b->next_client < b->n_clients &&
-             b->next_client - b->hellos - b->failed < b->batch)
-        client_start (b, &b->clients[b->next_client++]);
+             b->next_client - b->hellos - b->failed < b->batch &&
+             client_start (b, &b->clients[b->next_client]))
+        b->next_client++;
 
       if (now_us () >= deadline)
         break;
@@ -1531,6 +1544,8 @@ report (Bench          *b,
            percentile_ms (hello_latencies, n_hello, 0.50),
            percentile_ms (hello_latencies, n_hello, 0.99),
            percentile_ms (hello_latencies, n_hello, 1.0), b->batch);
+  if (b->connect_retries > 0)
+    g_print ("               connect() said EAGAIN %u times (retried)\n", b->connect_retries);
   if (b->failed > 0 || b->dropped > 0 || duplicate_ids > 0)
     g_print ("               FAILED %d before hello, LOST %d after hello, %u duplicate ids\n",
              b->failed, b->dropped, duplicate_ids);
