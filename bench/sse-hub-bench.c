@@ -1316,6 +1316,21 @@ loop_once (Bench *b,
     reap_hub (b, WNOHANG);
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void
+interrupt_handler (int signum)
+{
+  interrupted = signum;
+}
+
+/* A vanished hub or Ctrl+C ends the phases early; the report still runs. */
+static gboolean
+must_stop (Bench *b)
+{
+  return b->hub_gone || interrupted != 0;
+}
+
 static void
 phase_connect (Bench *b)
 {
@@ -1323,7 +1338,7 @@ phase_connect (Bench *b)
 
   deadline = now_us () + (gint64) b->connect_timeout_s * G_USEC_PER_SEC;
 
-  while (b->hellos + b->failed < b->n_clients && !b->hub_gone)
+  while (b->hellos + b->failed < b->n_clients && !must_stop (b))
     {
       /* Keep at most --batch handshakes in flight: more would only overflow
        * the hub's listen backlog and cost SYN retransmits. */
@@ -1356,7 +1371,7 @@ phase_settle (Bench *b)
   gint64 deadline = now_us () + (gint64) b->connect_timeout_s * G_USEC_PER_SEC;
   guint target = b->hellos - b->dropped;
 
-  while (!b->hub_gone && b->now_us < deadline)
+  while (!must_stop (b) && b->now_us < deadline)
     {
       if (b->list_ids >= target &&
           b->now_us - b->last_client_event_us >= (gint64) b->settle_ms * 1000)
@@ -1369,14 +1384,14 @@ phase_settle (Bench *b)
 static void
 phase_posts (Bench *b)
 {
-  for (int k = 0; k < b->n_posts && !b->hub_gone; k++)
+  for (int k = 0; k < b->n_posts && !must_stop (b); k++)
     {
       gint64 deadline;
       gint64 next;
 
       post_start (b, k);
       deadline = now_us () + (gint64) b->timeout_s * G_USEC_PER_SEC;
-      while (b->post_done_us[k] < 0 && !b->hub_gone && b->now_us < deadline)
+      while (b->post_done_us[k] < 0 && !must_stop (b) && b->now_us < deadline)
         loop_once (b, 5);
       if (b->post_done_us[k] < 0)
         {
@@ -1387,7 +1402,7 @@ phase_posts (Bench *b)
         }
 
       next = b->post_done_us[k] + (gint64) b->gap_ms * 1000;
-      while (k + 1 < b->n_posts && !b->hub_gone && b->now_us < next)
+      while (k + 1 < b->n_posts && !must_stop (b) && b->now_us < next)
         loop_once (b, (int) MAX (1, (next - b->now_us) / 1000));
     }
 }
@@ -1404,7 +1419,7 @@ phase_drain (Bench *b)
   gint64 last_sent = b->posts_sent > 0 ? b->post_sent_us[b->posts_sent - 1] : now_us ();
   gint64 deadline = last_sent + (gint64) b->timeout_s * G_USEC_PER_SEC;
 
-  while (!b->hub_gone && b->delivered < expected_deliveries (b) && b->now_us < deadline)
+  while (!must_stop (b) && b->delivered < expected_deliveries (b) && b->now_us < deadline)
     loop_once (b, 10);
 }
 
@@ -1540,7 +1555,8 @@ report (Bench          *b,
            b->host_header, b->spawned ? " (started by the benchmark)" : "");
   g_print ("  connect      %d of %d clients had their hello %.1f ms after the first connect()\n",
            b->hellos, b->n_clients, connect_ms);
-  g_print ("               per client: p50 %.1f ms, p99 %.1f ms, max %.1f ms (--batch %d in flight)\n",
+  g_print ("               per client: p50 %.1f ms, p99 %.1f ms, max %.1f ms "
+           "(--batch %d in flight)\n",
            percentile_ms (hello_latencies, n_hello, 0.50),
            percentile_ms (hello_latencies, n_hello, 0.99),
            percentile_ms (hello_latencies, n_hello, 1.0), b->batch);
@@ -1550,7 +1566,8 @@ report (Bench          *b,
     g_print ("               FAILED %d before hello, LOST %d after hello, %u duplicate ids\n",
              b->failed, b->dropped, duplicate_ids);
   if (list_ms >= 0)
-    g_print ("  membership   client 0 last got a list of %u ids %.1f ms after the first connect()\n",
+    g_print ("  membership   client 0 last got a list of %u ids %.1f ms after the first "
+             "connect()\n",
              b->list_ids, list_ms);
   g_print ("  storm cost   %" G_GUINT64_FORMAT " `client` frames, %" G_GUINT64_FORMAT
            " bytes (%.2f MB, %.1f frames per client)\n",
@@ -1593,9 +1610,9 @@ report (Bench          *b,
              WIFSIGNALED (b->hub_exit_status) ? WTERMSIG (b->hub_exit_status)
                                               : WEXITSTATUS (b->hub_exit_status));
 
-  ok = b->failed == 0 && b->dropped == 0 && missing == 0 && b->posts_failed == 0 &&
-       b->posts_sent == b->n_posts && b->protocol_errors == 0 && b->revision_errors == 0 &&
-       duplicate_ids == 0 && (!b->spawned || b->hub_exit_status == 0);
+  ok = interrupted == 0 && b->failed == 0 && b->dropped == 0 && missing == 0 &&
+       b->posts_failed == 0 && b->posts_sent == b->n_posts && b->protocol_errors == 0 &&
+       b->revision_errors == 0 && duplicate_ids == 0 && (!b->spawned || b->hub_exit_status == 0);
 
   g_print ("RESULT clients=%d connected=%d connect_ms=%.1f hello_p99_ms=%.1f posts=%d "
            "deliveries=%" G_GUINT64_FORMAT " missing=%" G_GUINT64_FORMAT
@@ -1709,6 +1726,15 @@ main (int   argc,
     }
 
   signal (SIGPIPE, SIG_IGN);
+  /* No SA_RESTART: epoll_wait returns at once and the run winds down, so
+   * that the hub is stopped and its temporary data file removed. */
+  {
+    struct sigaction action = { .sa_handler = interrupt_handler };
+
+    sigemptyset (&action.sa_mask);
+    sigaction (SIGINT, &action, NULL);
+    sigaction (SIGTERM, &action, NULL);
+  }
   fd_limit = raise_fd_limit ();
   if (fd_limit < (rlim_t) b->n_clients + 64)
     {
@@ -1805,7 +1831,7 @@ main (int   argc,
   m.cpu_connected = read_cpu_seconds (measured_pid);
   m.own_cpu_connected = own_cpu_seconds ();
 
-  if (b->hellos > 0 && !b->hub_gone)
+  if (b->hellos > 0 && !must_stop (b))
     {
       g_print ("sse-hub-bench: posting %d persons...\n", b->n_posts);
       phase_posts (b);
@@ -1816,6 +1842,8 @@ main (int   argc,
 
   if (b->hub_gone)
     g_printerr ("sse-hub-bench: the hub exited during the run\n");
+  if (interrupted != 0)
+    g_printerr ("sse-hub-bench: interrupted by signal %d\n", (int) interrupted);
   stop_hub (b);
   status = report (b, &m);
 
