@@ -213,7 +213,7 @@ read_peer (TestPeer *peer)
       progress = TRUE;
     }
 
-  if (progress)
+  if (progress && peer->raw->len > 0)
     {
       if (peer->body_start == 0 && !parse_headers (peer))
         return progress;

@@ -692,6 +692,67 @@ test_event_log (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
 }
 
+static void
+test_slowloris (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) trickle = NULL;
+  g_autoptr(TestPeer) browser = NULL;
+  gint64 start;
+
+  g_object_set (hub->server, "request-timeout", 1, NULL);
+  trickle = test_peer_connect (hub->port, "GET /connect HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a");
+
+  /* Others are served while the trickler waits. */
+  browser = test_peer_open_stream (hub->port, NULL);
+  test_peer_hello_id (browser);
+
+  start = g_get_monotonic_time ();
+  g_assert_true (test_pump_until (stream_ended, trickle, 5000));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+  g_assert_cmpuint (trickle->raw->len, ==, 0);
+  g_assert_false (browser->closed);
+}
+
+static void
+test_hostile_requests (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(GString) huge = g_string_new ("GET /connect HTTP/1.1\r\nHost: x\r\n");
+  const char *garbage[] = {
+    "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",  /* a TLS hello */
+    "HELLO\r\n\r\n",
+    "GET\r\n\r\n",
+    "GET / HTTP/9.9\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost x\r\n\r\n",
+  };
+  g_autoptr(TestPeer) survivor = NULL;
+
+  /* Bytes that never form a request are closed by the deadline. */
+  g_object_set (hub->server, "request-timeout", 1, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
+    {
+      g_autoptr(TestResponse) response = test_http_raw (hub->port, garbage[i], strlen (garbage[i]));
+
+      g_test_message ("garbage %u answered %u", i, response->status);
+      g_assert_true (response->status == 0 || response->status >= 400);
+    }
+
+  /* 1 MiB of headers is refused, not buffered. */
+  while (huge->len < 1024 * 1024)
+    g_string_append (huge, "X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+  g_string_append (huge, "\r\n");
+  {
+    g_autoptr(TestResponse) response = test_http_raw (hub->port, huge->str, huge->len);
+
+    g_assert_true (response->status == 0 || response->status >= 400);
+  }
+
+  g_assert_cmpuint (g_list_model_get_n_items (sse_hub_server_get_clients (hub->server)), ==, 0);
+  survivor = test_peer_open_stream (hub->port, NULL);
+  test_peer_hello_id (survivor);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -716,6 +777,8 @@ main (int   argc,
   g_test_add_func ("/server/rate-limit", test_rate_limit);
   g_test_add_func ("/server/store-full", test_store_full);
   g_test_add_func ("/server/event-log", test_event_log);
+  g_test_add_func ("/server/hostile/slowloris", test_slowloris);
+  g_test_add_func ("/server/hostile/requests", test_hostile_requests);
 
   return g_test_run ();
 }

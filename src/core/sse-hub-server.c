@@ -19,6 +19,10 @@
 /* How long stopped streams may take to end cleanly before their
  * connections are closed. */
 #define DRAIN_SECONDS          2
+/* A request must arrive whole within this time: a peer that trickles its
+ * headers (slowloris) would otherwise hold a connection forever. */
+#define DEFAULT_REQUEST_TIMEOUT_SECONDS 10
+#define REQUEST_TIMEOUT_KEY    "sse-hub-request-timeout"
 #define WEB_RESOURCE_PREFIX    "/com/example/SseHub/web"
 #define PAGE_SECURITY_POLICY \
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
@@ -59,6 +63,7 @@ struct _SseHubServer
   guint              queue_cap;
   guint              retry_ms;
   guint              rate_limit;
+  guint              request_timeout;
   gboolean           allow_audience_writes;
   gboolean           trust_local;
 };
@@ -78,6 +83,7 @@ enum {
   PROP_ALLOW_AUDIENCE_WRITES,
   PROP_RATE_LIMIT,
   PROP_TRUST_LOCAL,
+  PROP_REQUEST_TIMEOUT,
   PROP_N_CLIENTS,
   N_PROPS
 };
@@ -836,6 +842,64 @@ server_handler (SoupServer        *server,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Request deadline                                                         */
+
+typedef struct
+{
+  SseHubServer      *self;
+  SoupServerMessage *message;
+} PendingRequest;
+
+static gboolean
+request_timeout_cb (gpointer data)
+{
+  PendingRequest *pending = data;
+  g_autofree char *text = NULL;
+
+  /* Forget the source first: the message's data must not remove it again. */
+  g_object_steal_data (G_OBJECT (pending->message), REQUEST_TIMEOUT_KEY);
+
+  text = g_strdup_printf ("%s: request not complete after %u s, connection closed",
+                          soup_server_message_get_remote_host (pending->message),
+                          pending->self->request_timeout);
+  sse_hub_event_log_append (pending->self->log, SSE_HUB_LOG_REFUSAL, "timeout", 0, 0, text);
+  shut_down_socket (pending->message);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+remove_source (gpointer data)
+{
+  g_source_remove (GPOINTER_TO_UINT (data));
+}
+
+static void
+on_request_started (SoupServer        *soup,
+                    SoupServerMessage *message,
+                    SseHubServer      *self)
+{
+  PendingRequest *pending = g_new (PendingRequest, 1);
+  guint source;
+
+  /* The message owns the source: whichever ends first, nothing dangles. */
+  pending->self = self;
+  pending->message = message;
+  source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, self->request_timeout,
+                                       request_timeout_cb, pending, g_free);
+  g_object_set_data_full (G_OBJECT (message), REQUEST_TIMEOUT_KEY,
+                          GUINT_TO_POINTER (source), remove_source);
+}
+
+static void
+on_request_read (SoupServer        *soup,
+                 SoupServerMessage *message,
+                 SseHubServer      *self)
+{
+  g_object_set_data (G_OBJECT (message), REQUEST_TIMEOUT_KEY, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Listening                                                                */
 
 static GSocket *
@@ -941,6 +1005,8 @@ sse_hub_server_start (SseHubServer  *self,
    * early handler on "/addPerson" alone would leave it without a main one. */
   soup_server_add_early_handler (soup, NULL, early_handler, self, NULL);
   soup_server_add_handler (soup, NULL, server_handler, self, NULL);
+  g_signal_connect_object (soup, "request-started", G_CALLBACK (on_request_started), self, 0);
+  g_signal_connect_object (soup, "request-read", G_CALLBACK (on_request_read), self, 0);
 
   if (!soup_server_listen_socket (soup, socket, 0, error))
     return FALSE;
@@ -1369,6 +1435,9 @@ sse_hub_server_get_property (GObject    *object,
     case PROP_TRUST_LOCAL:
       g_value_set_boolean (value, self->trust_local);
       break;
+    case PROP_REQUEST_TIMEOUT:
+      g_value_set_uint (value, self->request_timeout);
+      break;
     case PROP_N_CLIENTS:
       g_value_set_uint (value, g_hash_table_size (self->streams));
       break;
@@ -1428,6 +1497,9 @@ sse_hub_server_set_property (GObject      *object,
     case PROP_RATE_LIMIT:
       set_uint_setting (self, &self->rate_limit, g_value_get_uint (value), prop_id);
       break;
+    case PROP_REQUEST_TIMEOUT:
+      set_uint_setting (self, &self->request_timeout, g_value_get_uint (value), prop_id);
+      break;
     case PROP_ALLOW_AUDIENCE_WRITES:
       set_allow_audience_writes (self, g_value_get_boolean (value));
       break;
@@ -1480,6 +1552,9 @@ sse_hub_server_class_init (SseHubServerClass *klass)
     g_param_spec_uint ("rate-limit", NULL, NULL, 0, 100000, SSE_HUB_DEFAULT_RATE_LIMIT, rw);
   properties[PROP_TRUST_LOCAL] =
     g_param_spec_boolean ("trust-local", NULL, NULL, TRUE, rw);
+  properties[PROP_REQUEST_TIMEOUT] =
+    g_param_spec_uint ("request-timeout", NULL, NULL, 1, 3600,
+                       DEFAULT_REQUEST_TIMEOUT_SECONDS, rw);
   properties[PROP_N_CLIENTS] =
     g_param_spec_uint ("n-clients", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1505,6 +1580,7 @@ sse_hub_server_init (SseHubServer *self)
   self->queue_cap = SSE_HUB_DEFAULT_QUEUE_CAP;
   self->retry_ms = SSE_HUB_DEFAULT_RETRY_MS;
   self->rate_limit = SSE_HUB_DEFAULT_RATE_LIMIT;
+  self->request_timeout = DEFAULT_REQUEST_TIMEOUT_SECONDS;
   self->allow_audience_writes = TRUE;
   self->trust_local = TRUE;
 }

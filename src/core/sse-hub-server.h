@@ -28,7 +28,8 @@ G_DECLARE_FINAL_TYPE (SseHubServer, sse_hub_server, SSE_HUB, SERVER, GObject)
  *   queue-cap (bytes queued for one client before it is dropped),
  *   retry-ms, allow-audience-writes, rate-limit (posts per minute per remote
  *   address, 0 = none), trust-local (requests from this machine are the
- *   presenter's: not rate-limited, never refused as audience writes).
+ *   presenter's: not rate-limited, never refused as audience writes),
+ *   request-timeout (seconds a request may take to arrive whole).
  * Signals: error (GError) when the server stops for a reason of its own. */
 SseHubServer      *sse_hub_server_new             (SseHubPersonStore *store);
 gboolean           sse_hub_server_start           (SseHubServer      *self,
