@@ -1004,9 +1004,8 @@ client_readable (Bench  *b,
 }
 
 static void
-client_event (Bench    *b,
-              Client   *c,
-              guint32   events)
+client_event (Bench  *b,
+              Client *c)
 {
   if (c->state == CLIENT_CONNECTING)
     client_writable (b, c);
@@ -1148,8 +1147,7 @@ post_write (Bench *b)
 }
 
 static void
-post_event (Bench   *b,
-            guint32  events)
+post_event (Bench *b)
 {
   PostConnection *post = &b->post;
 
@@ -1307,9 +1305,9 @@ loop_once (Bench *b,
       if (tag == TAG_HUB_STDOUT)
         hub_stdout_readable (b);
       else if (tag == TAG_POST)
-        post_event (b, events[i].events);
+        post_event (b);
       else
-        client_event (b, &b->clients[tag], events[i].events);
+        client_event (b, &b->clients[tag]);
     }
 
   if (b->spawned && !b->hub_gone)
