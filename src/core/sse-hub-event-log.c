@@ -182,29 +182,24 @@ sse_hub_event_log_flush (SseHubEventLog *self)
 {
   guint added;
   guint removed = 0;
-  guint skip = 0;
 
   g_return_if_fail (SSE_HUB_IS_EVENT_LOG (self));
 
   g_clear_handle_id (&self->flush_source, g_source_remove);
 
-  if (self->pending->len == 0)
+  added = self->pending->len;
+  if (added == 0)
     return;
 
-  /* A burst larger than the whole log only keeps its newest entries. */
-  if (self->pending->len > self->max_entries)
-    skip = self->pending->len - self->max_entries;
-  added = self->pending->len - skip;
-
+  /* pending never holds more than max_entries (see append). */
   if (self->entries->len + added > self->max_entries)
     {
       removed = self->entries->len + added - self->max_entries;
       g_ptr_array_remove_range (self->entries, 0, removed);
     }
 
-  for (guint i = skip; i < self->pending->len; i++)
-    g_ptr_array_add (self->entries, g_object_ref (g_ptr_array_index (self->pending, i)));
-  g_ptr_array_set_size (self->pending, 0);
+  g_ptr_array_extend_and_steal (self->entries, g_steal_pointer (&self->pending));
+  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (removed > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
