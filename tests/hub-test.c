@@ -18,6 +18,30 @@ test_frame_free (TestFrame *frame)
   g_free (frame);
 }
 
+char *
+test_make_temp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("sse-hub-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+test_remove_dir (const char *dir)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 TestHub *
 test_hub_new (void)
 {
@@ -25,8 +49,7 @@ test_hub_new (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  hub->dir = g_dir_make_tmp ("sse-hub-test-XXXXXX", &error);
-  g_assert_no_error (error);
+  hub->dir = test_make_temp_dir ();
   path = g_build_filename (hub->dir, "persons.jsonl", NULL);
 
   hub->store = sse_hub_person_store_new (path);
@@ -55,20 +78,6 @@ test_hub_add (TestHub    *hub,
   g_assert_nonnull (person);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 void
 test_hub_free (TestHub *hub)
 {
@@ -77,7 +86,7 @@ test_hub_free (TestHub *hub)
   test_pump (50);
   g_assert_finalize_object (hub->server);
   g_assert_finalize_object (hub->store);
-  remove_tree (hub->dir);
+  test_remove_dir (hub->dir);
   g_free (hub->dir);
   g_free (hub);
 }

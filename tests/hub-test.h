@@ -47,6 +47,10 @@ typedef struct
 TestHub    *test_hub_new              (void);
 void        test_hub_free             (TestHub *hub);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestHub, test_hub_free)
+char       *test_make_temp_dir        (void);
+/* Removes a directory and the files in it (tests make no deeper trees). */
+void        test_remove_dir           (const char    *dir);
+
 /* Adds through the presenter's path and asserts it worked. */
 void        test_hub_add              (TestHub       *hub,
                                        const char    *name,

@@ -6,30 +6,6 @@
 #include "hub-test.h"
 #include "sse-hub-wire.h"
 
-static char *
-make_temp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("sse-hub-store-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 static SseHubPersonStore *
 load_store (const char *path)
 {
@@ -73,7 +49,7 @@ add_person (SseHubPersonStore *store,
 static void
 test_round_trip (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *path = g_build_filename (dir, "sub", "persons.jsonl", NULL);
   g_autoptr(GError) error = NULL;
   SseHubPersonStore *store = load_store (path);
@@ -106,8 +82,8 @@ test_round_trip (void)
 
   g_clear_pointer (&path, g_free);
   path = g_build_filename (dir, "sub", NULL);
-  remove_dir (path);
-  remove_dir (dir);
+  test_remove_dir (path);
+  test_remove_dir (dir);
 }
 
 static guint
@@ -126,7 +102,7 @@ count_damaged (const char *dir)
 static void
 test_corrupt_file (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *path = g_build_filename (dir, "persons.jsonl", NULL);
   const char *damaged =
     "{\"op\":\"add\",\"name\":\"Ada\",\"age\":36}\n"
@@ -157,13 +133,13 @@ test_corrupt_file (void)
   g_assert_cmpuint (count_damaged (dir), ==, 1);
   g_assert_finalize_object (store);
 
-  remove_dir (dir);
+  test_remove_dir (dir);
 }
 
 static void
 test_empty_and_binary_files (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *path = g_build_filename (dir, "persons.jsonl", NULL);
   g_autoptr(GError) error = NULL;
   const char binary[] = { 0, 1, 2, 3, '\n', 0 };
@@ -181,13 +157,13 @@ test_empty_and_binary_files (void)
   assert_names (store, "");
   g_assert_finalize_object (store);
 
-  remove_dir (dir);
+  test_remove_dir (dir);
 }
 
 static void
 test_storage_failure_leaves_state (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *path = g_build_filename (dir, "persons.jsonl", NULL);
   g_autoptr(GError) error = NULL;
   SseHubPersonStore *store = load_store (path);
@@ -206,7 +182,7 @@ test_storage_failure_leaves_state (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
   g_assert_finalize_object (store);
 
-  remove_dir (dir);
+  test_remove_dir (dir);
 }
 
 static guint
@@ -243,7 +219,7 @@ spawn_hub (const char *path,
 static void
 test_crash_after_ok (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *path = g_build_filename (dir, "persons.jsonl", NULL);
   g_autoptr(GString) expected = g_string_new (NULL);
 
@@ -276,13 +252,13 @@ test_crash_after_ok (void)
     assert_names (store, expected->str);
   }
 
-  remove_dir (dir);
+  test_remove_dir (dir);
 }
 
 static void
 test_headless_lifecycle (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir ();
   g_autofree char *path = g_build_filename (dir, "persons.jsonl", NULL);
   g_autoptr(GSubprocess) hub = NULL;
   g_autoptr(GSubprocess) second = NULL;
@@ -319,7 +295,7 @@ test_headless_lifecycle (void)
   g_assert_true (g_subprocess_get_if_exited (hub));
   g_assert_cmpint (g_subprocess_get_exit_status (hub), ==, 0);
 
-  remove_dir (dir);
+  test_remove_dir (dir);
 }
 
 int

@@ -25,10 +25,8 @@ sse_hub_headless_options_init (SseHubHeadlessOptions *options)
   };
 }
 
-/* Every client is a socket: let the hub use all the descriptors the system
- * allows instead of the usual soft limit of 1024. */
-static void
-raise_fd_limit (void)
+void
+sse_hub_raise_fd_limit (void)
 {
   struct rlimit limit;
 
@@ -67,7 +65,7 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
 
   g_return_val_if_fail (options != NULL, 1);
 
-  raise_fd_limit ();
+  sse_hub_raise_fd_limit ();
   /* A peer that vanishes mid-write must cost an error, not the process. */
   signal (SIGPIPE, SIG_IGN);
 

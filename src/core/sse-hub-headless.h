@@ -20,6 +20,10 @@ typedef struct
 
 void sse_hub_headless_options_init (SseHubHeadlessOptions *options);
 
+/* Every client is a socket: lets the process use all the descriptors the
+ * system allows instead of the usual soft limit of 1024. */
+void sse_hub_raise_fd_limit        (void);
+
 /* Runs the hub without a window until SIGINT or SIGTERM.  Returns the process
  * exit status: 0 after a clean shutdown, 1 when the hub cannot start. */
 int  sse_hub_headless_run          (const SseHubHeadlessOptions *options);
