@@ -1,15 +1,31 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "sse-hub-application.h"
 #include "sse-hub-headless.h"
+#include "sse-hub-preferences-window.h"
 #include "sse-hub-window.h"
+
+/* How long ended streams get to reach their browsers before the process
+ * exits, as in headless mode. */
+#define DRAIN_MS 200
 
 struct _SseHubApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication     parent_instance;
+
+  /* owned, made on first activation */
+  GSettings         *settings;
+  SseHubPersonStore *store;
+  SseHubServer      *server;
+
+  guint              sigint_source;
+  guint              sigterm_source;
 };
 
 G_DEFINE_FINAL_TYPE (SseHubApplication, sse_hub_application, ADW_TYPE_APPLICATION)
@@ -73,24 +89,223 @@ sse_hub_application_handle_local_options (GApplication *app,
   return sse_hub_headless_run (&headless);
 }
 
+/* Every client is a socket: use all the descriptors the system allows
+ * instead of the usual soft limit of 1024. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
+
+static gboolean
+quit_on_signal_cb (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+drained_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (sse_hub_preferences_window_new (parent)));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  static const char *developers[] = { "SSE Hub contributors", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                                    "transient-for", parent,
+                                    "modal", TRUE,
+                                    "application-name", _("SSE Hub"),
+                                    "application-icon", APP_ID,
+                                    "developer-name", _("SSE Hub contributors"),
+                                    "developers", developers,
+                                    "version", PACKAGE_VERSION,
+                                    "comments", _("A live Server-Sent Events hub for the classroom."),
+                                    "license-type", GTK_LICENSE_GPL_3_0,
+                                    "translator-credits", _("translator-credits"),
+                                    NULL));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
+  { "about", about_action, NULL, NULL, NULL, { 0 } },
+};
+
+static gboolean
+bind_address_mapping (GValue   *value,
+                      GVariant *variant,
+                      gpointer  user_data)
+{
+  /* NULL listens on every interface, IPv6 and IPv4. */
+  g_value_set_string (value, g_variant_get_boolean (variant) ? NULL : "127.0.0.1");
+  return TRUE;
+}
+
+/* The hub lives as long as the application: the window only shows it. */
+static gboolean
+create_hub (SseHubApplication  *self,
+            GError            **error)
+{
+  g_autofree char *path = sse_hub_person_store_default_path ();
+
+  self->settings = g_settings_new (APP_ID);
+  self->store = sse_hub_person_store_new (path);
+  self->server = sse_hub_server_new (self->store);
+
+  g_settings_bind (self->settings, "port", self->server, "port", G_SETTINGS_BIND_GET);
+  g_settings_bind_with_mapping (self->settings, "listen-on-network",
+                                self->server, "bind-address", G_SETTINGS_BIND_GET,
+                                bind_address_mapping, NULL, NULL, NULL);
+  g_settings_bind (self->settings, "allow-audience-writes",
+                   self->server, "allow-audience-writes", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "keepalive-interval",
+                   self->server, "keepalive-interval", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "max-clients", self->server, "max-clients",
+                   G_SETTINGS_BIND_GET);
+
+  return sse_hub_person_store_load (self->store, error);
+}
+
+static void
+sse_hub_application_startup (GApplication *app)
+{
+  SseHubApplication *self = SSE_HUB_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+
+  G_APPLICATION_CLASS (sse_hub_application_parent_class)->startup (app);
+
+  raise_fd_limit ();
+  /* A peer that vanishes mid-write must cost an error, not the process. */
+  signal (SIGPIPE, SIG_IGN);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
+
+  self->sigint_source = g_unix_signal_add (SIGINT, quit_on_signal_cb, app);
+  self->sigterm_source = g_unix_signal_add (SIGTERM, quit_on_signal_cb, app);
+}
+
 static void
 sse_hub_application_activate (GApplication *app)
 {
+  SseHubApplication *self = SSE_HUB_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autoptr(GError) error = NULL;
+  gboolean loaded = TRUE;
 
   if (window == NULL)
-    window = g_object_new (SSE_HUB_TYPE_WINDOW, "application", app, NULL);
+    {
+      if (self->server == NULL)
+        loaded = create_hub (self, &error);
+
+      window = GTK_WINDOW (sse_hub_window_new (GTK_APPLICATION (app), self->server));
+
+      /* Serving an empty list over a file that could not be read would
+       * hide the problem from the class: show it and stay stopped. */
+      if (!loaded)
+        {
+          g_autofree char *message = g_strdup_printf (_("Cannot read the person list: %s"),
+                                                      error->message);
+
+          sse_hub_window_show_error (SSE_HUB_WINDOW (window), message);
+        }
+      else
+        sse_hub_window_start_serving (SSE_HUB_WINDOW (window));
+    }
 
   gtk_window_present (window);
+}
+
+/* Closing the window and SIGTERM both end here: end the streams cleanly,
+ * give them a moment to leave, then make sure the list is on disk. */
+static void
+sse_hub_application_shutdown (GApplication *app)
+{
+  SseHubApplication *self = SSE_HUB_APPLICATION (app);
+
+  g_clear_handle_id (&self->sigint_source, g_source_remove);
+  g_clear_handle_id (&self->sigterm_source, g_source_remove);
+
+  if (self->server != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean drained = FALSE;
+
+      sse_hub_server_stop (self->server);
+      g_timeout_add (DRAIN_MS, drained_cb, &drained);
+      while (!drained)
+        g_main_context_iteration (NULL, TRUE);
+
+      if (!sse_hub_person_store_flush (self->store, &error))
+        g_printerr ("sse-hub: %s\n", error->message);
+    }
+
+  if (self->settings != NULL)
+    g_settings_sync ();
+
+  G_APPLICATION_CLASS (sse_hub_application_parent_class)->shutdown (app);
+}
+
+static void
+sse_hub_application_dispose (GObject *object)
+{
+  SseHubApplication *self = SSE_HUB_APPLICATION (object);
+
+  g_clear_object (&self->server);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (sse_hub_application_parent_class)->dispose (object);
 }
 
 static void
 sse_hub_application_class_init (SseHubApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = sse_hub_application_dispose;
+
   app_class->handle_local_options = sse_hub_application_handle_local_options;
+  app_class->startup = sse_hub_application_startup;
   app_class->activate = sse_hub_application_activate;
+  app_class->shutdown = sse_hub_application_shutdown;
 }
 
 static const GOptionEntry option_entries[] = {

@@ -3,9 +3,23 @@
 
 #include <adwaita.h>
 
+#include "sse-hub-server.h"
+
 G_BEGIN_DECLS
 
 #define SSE_HUB_TYPE_WINDOW (sse_hub_window_get_type ())
 G_DECLARE_FINAL_TYPE (SseHubWindow, sse_hub_window, SSE_HUB, WINDOW, AdwApplicationWindow)
+
+/* The presenter's window over a hub it does not own: the application (or a
+ * test) creates, configures and stops the server; the window shows it and
+ * starts or stops serving on request. */
+SseHubWindow *sse_hub_window_new           (GtkApplication *application,
+                                            SseHubServer   *server);
+SseHubServer *sse_hub_window_get_server    (SseHubWindow   *self);
+/* Starts serving; a failure is shown in the window, never raised. */
+gboolean      sse_hub_window_start_serving (SseHubWindow   *self);
+/* Shows a problem in the banner under the header bar, as plain text. */
+void          sse_hub_window_show_error    (SseHubWindow   *self,
+                                            const char     *message);
 
 G_END_DECLS

@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sse-hub-window-private.h"
+#include "sse-hub-wire.h"
+
+#define TIMEOUT_SECONDS 15
+
+static const char firefox_agent[] =
+  "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
+static const char iphone_agent[] =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 "
+  "(KHTML, like Gecko) Version/17.1.2 Mobile/15E148 Safari/604.1";
+static const char android_agent[] =
+  "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+  "Chrome/119.0.6045.163 Mobile Safari/537.36";
+
+typedef struct
+{
+  char                *dir;
+  char                *data_file;
+  SseHubPersonStore   *store;
+  SseHubServer        *server;
+  SseHubWindow        *window;
+  SseHubWindowWidgets  w;
+  guint                port;
+} Fixture;
+
+/* ------------------------------------------------------------------------ */
+/* Main loop helpers                                                        */
+
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the window lay out and draw: list rows only exist once allocated. */
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_until (Condition    condition,
+            gpointer     data,
+            const char  *what)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add_seconds (TIMEOUT_SECONDS, set_flag_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("timed out waiting for %s", what);
+  g_source_remove (source);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Widget tree helpers                                                      */
+
+static void
+collect_labels (GtkWidget *widget,
+                GPtrArray *labels)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (labels, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, labels);
+}
+
+/* The first mapped label under widget that shows exactly text. */
+static GtkLabel *
+find_label (gpointer    widget,
+            const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_labels (widget, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_str_equal (gtk_label_get_text (labels->pdata[i]), text))
+      return labels->pdata[i];
+
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* An event-stream client on a plain socket                                 */
+
+typedef struct
+{
+  GSocketConnection *connection;
+  GCancellable      *cancellable;
+  GString           *received;
+  gboolean           finished;
+} SseClient;
+
+static void read_more (SseClient *client);
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  SseClient *client = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      client->finished = TRUE;
+      return;
+    }
+
+  g_string_append_len (client->received, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  read_more (client);
+}
+
+static void
+read_more (SseClient *client)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (client->connection));
+
+  g_input_stream_read_bytes_async (input, 8192, G_PRIORITY_DEFAULT, client->cancellable,
+                                   on_read, client);
+}
+
+static SseClient *
+sse_client_open (guint       port,
+                 const char *user_agent)
+{
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request = NULL;
+  SseClient *client = g_new0 (SseClient, 1);
+  GOutputStream *output;
+
+  client->connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", port,
+                                                        NULL, &error);
+  g_assert_no_error (error);
+  client->cancellable = g_cancellable_new ();
+  client->received = g_string_new (NULL);
+
+  request = g_strdup_printf ("GET /connect HTTP/1.1\r\n"
+                             "Host: 127.0.0.1:%u\r\n"
+                             "Accept: text/event-stream\r\n"
+                             "User-Agent: %s\r\n"
+                             "\r\n", port, user_agent);
+  output = g_io_stream_get_output_stream (G_IO_STREAM (client->connection));
+  g_output_stream_write_all (output, request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  read_more (client);
+  return client;
+}
+
+static gboolean
+client_finished (gpointer data)
+{
+  return ((SseClient *) data)->finished;
+}
+
+static void
+sse_client_close (SseClient *client)
+{
+  g_cancellable_cancel (client->cancellable);
+  wait_until (client_finished, client, "the read to end");
+  g_io_stream_close (G_IO_STREAM (client->connection), NULL, NULL);
+
+  g_object_unref (client->connection);
+  g_object_unref (client->cancellable);
+  g_string_free (client->received, TRUE);
+  g_free (client);
+}
+
+typedef struct
+{
+  SseClient  *client;
+  const char *needle;
+} Expectation;
+
+static gboolean
+client_received (gpointer data)
+{
+  Expectation *expectation = data;
+
+  return strstr (expectation->client->received->str, expectation->needle) != NULL;
+}
+
+static void
+wait_for_text (SseClient  *client,
+               const char *needle)
+{
+  Expectation expectation = { client, needle };
+
+  wait_until (client_received, &expectation, needle);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Fixture                                                                  */
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("sse-hub-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->data_file = g_build_filename (fixture->dir, "persons.jsonl", NULL);
+
+  fixture->store = sse_hub_person_store_new (fixture->data_file);
+  sse_hub_person_store_load (fixture->store, &error);
+  g_assert_no_error (error);
+
+  fixture->server = sse_hub_server_new (fixture->store);
+  /* A short keep-alive: a departed client is noticed on the next write. */
+  g_object_set (fixture->server,
+                "port", 0,
+                "bind-address", "127.0.0.1",
+                "keepalive-interval", 1,
+                NULL);
+  sse_hub_server_start (fixture->server, &error);
+  g_assert_no_error (error);
+  fixture->port = sse_hub_server_get_bound_port (fixture->server);
+  g_assert_cmpuint (fixture->port, >, 0);
+
+  /* Our own reference, so that teardown can check the window goes away. */
+  fixture->window = g_object_ref (sse_hub_window_new (GTK_APPLICATION (g_application_get_default ()),
+                                                      fixture->server));
+  sse_hub_window_get_widgets (fixture->window, &fixture->w);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  settle (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  settle (50);
+  g_assert_finalize_object (fixture->window);
+
+  sse_hub_server_stop (fixture->server);
+  /* The stopped server lets its streams drain before it lets go. */
+  settle (2200);
+  g_assert_finalize_object (fixture->server);
+
+  sse_hub_person_store_flush (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (fixture->store);
+
+  g_unlink (fixture->data_file);
+  g_rmdir (fixture->dir);
+  g_free (fixture->data_file);
+  g_free (fixture->dir);
+}
+
+static guint
+n_persons (Fixture *fixture)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (fixture->store));
+}
+
+static guint
+n_client_rows (Fixture *fixture)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (fixture->w.clients_view)));
+}
+
+/* Types into the form and presses Add, as the presenter would. */
+static void
+submit_form (Fixture    *fixture,
+             const char *name,
+             int         age)
+{
+  gtk_editable_set_text (fixture->w.name_entry, name);
+  gtk_spin_button_set_value (fixture->w.age_spin, age);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->w.name_entry),
+                                             "win.add-person", NULL));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests                                                                    */
+
+static void
+test_window_basics (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", fixture->port);
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "SSE Hub");
+  g_assert_cmpstr (gtk_label_get_text (fixture->w.url_label), ==, url);
+  g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label), "127.0.0.1"));
+  g_assert_false (gtk_revealer_get_reveal_child (fixture->w.error_revealer));
+
+  /* Stop and start from the header. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.toggle-serving", NULL));
+  g_assert_cmpstr (gtk_label_get_text (fixture->w.status_label), ==, "Stopped");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.toggle-serving", NULL));
+  g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label), "Serving on"));
+}
+
+static gboolean
+is_running (Fixture *fixture)
+{
+  gboolean running;
+
+  g_object_get (fixture->server, "running", &running, NULL);
+  return running;
+}
+
+static void
+test_port_in_use (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(SseHubServer) other = sse_hub_server_new (NULL);
+
+  /* Another program takes the port while the hub is stopped. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.toggle-serving", NULL));
+  g_object_set (fixture->server, "port", fixture->port, NULL);
+  g_object_set (other, "port", fixture->port, "bind-address", "127.0.0.1", NULL);
+  g_assert_true (sse_hub_server_start (other, NULL));
+
+  /* Starting again is shown in the window, not a crash or a warning. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.toggle-serving", NULL));
+  g_assert_false (is_running (fixture));
+  g_assert_true (gtk_revealer_get_reveal_child (fixture->w.error_revealer));
+  g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.error_label), "in use"));
+  g_assert_cmpstr (gtk_label_get_text (fixture->w.status_label), ==, "Not serving");
+  g_assert_cmpstr (gtk_label_get_text (fixture->w.url_label), ==, "Not serving");
+
+  /* Once the port is free, Try Again works and the banner goes. */
+  sse_hub_server_stop (other);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.start-serving", NULL));
+  g_assert_true (is_running (fixture));
+  g_assert_cmpuint (sse_hub_server_get_bound_port (fixture->server), ==, fixture->port);
+  g_assert_false (gtk_revealer_get_reveal_child (fixture->w.error_revealer));
+  settle (2200);
+}
+
+static void
+test_add_reaches_client (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  SseClient *client = sse_client_open (fixture->port, firefox_agent);
+
+  wait_for_text (client, "event: hello");
+
+  submit_form (fixture, "  Ada Lovelace ", 36);
+  wait_for_text (client, "\"name\":\"Ada Lovelace\",\"age\":36");
+
+  g_assert_cmpuint (n_persons (fixture), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (fixture->w.name_entry), ==, "");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->w.form_error_label)));
+
+  settle (200);
+  g_assert_nonnull (find_label (fixture->w.persons_view, "Ada Lovelace"));
+  g_assert_nonnull (find_label (fixture->w.persons_view, "36"));
+
+  sse_client_close (client);
+}
+
+typedef struct
+{
+  Fixture  *fixture;
+  guint     rows;
+} RowCount;
+
+static gboolean
+has_client_rows (gpointer data)
+{
+  RowCount *count = data;
+
+  return n_client_rows (count->fixture) == count->rows;
+}
+
+static void
+test_client_list (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  RowCount one = { fixture, 1 };
+  RowCount none = { fixture, 0 };
+  SseClient *client;
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.clients_stack), ==, "empty");
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+
+  client = sse_client_open (fixture->port, firefox_agent);
+  wait_until (has_client_rows, &one, "the client to appear");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.clients_stack), ==, "list");
+
+  settle (300);
+  g_assert_nonnull (find_label (fixture->w.clients_view, "127.0.0.1"));
+  g_assert_nonnull (find_label (fixture->w.clients_view, "Firefox 120"));
+  g_assert_nonnull (find_label (fixture->w.clients_view, "Linux"));
+  g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label), "1 client"));
+
+  /* The counters follow the wire without a notify: the refresh does it. */
+  sse_hub_window_refresh_clients (fixture->window);
+
+  sse_client_close (client);
+  wait_until (has_client_rows, &none, "the client to leave");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.clients_stack), ==, "empty");
+  settle (300);
+  g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label), "0 clients"));
+}
+
+static void
+test_bad_name (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autofree char *long_name = g_strnfill (SSE_HUB_NAME_MAX_CHARS + 1, 'a');
+  guint64 revision = sse_hub_person_store_get_revision (fixture->store);
+  const char *message;
+
+  submit_form (fixture, "   ", 30);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->w.form_error_label)));
+  message = gtk_label_get_text (fixture->w.form_error_label);
+  g_assert_cmpstr (message, !=, "");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (fixture->w.name_entry), "error"));
+  /* What was typed stays, to be corrected. */
+  g_assert_cmpstr (gtk_editable_get_text (fixture->w.name_entry), ==, "   ");
+
+  submit_form (fixture, long_name, 30);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->w.form_error_label)));
+  g_assert_cmpstr (gtk_editable_get_text (fixture->w.name_entry), ==, long_name);
+
+  g_assert_cmpuint (n_persons (fixture), ==, 0);
+  g_assert_cmpuint (sse_hub_person_store_get_revision (fixture->store), ==, revision);
+
+  /* Fixing the name clears the error as it is typed. */
+  gtk_editable_set_text (fixture->w.name_entry, "Grace");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->w.form_error_label)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (fixture->w.name_entry), "error"));
+  g_assert_cmpuint (n_persons (fixture), ==, 0);
+}
+
+static void
+assert_no_markup_parsed (GtkWidget  *root,
+                         const char *name)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_labels (root, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkLabel *label = labels->pdata[i];
+
+      /* A label given the name but showing something else parsed it. */
+      if (strstr (gtk_label_get_label (label), name) != NULL)
+        g_assert_nonnull (strstr (gtk_label_get_text (label), name));
+    }
+}
+
+static void
+test_markup_literal (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  static const char *names[] = { "<b>x</b>", "Tom & Jerry", "<span size=\"xx-large\">big</span>" };
+  SseHubEventLog *log = sse_hub_server_get_log (fixture->server);
+  GtkLabel *label;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      submit_form (fixture, names[i], 20 + i);
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->w.form_error_label)));
+    }
+  g_assert_cmpuint (n_persons (fixture), ==, G_N_ELEMENTS (names));
+
+  settle (300);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      label = find_label (fixture->w.persons_view, names[i]);
+      g_assert_nonnull (label);
+      g_assert_false (gtk_label_get_use_markup (label));
+    }
+  g_assert_null (find_label (fixture->w.persons_view, "x"));
+  g_assert_null (find_label (fixture->w.persons_view, "big"));
+  assert_no_markup_parsed (GTK_WIDGET (fixture->window), "<b>x</b>");
+
+  /* The event log shows the frames literally too. */
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "log");
+  sse_hub_event_log_flush (log);
+  settle (300);
+  {
+    g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+    gboolean found = FALSE;
+
+    collect_labels (GTK_WIDGET (fixture->w.log_view), labels);
+    for (guint i = 0; i < labels->len; i++)
+      found |= strstr (gtk_label_get_text (labels->pdata[i]), "\"name\":\"<b>x</b>\"") != NULL;
+    g_assert_true (found);
+  }
+  assert_no_markup_parsed (GTK_WIDGET (fixture->window), "<b>x</b>");
+}
+
+static void
+test_log_bounded (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  SseHubEventLog *log = sse_hub_server_get_log (fixture->server);
+  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (fixture->w.log_view));
+  guint max_entries = sse_hub_event_log_get_max_entries (log);
+  SseClient *client = sse_client_open (fixture->port, android_agent);
+  g_autofree char *last = NULL;
+  guint paused_count;
+  gint64 start;
+
+  wait_for_text (client, "event: hello");
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "log");
+
+  /* Four times what the log keeps, at a pace the window must absorb. */
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 4 * max_entries; i++)
+    {
+      g_autofree char *data = g_strdup_printf ("{\"n\":%u}", i);
+
+      sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "burst", NULL, data);
+      if (i % 100 == 99)
+        settle (10);
+    }
+  last = g_strdup_printf ("{\"n\":%u}", 4 * max_entries - 1);
+  wait_for_text (client, last);
+  sse_hub_event_log_flush (log);
+  settle (200);
+  g_test_message ("%u events in %" G_GINT64_FORMAT " ms", 4 * max_entries,
+                  (g_get_monotonic_time () - start) / 1000);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), <=, max_entries);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), <=, max_entries);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), >, 0);
+
+  /* Paused, the view holds still while the log goes on. */
+  gtk_toggle_button_set_active (fixture->w.pause_button, TRUE);
+  paused_count = g_list_model_get_n_items (shown);
+  sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "later", NULL, "{}");
+  sse_hub_event_log_clear (log);
+  sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "later", NULL, "{}");
+  sse_hub_event_log_flush (log);
+  settle (50);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, paused_count);
+  gtk_toggle_button_set_active (fixture->w.pause_button, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, g_list_model_get_n_items (G_LIST_MODEL (log)));
+
+  /* Ctrl+L */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.clear-log", NULL));
+  sse_hub_event_log_flush (log);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+
+  sse_client_close (client);
+}
+
+static void
+save_screenshot (Fixture    *fixture,
+                 const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (fixture->window);
+  const char *dir = g_getenv ("SSE_HUB_SCREENSHOT_DIR");
+  g_autofree char *path = g_build_filename (dir != NULL ? dir : ".", name, NULL);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  settle (400);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s (%d×%d)", path, width, height);
+}
+
+static void
+test_screenshots (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  static const struct { const char *name; int age; } persons[] = {
+    { "Ada Lovelace", 36 }, { "Alan Turing", 41 }, { "Grace Hopper", 85 },
+    { "<b>not bold</b>", 7 }, { "Katherine Johnson", 101 },
+  };
+  const char *agents[] = { firefox_agent, iphone_agent, android_agent };
+  SseClient *clients[G_N_ELEMENTS (agents)];
+  RowCount all = { fixture, G_N_ELEMENTS (agents) };
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  for (guint i = 0; i < G_N_ELEMENTS (persons); i++)
+    submit_form (fixture, persons[i].name, persons[i].age);
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    clients[i] = sse_client_open (fixture->port, agents[i]);
+  wait_until (has_client_rows, &all, "three clients");
+  /* Let keep-alives and the client list reach the log. */
+  settle (1500);
+
+  save_screenshot (fixture, "window-persons.png");
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  save_screenshot (fixture, "window-clients.png");
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "log");
+  save_screenshot (fixture, "window-log.png");
+
+  /* Projection: the whole window zooms. */
+  g_settings_set_double (settings, "text-scale", 1.75);
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "persons");
+  settle (1500);
+  save_screenshot (fixture, "window-zoom-persons.png");
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  save_screenshot (fixture, "window-zoom-clients.png");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.zoom-reset", NULL));
+  g_assert_cmpfloat (g_settings_get_double (settings, "text-scale"), ==, 1.0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.zoom-in", NULL));
+  g_assert_cmpfloat (g_settings_get_double (settings, "text-scale"), >, 1.0);
+  g_settings_reset (settings, "text-scale");
+
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    sse_client_close (clients[i]);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(AdwApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* Registered but not run: its startup loads the stylesheet and the
+   * shortcuts window from the app's resources, as in the real app. */
+  app = adw_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/ui/window/basics", test_window_basics);
+  ADD ("/ui/window/port-in-use", test_port_in_use);
+  ADD ("/ui/window/add-reaches-client", test_add_reaches_client);
+  ADD ("/ui/window/client-list", test_client_list);
+  ADD ("/ui/window/bad-name", test_bad_name);
+  ADD ("/ui/window/markup-literal", test_markup_literal);
+  ADD ("/ui/window/log-bounded", test_log_bounded);
+  ADD ("/ui/window/screenshots", test_screenshots);
+
+#undef ADD
+
+  status = g_test_run ();
+  g_application_release (G_APPLICATION (app));
+  return status;
+}
