@@ -4,7 +4,6 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
-#include <sys/resource.h>
 
 #include "sse-hub-application.h"
 #include "sse-hub-headless.h"
@@ -87,20 +86,6 @@ sse_hub_application_handle_local_options (GApplication *app,
     return 1;
 
   return sse_hub_headless_run (&headless);
-}
-
-/* Every client is a socket: use all the descriptors the system allows
- * instead of the usual soft limit of 1024. */
-static void
-raise_fd_limit (void)
-{
-  struct rlimit limit;
-
-  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
-    {
-      limit.rlim_cur = limit.rlim_max;
-      setrlimit (RLIMIT_NOFILE, &limit);
-    }
 }
 
 static gboolean
@@ -207,7 +192,7 @@ sse_hub_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (sse_hub_application_parent_class)->startup (app);
 
-  raise_fd_limit ();
+  sse_hub_raise_fd_limit ();
   /* A peer that vanishes mid-write must cost an error, not the process. */
   signal (SIGPIPE, SIG_IGN);
 
