@@ -561,7 +561,9 @@ test_full_hub (void)
   g_assert_null (test_peer_find_event (turned_away, "hello", 0));
   g_assert_cmpuint (g_list_model_get_n_items (sse_hub_server_get_clients (hub->server)), ==, 2);
 
-  /* A place that frees up is taken by the next browser. */
+  /* A place that frees up is taken by the next browser (the departure is
+   * noticed on the next write, which the keep-alive provides). */
+  g_object_set (hub->server, "keepalive-interval", 1, NULL);
   test_peer_close (two);
   g_assert_true (wait_n_clients (hub, 1));
   g_clear_pointer (&turned_away, test_peer_free);
