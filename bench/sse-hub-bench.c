@@ -1816,8 +1816,11 @@ main (int   argc,
       epoll_ctl (b->epfd, EPOLL_CTL_ADD, b->hub_stdout, &event);
     }
 
-  g_print ("sse-hub-bench: hub on http://%s/%s; connecting %d clients...\n", b->host_header,
-           b->spawned ? " (started by the benchmark)" : "", b->n_clients);
+  if (b->spawned)
+    g_print ("sse-hub-bench: started %s (pid %d) on http://%s/\n", b->hub_path,
+             (int) b->hub_pid, b->host_header);
+  g_print ("sse-hub-bench: connecting %d clients to http://%s/connect...\n", b->n_clients,
+           b->host_header);
   m.rss_before_kib = read_rss_kib (measured_pid);
   m.cpu_start = read_cpu_seconds (measured_pid);
 
