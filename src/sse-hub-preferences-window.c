@@ -46,7 +46,8 @@ sse_hub_preferences_window_class_init (SseHubPreferencesWindowClass *klass)
 
   object_class->dispose = sse_hub_preferences_window_dispose;
 
-  template = g_resource_lookup_data (sse_hub_get_resource (), "/com/example/SseHub/sse-hub-preferences-window.ui",
+  template = g_resource_lookup_data (sse_hub_get_resource (),
+                                    "/com/example/SseHub/sse-hub-preferences-window.ui",
                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   gtk_widget_class_set_template (widget_class, template);
   gtk_widget_class_bind_template_child (widget_class, SseHubPreferencesWindow, port_spin);

@@ -17,7 +17,9 @@
 #define STATUS_DELAY_MS   100
 
 /* Zoom steps for Ctrl+plus / Ctrl+minus, within the text-scale key's range. */
-static const double zoom_steps[] = { 0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0 };
+static const double zoom_steps[] = {
+  0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0
+};
 
 typedef char *(*CellTextFunc) (gpointer item);
 
@@ -286,6 +288,14 @@ sse_hub_window_show_error (SseHubWindow *self,
   update_status (self);
 }
 
+/* After "Choose Another Port…": a new port is a new attempt. */
+static void
+on_port_changed (SseHubWindow *self)
+{
+  if (self->error_message != NULL && !server_is_running (self))
+    sse_hub_window_start_serving (self);
+}
+
 static void
 on_server_error (SseHubWindow *self,
                  GError       *error)
@@ -505,8 +515,8 @@ remove_cell_bind (GtkSignalListItemFactory *factory,
                   GtkListItem              *list_item,
                   SseHubWindow             *self)
 {
-  g_autofree char *label = g_strdup_printf (_("Remove %s"),
-                                            sse_hub_person_get_name (gtk_list_item_get_item (list_item)));
+  SseHubPerson *person = gtk_list_item_get_item (list_item);
+  g_autofree char *label = g_strdup_printf (_("Remove %s"), sse_hub_person_get_name (person));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (list_item)),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
@@ -796,7 +806,8 @@ log_entry_heading (SseHubLogEntry *entry)
 
 /* The frame as sent, without the blank line that ends it. */
 static char *
-log_entry_body (SseHubLogEntry *entry, gssize max_chars)
+log_entry_body (SseHubLogEntry *entry,
+                gssize          max_chars)
 {
   const char *text = sse_hub_log_entry_get_text (entry);
   gsize length = text != NULL ? strlen (text) : 0;
@@ -1194,7 +1205,8 @@ sse_hub_window_constructed (GObject *object)
   g_signal_connect (log_factory, "setup", G_CALLBACK (log_row_setup), self);
   g_signal_connect (log_factory, "bind", G_CALLBACK (log_row_bind), self);
   gtk_list_view_set_factory (self->log_view, log_factory);
-  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->log_filtered))));
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (
+                                     g_object_ref (G_LIST_MODEL (self->log_filtered))));
   gtk_list_view_set_model (self->log_view, selection);
   g_object_unref (selection);
   g_signal_connect_swapped (self->log_filtered, "items-changed",
@@ -1207,6 +1219,7 @@ sse_hub_window_constructed (GObject *object)
   g_signal_connect_swapped (self->server, "notify::running", G_CALLBACK (on_running_changed), self);
   g_signal_connect_swapped (self->server, "notify::bind-address",
                             G_CALLBACK (update_join_panel), self);
+  g_signal_connect_swapped (self->server, "notify::port", G_CALLBACK (on_port_changed), self);
   g_signal_connect_swapped (self->server, "error", G_CALLBACK (on_server_error), self);
   update_join_panel (self);
 
@@ -1322,7 +1335,8 @@ sse_hub_window_class_init (SseHubWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  template = g_resource_lookup_data (sse_hub_get_resource (), "/com/example/SseHub/sse-hub-window.ui",
+  template = g_resource_lookup_data (sse_hub_get_resource (),
+                                    "/com/example/SseHub/sse-hub-window.ui",
                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   gtk_widget_class_set_template (widget_class, template);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, toast_overlay);

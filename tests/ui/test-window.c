@@ -243,8 +243,9 @@ fixture_set_up (Fixture       *fixture,
   g_assert_cmpuint (fixture->port, >, 0);
 
   /* Our own reference, so that teardown can check the window goes away. */
-  fixture->window = g_object_ref (sse_hub_window_new (GTK_APPLICATION (g_application_get_default ()),
-                                                      fixture->server));
+  fixture->window = sse_hub_window_new (GTK_APPLICATION (g_application_get_default ()),
+                                       fixture->server);
+  g_object_ref (fixture->window);
   sse_hub_window_get_widgets (fixture->window, &fixture->w);
   gtk_window_present (GTK_WINDOW (fixture->window));
   settle (300);
@@ -285,7 +286,9 @@ n_persons (Fixture *fixture)
 static guint
 n_client_rows (Fixture *fixture)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (fixture->w.clients_view)));
+  GtkSelectionModel *model = gtk_column_view_get_model (fixture->w.clients_view);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (model));
 }
 
 /* Types into the form and presses Add, as the presenter would. */
@@ -354,13 +357,26 @@ test_port_in_use (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_text (fixture->w.status_label), ==, "Not serving");
   g_assert_cmpstr (gtk_label_get_text (fixture->w.url_label), ==, "Not serving");
 
-  /* Once the port is free, Try Again works and the banner goes. */
+  /* Picking another port in the preferences is a new attempt. */
+  g_object_set (fixture->server, "port", 0, NULL);
+  g_assert_true (is_running (fixture));
+  g_assert_false (gtk_revealer_get_reveal_child (fixture->w.error_revealer));
+  g_assert_cmpuint (sse_hub_server_get_bound_port (fixture->server), !=, fixture->port);
+
+  /* Once the port is free, Try Again works too. */
+  sse_hub_server_stop (fixture->server);
+  g_object_set (fixture->server, "port", fixture->port, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.start-serving", NULL));
+  g_assert_false (is_running (fixture));
+  g_assert_true (gtk_revealer_get_reveal_child (fixture->w.error_revealer));
   sse_hub_server_stop (other);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.start-serving", NULL));
   g_assert_true (is_running (fixture));
   g_assert_cmpuint (sse_hub_server_get_bound_port (fixture->server), ==, fixture->port);
   g_assert_false (gtk_revealer_get_reveal_child (fixture->w.error_revealer));
+  g_assert_cmpstr (gtk_label_get_text (fixture->w.status_label), !=, "Not serving");
   settle (2200);
 }
 
@@ -461,6 +477,77 @@ test_bad_name (Fixture       *fixture,
   g_assert_cmpuint (n_persons (fixture), ==, 0);
 }
 
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static void
+collect_buttons (GtkWidget *widget,
+                 GPtrArray *buttons)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (buttons, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_buttons (child, buttons);
+}
+
+static void
+test_remove_and_clear (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  g_autoptr(SseHubPerson) first = NULL;
+  AdwMessageDialog *dialog;
+
+  submit_form (fixture, "Ada", 36);
+  submit_form (fixture, "Alan", 41);
+  submit_form (fixture, "Grace", 85);
+  settle (300);
+
+  /* The row's own button removes that row's person. */
+  collect_buttons (GTK_WIDGET (fixture->w.persons_view), buttons);
+  g_assert_cmpuint (buttons->len, >=, 3);
+  g_signal_emit_by_name (buttons->pdata[buttons->len - 2], "clicked");
+  g_assert_cmpuint (n_persons (fixture), ==, 2);
+  first = g_list_model_get_item (G_LIST_MODEL (fixture->store), 1);
+  g_assert_cmpstr (sse_hub_person_get_name (first), ==, "Grace");
+
+  /* Clear All asks first; Cancel keeps everything. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.clear-persons", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpuint (n_persons (fixture), ==, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.clear-persons", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "clear");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpuint (n_persons (fixture), ==, 0);
+
+  settle (300);
+  g_assert_nonnull (find_label (fixture->window, "No Persons Yet"));
+}
+
 static void
 assert_no_markup_parsed (GtkWidget  *root,
                          const char *name)
@@ -520,6 +607,29 @@ test_markup_literal (Fixture       *fixture,
   assert_no_markup_parsed (GTK_WIDGET (fixture->window), "<b>x</b>");
 }
 
+typedef struct
+{
+  char     *text;
+  gboolean  done;
+} ClipboardRead;
+
+static void
+on_clipboard_text (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ClipboardRead *read = user_data;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_done (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
 static void
 test_log_bounded (Fixture       *fixture,
                   gconstpointer  user_data)
@@ -566,7 +676,22 @@ test_log_bounded (Fixture       *fixture,
   settle (50);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, paused_count);
   gtk_toggle_button_set_active (fixture->w.pause_button, FALSE);
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, g_list_model_get_n_items (G_LIST_MODEL (log)));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (log)));
+
+  /* Copy puts the shown frames on the clipboard as text. */
+  sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "copied", NULL, "{\"copy\":1}");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.copy-log", NULL));
+  {
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->window));
+    ClipboardRead read = { NULL, FALSE };
+
+    gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &read);
+    wait_until (clipboard_done, &read, "the clipboard");
+    g_assert_nonnull (read.text);
+    g_assert_nonnull (strstr (read.text, "event: copied\ndata: {\"copy\":1}"));
+    g_free (read.text);
+  }
 
   /* Ctrl+L */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.clear-log", NULL));
@@ -671,6 +796,7 @@ main (int   argc,
   ADD ("/ui/window/client-list", test_client_list);
   ADD ("/ui/window/bad-name", test_bad_name);
   ADD ("/ui/window/markup-literal", test_markup_literal);
+  ADD ("/ui/window/remove-and-clear", test_remove_and_clear);
   ADD ("/ui/window/log-bounded", test_log_bounded);
   ADD ("/ui/window/screenshots", test_screenshots);
 
