@@ -81,6 +81,7 @@ struct _SseHubWindow
 
   guint                 refresh_source;
   guint                 status_source;
+  guint                 scroll_source;
   guint                 log_kinds_shown; /* bit per SseHubLogKind */
   gboolean              log_follow;      /* scrolled to the end: keep following */
 };
@@ -139,10 +140,7 @@ url_to_host (const char *url)
 static gboolean
 server_is_running (SseHubWindow *self)
 {
-  gboolean running = FALSE;
-
-  g_object_get (self->server, "running", &running, NULL);
-  return running;
+  return sse_hub_server_get_running (self->server);
 }
 
 static gboolean
@@ -899,6 +897,7 @@ scroll_log_to_end_cb (gpointer user_data)
   SseHubWindow *self = user_data;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
 
+  self->scroll_source = 0;
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
   return G_SOURCE_REMOVE;
 }
@@ -910,8 +909,8 @@ on_log_items_changed (SseHubWindow *self)
 
   /* New entries arrive at the end: follow them unless the presenter has
    * scrolled back to read something. */
-  if (self->log_follow)
-    g_idle_add_full (G_PRIORITY_LOW, scroll_log_to_end_cb, g_object_ref (self), g_object_unref);
+  if (self->log_follow && self->scroll_source == 0)
+    self->scroll_source = g_idle_add_full (G_PRIORITY_LOW, scroll_log_to_end_cb, self, NULL);
 }
 
 static void
@@ -1233,6 +1232,7 @@ sse_hub_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
   g_clear_handle_id (&self->status_source, g_source_remove);
+  g_clear_handle_id (&self->scroll_source, g_source_remove);
 
   if (self->server != NULL)
     {

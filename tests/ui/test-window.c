@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sse-hub-headless.h"
 #include "sse-hub-window-private.h"
 #include "sse-hub-wire.h"
 
@@ -701,6 +702,94 @@ test_log_bounded (Fixture       *fixture,
   sse_client_close (client);
 }
 
+typedef struct
+{
+  Fixture *fixture;
+  gint64   last_tick;
+  gint64   longest_gap;
+  guint    published;
+  guint    to_publish;
+} Ticker;
+
+/* Publishes on a 10 ms beat and notes how late each beat is: a window that
+ * stalls on the traffic shows up as a long gap. */
+static gboolean
+tick_cb (gpointer user_data)
+{
+  Ticker *ticker = user_data;
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *data = g_strdup_printf ("{\"tick\":%u}", ticker->published);
+
+  if (ticker->last_tick != 0)
+    ticker->longest_gap = MAX (ticker->longest_gap, now - ticker->last_tick);
+  ticker->last_tick = now;
+
+  sse_hub_server_publish (ticker->fixture->server, SSE_HUB_LOG_NOTICE, "tick", NULL, data);
+  if (++ticker->published < ticker->to_publish)
+    return G_SOURCE_CONTINUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+ticker_done (gpointer data)
+{
+  Ticker *ticker = data;
+
+  return ticker->published == ticker->to_publish;
+}
+
+static void
+test_busy_hub (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autofree char *request = g_strdup_printf ("GET /connect HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+                                              "User-Agent: %s\r\n\r\n",
+                                              fixture->port, android_agent);
+  RowCount all = { fixture, 1000 };
+  Ticker ticker = { fixture, 0, 0, 0, 200 };
+  gint64 start;
+
+  sse_hub_raise_fd_limit ();
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+
+  /* A thousand browsers that never read: the kernel buffers what they get. */
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < all.rows; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      GSocketConnection *connection;
+
+      connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", fixture->port,
+                                                    NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                 request, strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (sockets, connection);
+
+      if (i % 50 == 49)
+        g_main_context_iteration (NULL, FALSE);
+    }
+  wait_until (has_client_rows, &all, "a thousand clients");
+  g_test_message ("1000 clients in %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+  settle (300);
+  g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label), "1000 clients"));
+
+  /* 100 events a second to all of them for two seconds. */
+  g_timeout_add (10, tick_cb, &ticker);
+  wait_until (ticker_done, &ticker, "the events to go out");
+  sse_hub_window_refresh_clients (fixture->window);
+  g_test_message ("longest gap between 10 ms beats: %" G_GINT64_FORMAT " ms",
+                  ticker.longest_gap / 1000);
+  g_assert_cmpint (ticker.longest_gap, <, 500 * 1000);
+
+  g_ptr_array_set_size (sockets, 0);
+}
+
 static void
 save_screenshot (Fixture    *fixture,
                  const char *name)
@@ -798,6 +887,7 @@ main (int   argc,
   ADD ("/ui/window/markup-literal", test_markup_literal);
   ADD ("/ui/window/remove-and-clear", test_remove_and_clear);
   ADD ("/ui/window/log-bounded", test_log_bounded);
+  ADD ("/ui/window/busy-hub", test_busy_hub);
   ADD ("/ui/window/screenshots", test_screenshots);
 
 #undef ADD
