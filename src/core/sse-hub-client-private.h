@@ -1,36 +1,35 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <libsoup/soup.h>
+#include <gio/gio.h>
 
 #include "sse-hub-client.h"
 
 G_BEGIN_DECLS
 
-/* The server owns the stream; the client object only records it, so the
- * fields are open to the server and read-only for everyone else. */
-struct _SseHubClient
+typedef enum
 {
-  GObject            parent_instance;
+  SSE_HUB_CLIENT_QUEUED,    /* sent, or queued behind earlier frames */
+  SSE_HUB_CLIENT_OVER_CAP,  /* the backlog would pass the cap: nothing queued */
+  SSE_HUB_CLIENT_GONE,      /* the peer went away */
+} SseHubClientQueueResult;
 
-  guint64            id;
-  char              *remote_address;
-  char              *user_agent;
-  gint64             connected_at;
-
-  guint64            events_sent;
-  guint64            bytes_sent;
-  guint64            bytes_queued;
-
-  /* borrowed: valid until the message finishes, then cleared */
-  SoupServerMessage *message;
-  /* set once the stream is ending, so nothing more is queued */
-  gboolean           closing;
-};
-
-SseHubClient *sse_hub_client_new (guint64            id,
-                                  const char        *remote_address,
-                                  const char        *user_agent,
-                                  SoupServerMessage *message);
+/* The client owns its connection once the server has answered the request
+ * headers: libsoup keeps a main-loop source alive for every paused message,
+ * and GLib walks all of them on each loop turn, so ten thousand paused
+ * streams made every accept cost in proportion to the audience.  A client
+ * here costs the loop nothing until a write would block. */
+SseHubClient            *sse_hub_client_new          (guint64       id,
+                                                      const char   *remote_address,
+                                                      const char   *user_agent,
+                                                      GIOStream    *stream,
+                                                      GSocket      *socket);
+SseHubClientQueueResult  sse_hub_client_queue        (SseHubClient *self,
+                                                      GBytes       *frame,
+                                                      gsize         queue_cap);
+/* TRUE when the peer has closed or reset its end; streams never receive
+ * anything after the request, so readable means gone. */
+gboolean                 sse_hub_client_peer_left    (SseHubClient *self);
+void                     sse_hub_client_close        (SseHubClient *self);
 
 G_END_DECLS

@@ -1,6 +1,27 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "sse-hub-client-private.h"
 
+struct _SseHubClient
+{
+  GObject    parent_instance;
+
+  guint64    id;
+  char      *remote_address;
+  char      *user_agent;
+  gint64     connected_at;
+
+  guint64    events_sent;
+  guint64    bytes_sent;
+  guint64    bytes_queued;
+
+  /* owned; NULL once closed */
+  GIOStream *stream;
+  GSocket   *socket;
+  GQueue     backlog;       /* GBytes not yet handed to the kernel */
+  gsize      head_offset;   /* bytes of the first backlog entry already sent */
+  GSource   *write_source;  /* only while a write would block */
+};
+
 G_DEFINE_FINAL_TYPE (SseHubClient, sse_hub_client, G_TYPE_OBJECT)
 
 enum {
@@ -13,6 +34,21 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_GONE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+sse_hub_client_dispose (GObject *object)
+{
+  sse_hub_client_close (SSE_HUB_CLIENT (object));
+
+  G_OBJECT_CLASS (sse_hub_client_parent_class)->dispose (object);
+}
 
 static void
 sse_hub_client_finalize (GObject *object)
@@ -57,6 +93,7 @@ sse_hub_client_class_init (SseHubClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = sse_hub_client_dispose;
   object_class->finalize = sse_hub_client_finalize;
   object_class->get_property = sse_hub_client_get_property;
 
@@ -74,18 +111,26 @@ sse_hub_client_class_init (SseHubClientClass *klass)
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Emitted once when a write finds the peer gone outside any call from
+   * the server (a blocked backlog draining later). */
+  signals[SIGNAL_GONE] =
+    g_signal_new ("gone", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
 sse_hub_client_init (SseHubClient *self)
 {
+  g_queue_init (&self->backlog);
 }
 
 SseHubClient *
-sse_hub_client_new (guint64            id,
-                    const char        *remote_address,
-                    const char        *user_agent,
-                    SoupServerMessage *message)
+sse_hub_client_new (guint64     id,
+                    const char *remote_address,
+                    const char *user_agent,
+                    GIOStream  *stream,
+                    GSocket    *socket)
 {
   SseHubClient *self = g_object_new (SSE_HUB_TYPE_CLIENT, NULL);
 
@@ -93,9 +138,138 @@ sse_hub_client_new (guint64            id,
   self->remote_address = g_strdup (remote_address != NULL ? remote_address : "");
   self->user_agent = g_strdup (user_agent != NULL ? user_agent : "");
   self->connected_at = g_get_real_time ();
-  self->message = message;
+  self->stream = g_object_ref (stream);
+  self->socket = g_object_ref (socket);
+  g_socket_set_blocking (socket, FALSE);
 
   return self;
+}
+
+void
+sse_hub_client_close (SseHubClient *self)
+{
+  g_return_if_fail (SSE_HUB_IS_CLIENT (self));
+
+  if (self->write_source != NULL)
+    {
+      g_source_destroy (self->write_source);
+      g_clear_pointer (&self->write_source, g_source_unref);
+    }
+
+  g_queue_clear_full (&self->backlog, (GDestroyNotify) g_bytes_unref);
+  self->head_offset = 0;
+  self->bytes_queued = 0;
+
+  if (self->stream != NULL)
+    g_io_stream_close (self->stream, NULL, NULL);
+  g_clear_object (&self->stream);
+  g_clear_object (&self->socket);
+}
+
+/* Hands as much of the backlog to the kernel as it takes.  FALSE when the
+ * peer is gone (the client is then closed). */
+static gboolean
+flush_backlog (SseHubClient *self)
+{
+  while (!g_queue_is_empty (&self->backlog))
+    {
+      GBytes *head = g_queue_peek_head (&self->backlog);
+      gsize size;
+      const char *data = g_bytes_get_data (head, &size);
+      g_autoptr(GError) error = NULL;
+      gssize sent;
+
+      sent = g_socket_send (self->socket, data + self->head_offset, size - self->head_offset,
+                            NULL, &error);
+      if (sent < 0)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            return TRUE;
+          sse_hub_client_close (self);
+          return FALSE;
+        }
+
+      self->bytes_sent += sent;
+      self->bytes_queued -= sent;
+      self->head_offset += sent;
+      if (self->head_offset == size)
+        {
+          g_bytes_unref (g_queue_pop_head (&self->backlog));
+          self->head_offset = 0;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+socket_writable_cb (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  SseHubClient *self = user_data;
+  g_autoptr(SseHubClient) hold = g_object_ref (self);
+
+  if (!flush_backlog (self))
+    {
+      g_signal_emit (self, signals[SIGNAL_GONE], 0);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (!g_queue_is_empty (&self->backlog))
+    return G_SOURCE_CONTINUE;
+
+  g_clear_pointer (&self->write_source, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+SseHubClientQueueResult
+sse_hub_client_queue (SseHubClient *self,
+                      GBytes       *frame,
+                      gsize         queue_cap)
+{
+  gsize size = g_bytes_get_size (frame);
+
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), SSE_HUB_CLIENT_GONE);
+
+  if (self->socket == NULL)
+    return SSE_HUB_CLIENT_GONE;
+
+  /* A frame larger than the cap still goes to a client that has kept up:
+   * only a backlog gets a client dropped. */
+  if (self->bytes_queued > 0 && self->bytes_queued + size > queue_cap)
+    return SSE_HUB_CLIENT_OVER_CAP;
+
+  g_queue_push_tail (&self->backlog, g_bytes_ref (frame));
+  self->bytes_queued += size;
+  self->events_sent++;
+
+  /* Frames behind a blocked write wait for the socket to drain. */
+  if (self->write_source != NULL)
+    return SSE_HUB_CLIENT_QUEUED;
+
+  if (!flush_backlog (self))
+    return SSE_HUB_CLIENT_GONE;
+
+  if (!g_queue_is_empty (&self->backlog))
+    {
+      self->write_source = g_socket_create_source (self->socket, G_IO_OUT, NULL);
+      g_source_set_callback (self->write_source, G_SOURCE_FUNC (socket_writable_cb), self, NULL);
+      g_source_attach (self->write_source, NULL);
+    }
+
+  return SSE_HUB_CLIENT_QUEUED;
+}
+
+gboolean
+sse_hub_client_peer_left (SseHubClient *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), TRUE);
+
+  if (self->socket == NULL)
+    return TRUE;
+
+  return g_socket_condition_check (self->socket, G_IO_IN | G_IO_HUP | G_IO_ERR) != 0;
 }
 
 guint64

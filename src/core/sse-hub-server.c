@@ -16,9 +16,6 @@
 /* Large enough that a room of browsers connecting at once is not dropped
  * into SYN retransmits (GSocket's default is 10); the kernel caps it. */
 #define LISTEN_BACKLOG         4096
-/* How long stopped streams may take to end cleanly before their
- * connections are closed. */
-#define DRAIN_SECONDS          2
 /* A request must arrive whole within this time: a peer that trickles its
  * headers (slowloris) would otherwise hold a connection forever. */
 #define DEFAULT_REQUEST_TIMEOUT_SECONDS 10
@@ -43,8 +40,7 @@ struct _SseHubServer
   GListStore        *clients;      /* SseHubClient, in connection order */
   SseHubEventLog    *log;
   SoupServer        *soup;         /* NULL while stopped */
-  SoupServer        *draining;     /* a stopped server whose streams may still be ending */
-  GHashTable        *streams;      /* SoupServerMessage* → SseHubClient* (ref) */
+  GHashTable        *streams;      /* set of SseHubClient (ref): fast to walk for broadcasts */
   GHashTable        *rate_buckets; /* remote address → RateBucket */
   GBytes            *persons_frame; /* the list frame for persons_frame_revision */
   char              *bind_address;
@@ -54,7 +50,6 @@ struct _SseHubServer
   guint              bound_port;
   guint              keepalive_source;
   guint              clients_event_source;
-  guint              drain_source;
 
   /* settings */
   guint              port;
@@ -121,8 +116,7 @@ shut_down_socket (SoupServerMessage *message)
 {
   GSocket *socket = soup_server_message_get_socket (message);
 
-  /* The pending write then fails and libsoup finishes the message, which
-   * frees whatever was queued for this peer. */
+  /* Reading then fails and libsoup finishes the message. */
   if (socket != NULL)
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
 }
@@ -130,22 +124,22 @@ shut_down_socket (SoupServerMessage *message)
 static void
 schedule_clients_event (SseHubServer *self);
 
-/* Takes a client off the books: out of the model and the stream table.
- * The message itself ends on its own (finished) or through the caller. */
+/* Takes a client off the books and closes its connection. */
 static void
 forget_client (SseHubServer *self,
                SseHubClient *client)
 {
+  g_autoptr(SseHubClient) hold = g_object_ref (client);
   guint position;
 
-  client->closing = TRUE;
+  if (!g_hash_table_remove (self->streams, client))
+    return;
+
+  g_signal_handlers_disconnect_by_data (client, self);
+  sse_hub_client_close (client);
 
   if (g_list_store_find (self->clients, client, &position))
     g_list_store_remove (self->clients, position);
-
-  if (client->message != NULL)
-    g_hash_table_remove (self->streams, client->message);
-  client->message = NULL;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
   schedule_clients_event (self);
@@ -156,72 +150,65 @@ drop_slow_client (SseHubServer *self,
                   SseHubClient *client)
 {
   g_autofree char *text = NULL;
-  g_autoptr(SoupServerMessage) message = g_object_ref (client->message);
 
   text = g_strdup_printf ("dropped client %" G_GUINT64_FORMAT " (%s): %" G_GUINT64_FORMAT
                           " bytes queued, cap %u",
-                          client->id, client->remote_address, client->bytes_queued,
-                          self->queue_cap);
+                          sse_hub_client_get_id (client),
+                          sse_hub_client_get_remote_address (client),
+                          sse_hub_client_get_bytes_queued (client), self->queue_cap);
   sse_hub_event_log_append (self->log, SSE_HUB_LOG_REFUSAL, "dropped", 1, 0, text);
 
   forget_client (self, client);
-  shut_down_socket (message);
 }
 
-/* Queues one frame for one client.  FALSE when the client is over its
- * queue cap and must be dropped (the caller does that, outside any loop
- * over the stream table). */
-static gboolean
-queue_frame (SseHubServer *self,
-             SseHubClient *client,
-             GBytes       *frame)
-{
-  gsize size = g_bytes_get_size (frame);
-
-  if (client->closing || client->message == NULL)
-    return TRUE;
-
-  /* A frame larger than the cap still goes to a client that has kept up:
-   * only a backlog gets a client dropped. */
-  if (client->bytes_queued > 0 && client->bytes_queued + size > self->queue_cap)
-    return FALSE;
-
-  soup_message_body_append_bytes (soup_server_message_get_response_body (client->message), frame);
-  client->bytes_queued += size;
-  client->events_sent++;
-  soup_server_message_unpause (client->message);
-
-  return TRUE;
-}
-
+/* Queues the frame for every client.  Clients that fell too far behind
+ * or went away are dealt with after the walk, which must not change the
+ * table it walks. */
 static guint
 broadcast (SseHubServer  *self,
            SseHubLogKind  kind,
            const char    *event_name,
            GBytes        *frame)
 {
-  g_autoptr(GPtrArray) too_slow = NULL;
+  g_autoptr(GPtrArray) too_slow = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean keepalive = kind == SSE_HUB_LOG_KEEPALIVE;
   GHashTableIter iter;
-  gpointer value;
+  gpointer key;
   guint recipients = 0;
 
   g_hash_table_iter_init (&iter, self->streams);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      SseHubClient *client = value;
+      SseHubClient *client = key;
 
-      if (queue_frame (self, client, frame))
-        recipients++;
-      else
+      /* The keep-alive round is also the roll call: a peer that closed its
+       * end is noticed here instead of on some later failed write. */
+      if (keepalive && sse_hub_client_peer_left (client))
         {
-          if (too_slow == NULL)
-            too_slow = g_ptr_array_new_with_free_func (g_object_unref);
+          g_ptr_array_add (gone, g_object_ref (client));
+          continue;
+        }
+
+      switch (sse_hub_client_queue (client, frame, self->queue_cap))
+        {
+        case SSE_HUB_CLIENT_QUEUED:
+          recipients++;
+          break;
+        case SSE_HUB_CLIENT_OVER_CAP:
           g_ptr_array_add (too_slow, g_object_ref (client));
+          break;
+        case SSE_HUB_CLIENT_GONE:
+        default:
+          g_ptr_array_add (gone, g_object_ref (client));
+          break;
         }
     }
 
-  for (guint i = 0; too_slow != NULL && i < too_slow->len; i++)
+  for (guint i = 0; i < too_slow->len; i++)
     drop_slow_client (self, g_ptr_array_index (too_slow, i));
+  for (guint i = 0; i < gone->len; i++)
+    forget_client (self, g_ptr_array_index (gone, i));
 
   log_frame (self, kind, event_name, recipients, frame);
 
@@ -286,7 +273,7 @@ clients_json (SseHubServer *self)
 
       if (i > 0)
         g_string_append_c (json, ',');
-      g_string_append_printf (json, "%" G_GUINT64_FORMAT, client->id);
+      g_string_append_printf (json, "%" G_GUINT64_FORMAT, sse_hub_client_get_id (client));
     }
   g_string_append_c (json, ']');
 
@@ -413,29 +400,6 @@ respond_method_not_allowed (SseHubServer      *self,
 /* ------------------------------------------------------------------------ */
 /* GET /connect                                                             */
 
-static void
-on_wrote_body_data (SoupServerMessage *message,
-                    guint              chunk_size,
-                    SseHubClient      *client)
-{
-  client->bytes_queued -= MIN (client->bytes_queued, chunk_size);
-  client->bytes_sent += chunk_size;
-}
-
-static void
-on_stream_finished (SoupServerMessage *message,
-                    SseHubServer      *self)
-{
-  SseHubClient *client = g_hash_table_lookup (self->streams, message);
-
-  if (client != NULL)
-    {
-      g_autoptr(SseHubClient) hold = g_object_ref (client);
-
-      forget_client (self, hold);
-    }
-}
-
 static guint
 jittered_retry (guint retry_ms)
 {
@@ -445,48 +409,35 @@ jittered_retry (guint retry_ms)
   return retry_ms - retry_ms / 4 + g_random_int_range (0, spread);
 }
 
-static void
-begin_stream (SoupServerMessage *message)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
-
-  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
-  soup_message_headers_set_content_type (headers, "text/event-stream; charset=utf-8", NULL);
-  soup_message_headers_replace (headers, "Cache-Control", "no-cache, no-transform");
-  soup_message_headers_replace (headers, "X-Accel-Buffering", "no");
-  /* The stream ends when the connection does, so it needs no chunk framing:
-   * one write per event instead of three. */
-  soup_message_headers_set_encoding (headers, SOUP_ENCODING_EOF);
-  /* Sent chunks are freed instead of kept for a body nobody will read. */
-  soup_message_body_set_accumulate (soup_server_message_get_response_body (message), FALSE);
-}
-
 /* A full hub still answers 200: any other status makes EventSource give up
  * for good, while a long retry and a clean end make it come back later. */
 static void
 refuse_full (SseHubServer      *self,
              SoupServerMessage *message)
 {
-  SoupMessageBody *body = soup_server_message_get_response_body (message);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
   g_autoptr(GBytes) retry = sse_hub_format_retry (jittered_retry (SSE_HUB_FULL_RETRY_MS));
   g_autoptr(GBytes) frame = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *data = NULL;
   g_autofree char *text = NULL;
 
   data = g_strdup_printf ("{\"error\":\"%s\",\"retryMs\":%u}",
                           "The hub is full; trying again later", SSE_HUB_FULL_RETRY_MS);
   frame = sse_hub_format_frame ("full", NULL, data);
+  g_string_append_len (body, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
+  g_string_append_len (body, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
 
-  begin_stream (message);
-  soup_message_body_append_bytes (body, retry);
-  soup_message_body_append_bytes (body, frame);
-  soup_message_body_complete (body);
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_headers_replace (headers, "Cache-Control", "no-cache, no-transform");
+  soup_server_message_set_response (message, "text/event-stream; charset=utf-8",
+                                    SOUP_MEMORY_COPY, body->str, body->len);
 
   text = g_strdup_printf ("hub full (%u clients)", self->max_clients);
   log_request (self, SSE_HUB_LOG_REFUSAL, message, SOUP_STATUS_OK, text);
 }
 
-static const char *
+static char *
 requested_last_event_id (SoupServerMessage *message,
                          GHashTable        *query)
 {
@@ -498,7 +449,27 @@ requested_last_event_id (SoupServerMessage *message,
   if (id == NULL && query != NULL)
     id = g_hash_table_lookup (query, "lastEventId");
 
-  return id;
+  return g_strdup (id);
+}
+
+/* The stream's response head, written by the hub itself once it owns the
+ * connection.  The stream ends when the connection does, so it needs
+ * neither a length nor chunk framing. */
+static const char stream_head[] =
+  "HTTP/1.1 200 OK\r\n"
+  "Server: sse-hub/" PACKAGE_VERSION "\r\n"
+  "Content-Type: text/event-stream; charset=utf-8\r\n"
+  "Cache-Control: no-cache, no-transform\r\n"
+  "X-Accel-Buffering: no\r\n"
+  "Access-Control-Allow-Origin: *\r\n"
+  "Connection: close\r\n"
+  "\r\n";
+
+static void
+on_client_gone (SseHubClient *client,
+                SseHubServer *self)
+{
+  forget_client (self, client);
 }
 
 static void
@@ -508,11 +479,16 @@ handle_connect (SseHubServer      *self,
 {
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
   g_autoptr(SseHubClient) client = NULL;
-  g_autoptr(GBytes) hello = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GBytes) retry = NULL;
+  g_autoptr(GBytes) hello = NULL;
+  g_autoptr(GBytes) opening = NULL;
+  g_autofree char *remote = NULL;
+  g_autofree char *user_agent = NULL;
+  g_autofree char *last_event_id = NULL;
   g_autofree char *hello_data = NULL;
   g_autofree char *revision = NULL;
-  const char *last_event_id;
   GString *greeting;
 
   if (g_hash_table_size (self->streams) >= self->max_clients)
@@ -521,22 +497,26 @@ handle_connect (SseHubServer      *self,
       return;
     }
 
-  client = sse_hub_client_new (++self->next_client_id,
-                               soup_server_message_get_remote_host (message),
-                               soup_message_headers_get_one (request_headers, "User-Agent"),
-                               message);
+  /* Everything needed from the message is read first: stealing the
+   * connection may free it. */
+  remote = g_strdup (soup_server_message_get_remote_host (message));
+  user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
+  last_event_id = requested_last_event_id (message, query);
+  socket = g_object_ref (soup_server_message_get_socket (message));
+  stream = soup_server_message_steal_connection (message);
+  if (stream == NULL)
+    return;
 
-  begin_stream (message);
-  g_signal_connect_object (message, "wrote-body-data", G_CALLBACK (on_wrote_body_data), client, 0);
-  g_signal_connect_object (message, "finished", G_CALLBACK (on_stream_finished), self, 0);
-
-  g_hash_table_insert (self->streams, message, g_object_ref (client));
+  client = sse_hub_client_new (++self->next_client_id, remote, user_agent, stream, socket);
+  g_signal_connect_object (client, "gone", G_CALLBACK (on_client_gone), self, 0);
+  g_hash_table_add (self->streams, g_object_ref (client));
   g_list_store_append (self->clients, client);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
 
   retry = sse_hub_format_retry (jittered_retry (self->retry_ms));
   hello_data = g_strdup_printf ("{\"id\":%" G_GUINT64_FORMAT ",\"writes\":%s}",
-                                client->id, self->allow_audience_writes ? "true" : "false");
+                                sse_hub_client_get_id (client),
+                                self->allow_audience_writes ? "true" : "false");
   hello = sse_hub_format_frame ("hello", NULL, hello_data);
 
   greeting = g_string_new (NULL);
@@ -544,14 +524,26 @@ handle_connect (SseHubServer      *self,
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   g_clear_pointer (&hello, g_bytes_unref);
   hello = g_string_free_to_bytes (greeting);
-
-  queue_frame (self, client, hello);
   log_frame (self, SSE_HUB_LOG_HELLO, "hello", 1, hello);
 
+  /* Head and greeting leave in one write. */
+  greeting = g_string_new (stream_head);
+  g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
+  opening = g_string_free_to_bytes (greeting);
+
+  if (sse_hub_client_queue (client, opening, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
+    {
+      forget_client (self, client);
+      return;
+    }
+
   revision = g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (self->store));
-  last_event_id = requested_last_event_id (message, query);
-  if (last_event_id == NULL || !g_str_equal (last_event_id, revision))
-    queue_frame (self, client, get_persons_frame (self));
+  if (g_strcmp0 (last_event_id, revision) != 0 &&
+      sse_hub_client_queue (client, get_persons_frame (self), self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
+    {
+      forget_client (self, client);
+      return;
+    }
 
   schedule_clients_event (self);
 }
@@ -1026,28 +1018,11 @@ sse_hub_server_start (SseHubServer  *self,
   return TRUE;
 }
 
-static void
-release_draining (SseHubServer *self)
-{
-  g_clear_handle_id (&self->drain_source, g_source_remove);
-  g_clear_object (&self->draining);
-}
-
-static gboolean
-drain_done_cb (gpointer data)
-{
-  SseHubServer *self = data;
-
-  self->drain_source = 0;
-  release_draining (self);
-  return G_SOURCE_REMOVE;
-}
-
 void
 sse_hub_server_stop (SseHubServer *self)
 {
   GHashTableIter iter;
-  gpointer key, value;
+  gpointer key;
 
   g_return_if_fail (SSE_HUB_IS_SERVER (self));
 
@@ -1057,30 +1032,22 @@ sse_hub_server_stop (SseHubServer *self)
   g_clear_handle_id (&self->keepalive_source, g_source_remove);
   g_clear_handle_id (&self->clients_event_source, g_source_remove);
 
-  /* End every stream with a proper last chunk so browsers reconnect at once
-   * and curl exits cleanly. */
+  /* Closing a stream ends it: browsers come back after their retry. */
   g_hash_table_iter_init (&iter, self->streams);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      SoupServerMessage *message = key;
-      SseHubClient *client = value;
-
-      client->closing = TRUE;
-      client->message = NULL;
-      soup_message_body_complete (soup_server_message_get_response_body (message));
-      soup_server_message_unpause (message);
+      g_signal_handlers_disconnect_by_data (key, self);
+      sse_hub_client_close (key);
     }
   g_hash_table_remove_all (self->streams);
   g_list_store_remove_all (self->clients);
 
-  /* Requests still arriving on kept-alive connections must not reach a
-   * hub that may be gone by then. */
+  /* Requests still arriving on open connections must not reach a hub that
+   * may be gone by then. */
   soup_server_remove_handler (self->soup, NULL);
+  g_signal_handlers_disconnect_by_data (self->soup, self);
   soup_server_disconnect (self->soup);
-  /* Streams whose peers do not read are closed when the server goes. */
-  release_draining (self);
-  self->draining = g_steal_pointer (&self->soup);
-  self->drain_source = g_timeout_add_seconds (DRAIN_SECONDS, drain_done_cb, self);
+  g_clear_object (&self->soup);
   self->bound_port = 0;
 
   sse_hub_event_log_append (self->log, SSE_HUB_LOG_NOTICE, "stop", 0, 0, "stopped");
@@ -1357,7 +1324,6 @@ sse_hub_server_dispose (GObject *object)
   SseHubServer *self = SSE_HUB_SERVER (object);
 
   sse_hub_server_stop (self);
-  release_draining (self);
 
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
@@ -1573,7 +1539,7 @@ sse_hub_server_init (SseHubServer *self)
 {
   self->clients = g_list_store_new (SSE_HUB_TYPE_CLIENT);
   self->log = sse_hub_event_log_new (SSE_HUB_EVENT_LOG_DEFAULT_MAX_ENTRIES);
-  self->streams = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->streams = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->rate_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   self->port = SSE_HUB_DEFAULT_PORT;
