@@ -755,6 +755,49 @@ test_hostile_requests (void)
   test_peer_hello_id (survivor);
 }
 
+static void
+on_error (SseHubServer *server,
+          GError       *error,
+          gpointer      user_data)
+{
+  *(GError **) user_data = g_error_copy (error);
+}
+
+static void
+test_restart_on_new_port (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestHub) other = test_hub_new ();
+  g_autoptr(TestPeer) before = test_peer_open_stream (hub->port, NULL);
+  g_autoptr(TestPeer) after = NULL;
+  g_autoptr(GError) error = NULL;
+  guint old_port = hub->port;
+
+  test_peer_hello_id (before);
+  g_signal_connect (hub->server, "error", G_CALLBACK (on_error), &error);
+
+  /* Changing the port while serving restarts on it; open streams end. */
+  g_object_set (hub->server, "port", 0, NULL);
+  g_object_set (hub->server, "bind-address", "::1", NULL);
+  g_assert_no_error (error);
+  g_assert_true (sse_hub_server_get_running (hub->server));
+  g_assert_true (test_pump_until (stream_ended, before, 5000));
+  g_assert_cmpuint (g_list_model_get_n_items (sse_hub_server_get_clients (hub->server)), ==, 0);
+
+  /* A port in use: the error signal, and the hub is stopped, not crashed. */
+  g_object_set (hub->server, "bind-address", "127.0.0.1", NULL);
+  g_object_set (hub->server, "port", other->port, NULL);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+  g_assert_false (sse_hub_server_get_running (hub->server));
+
+  g_clear_error (&error);
+  g_object_set (hub->server, "port", old_port, NULL);
+  g_assert_true (sse_hub_server_start (hub->server, &error));
+  g_assert_no_error (error);
+  after = test_peer_open_stream (old_port, NULL);
+  test_peer_hello_id (after);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -779,6 +822,7 @@ main (int   argc,
   g_test_add_func ("/server/rate-limit", test_rate_limit);
   g_test_add_func ("/server/store-full", test_store_full);
   g_test_add_func ("/server/event-log", test_event_log);
+  g_test_add_func ("/server/restart-on-new-port", test_restart_on_new_port);
   g_test_add_func ("/server/hostile/slowloris", test_slowloris);
   g_test_add_func ("/server/hostile/requests", test_hostile_requests);
 
