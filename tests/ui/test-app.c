@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+/* The real sse-hub binary with its window: starts serving on the configured
+ * port, and SIGTERM ends it with status 0 and the list on disk. */
+
+typedef struct
+{
+  char *dir;
+  char *data_file;
+  guint port;
+} AppFixture;
+
+static GSocket *
+listen_on_loopback (guint port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+  GSocket *socket;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+
+  return socket;
+}
+
+static guint
+pick_free_port (void)
+{
+  g_autoptr(GSocket) socket = listen_on_loopback (0);
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+}
+
+static void
+app_fixture_set_up (AppFixture    *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *settings_dir = NULL;
+  g_autofree char *keyfile = NULL;
+  g_autofree char *contents = NULL;
+
+  fixture->dir = g_dir_make_tmp ("sse-hub-app-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->port = pick_free_port ();
+
+  /* The port comes from GSettings, so use a key file the test can write. */
+  settings_dir = g_build_filename (fixture->dir, "config", "glib-2.0", "settings", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (settings_dir, 0700), ==, 0);
+  keyfile = g_build_filename (settings_dir, "keyfile", NULL);
+  contents = g_strdup_printf ("[com/example/SseHub]\nport=%u\nlisten-on-network=false\n",
+                              fixture->port);
+  g_file_set_contents (keyfile, contents, -1, &error);
+  g_assert_no_error (error);
+
+  fixture->data_file = g_build_filename (fixture->dir, "data", "sse-hub", "persons.jsonl", NULL);
+}
+
+static int
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  return g_rmdir (path);
+}
+
+static void
+app_fixture_tear_down (AppFixture    *fixture,
+                       gconstpointer  user_data)
+{
+  g_assert_cmpint (remove_tree (fixture->dir), ==, 0);
+  g_free (fixture->data_file);
+  g_free (fixture->dir);
+}
+
+static GSubprocess *
+spawn_app (AppFixture *fixture)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autofree char *config = g_build_filename (fixture->dir, "config", NULL);
+  g_autofree char *data = g_build_filename (fixture->dir, "data", NULL);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *app;
+
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  /* No session bus: the app must not hand over to an instance elsewhere. */
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent",
+                                TRUE);
+
+  app = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("SSE_HUB_BINARY"), NULL);
+  g_assert_no_error (error);
+  return app;
+}
+
+/* One HTTP/1.1 exchange on a fresh connection; NULL while nothing listens. */
+static char *
+http_exchange (guint       port,
+               const char *request)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *response = g_string_new (NULL);
+  char buffer[4096];
+  gssize n;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  if (connection == NULL)
+    return g_string_free (response, TRUE);
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                   buffer, sizeof buffer, NULL, &error)) > 0)
+    g_string_append_len (response, buffer, n);
+  g_assert_no_error (error);
+
+  return g_string_free (response, FALSE);
+}
+
+static char *
+wait_for_page (guint port)
+{
+  g_autofree char *request = g_strdup_printf ("GET / HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+                                              "Connection: close\r\n\r\n", port);
+
+  for (guint attempt = 0; attempt < 150; attempt++)
+    {
+      char *response = http_exchange (port, request);
+
+      if (response != NULL)
+        return response;
+      g_usleep (100 * 1000);
+    }
+
+  return NULL;
+}
+
+static void
+terminate (GSubprocess *app)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (app, SIGTERM);
+  g_subprocess_wait (app, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (app));
+  g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 0);
+}
+
+static void
+test_serves_and_terminates (AppFixture    *fixture,
+                            gconstpointer  user_data)
+{
+  static const char body[] = "{\"name\":\"Ada <b>Lovelace</b>\",\"age\":36}";
+  g_autoptr(GSubprocess) app = spawn_app (fixture);
+  g_autofree char *page = wait_for_page (fixture->port);
+  g_autofree char *request = NULL;
+  g_autofree char *response = NULL;
+  g_autofree char *stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (page);
+  g_assert_true (g_str_has_prefix (page, "HTTP/1.1 200"));
+
+  request = g_strdup_printf ("POST /addPerson HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+                             "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+                             "Connection: close\r\n\r\n%s",
+                             fixture->port, strlen (body), body);
+  response = http_exchange (fixture->port, request);
+  g_assert_nonnull (response);
+  g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200"));
+
+  terminate (app);
+
+  g_file_get_contents (fixture->data_file, &stored, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (stored, "Ada <b>Lovelace</b>"));
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+set_flag_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_port_in_use (AppFixture    *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GSocket) taken = listen_on_loopback (fixture->port);
+  g_autoptr(GSubprocess) app = spawn_app (fixture);
+  gboolean exited = FALSE;
+  gboolean waited = FALSE;
+
+  /* The window shows the problem and waits for the presenter; the process
+   * neither crashes nor exits on its own. */
+  g_subprocess_wait_async (app, NULL, on_exited, &exited);
+  g_timeout_add_seconds (3, set_flag_cb, &waited);
+  while (!waited && !exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (exited);
+
+  g_subprocess_send_signal (app, SIGTERM);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_subprocess_get_if_exited (app));
+  g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("SSE_HUB_BINARY") == NULL)
+    {
+      g_printerr ("SSE_HUB_BINARY must name the sse-hub executable\n");
+      return 1;
+    }
+
+  g_test_add ("/ui/app/serves-and-terminates", AppFixture, NULL,
+              app_fixture_set_up, test_serves_and_terminates, app_fixture_tear_down);
+  g_test_add ("/ui/app/port-in-use", AppFixture, NULL,
+              app_fixture_set_up, test_port_in_use, app_fixture_tear_down);
+
+  return g_test_run ();
+}
