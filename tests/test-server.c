@@ -695,6 +695,37 @@ test_event_log (void)
 }
 
 static void
+test_dual_stack (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) peer = NULL;
+  g_autoptr(SseHubClient) client = NULL;
+  g_auto(GStrv) urls = NULL;
+
+  /* Every interface: IPv6 and IPv4 on one socket, shown as plain IPv4. */
+  g_object_set (hub->server, "bind-address", NULL, NULL);
+  hub->port = sse_hub_server_get_bound_port (hub->server);
+  peer = test_peer_open_stream (hub->port, NULL);
+  test_peer_hello_id (peer);
+
+  client = g_list_model_get_item (sse_hub_server_get_clients (hub->server), 0);
+  g_assert_cmpstr (sse_hub_client_get_remote_address (client), ==, "127.0.0.1");
+
+  urls = sse_hub_server_dup_urls (hub->server);
+  g_assert_nonnull (urls[0]);
+  for (guint i = 0; urls[i] != NULL; i++)
+    {
+      g_autofree char *suffix = g_strdup_printf (":%u/", hub->port);
+
+      g_assert_true (g_str_has_prefix (urls[i], "http://"));
+      g_assert_true (g_str_has_suffix (urls[i], suffix));
+      /* Loopback is only offered when there is no network at all. */
+      if (urls[1] != NULL)
+        g_assert_null (strstr (urls[i], "127.0.0.1"));
+    }
+}
+
+static void
 test_slowloris (void)
 {
   g_autoptr(TestHub) hub = test_hub_new ();
@@ -823,6 +854,7 @@ main (int   argc,
   g_test_add_func ("/server/store-full", test_store_full);
   g_test_add_func ("/server/event-log", test_event_log);
   g_test_add_func ("/server/restart-on-new-port", test_restart_on_new_port);
+  g_test_add_func ("/server/dual-stack", test_dual_stack);
   g_test_add_func ("/server/hostile/slowloris", test_slowloris);
   g_test_add_func ("/server/hostile/requests", test_hostile_requests);
 

@@ -95,6 +95,44 @@ static guint signals[N_SIGNALS];
 static void restart_if_running (SseHubServer *self);
 
 /* ------------------------------------------------------------------------ */
+/* Peers                                                                    */
+
+static GInetAddress *
+normalized_address (GSocketAddress *address)
+{
+  GInetAddress *inet;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+
+  /* A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d. */
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    {
+      const guint8 *bytes = g_inet_address_to_bytes (inet);
+      static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+      if (memcmp (bytes, mapped_prefix, sizeof mapped_prefix) == 0)
+        return g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
+    }
+
+  return g_object_ref (inet);
+}
+
+/* The peer's address as people read it: 192.168.1.5, not ::ffff:192.168.1.5. */
+static char *
+dup_remote_host (SoupServerMessage *message)
+{
+  g_autoptr(GInetAddress) address = normalized_address (soup_server_message_get_remote_address (message));
+
+  if (address == NULL)
+    return g_strdup (soup_server_message_get_remote_host (message));
+
+  return g_inet_address_to_string (address);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Sending                                                                  */
 
 static void
@@ -360,9 +398,9 @@ log_request (SseHubServer      *self,
              const char        *detail)
 {
   g_autofree char *text = NULL;
+  g_autofree char *remote = dup_remote_host (message);
 
-  text = g_strdup_printf ("%s %s %s → %u %s",
-                          soup_server_message_get_remote_host (message),
+  text = g_strdup_printf ("%s %s %s → %u %s", remote,
                           soup_server_message_get_method (message),
                           g_uri_get_path (soup_server_message_get_uri (message)),
                           status, detail != NULL ? detail : "");
@@ -499,7 +537,7 @@ handle_connect (SseHubServer      *self,
 
   /* Everything needed from the message is read first: stealing the
    * connection may free it. */
-  remote = g_strdup (soup_server_message_get_remote_host (message));
+  remote = dup_remote_host (message);
   user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
   last_event_id = requested_last_event_id (message, query);
   socket = g_object_ref (soup_server_message_get_socket (message));
@@ -550,29 +588,6 @@ handle_connect (SseHubServer      *self,
 
 /* ------------------------------------------------------------------------ */
 /* POST /addPerson                                                          */
-
-static GInetAddress *
-normalized_address (GSocketAddress *address)
-{
-  GInetAddress *inet;
-
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
-    return NULL;
-
-  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
-
-  /* A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d. */
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
-    {
-      const guint8 *bytes = g_inet_address_to_bytes (inet);
-      static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-      if (memcmp (bytes, mapped_prefix, sizeof mapped_prefix) == 0)
-        return g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
-    }
-
-  return g_object_ref (inet);
-}
 
 /* The presenter's own machine: loopback, or a peer whose address is the
  * address it reached us on. */
@@ -636,6 +651,7 @@ handle_add_person (SseHubServer      *self,
   g_autoptr(SseHubPerson) person = NULL;
   g_autofree char *name = NULL;
   g_autofree char *json = NULL;
+  g_autofree char *remote = dup_remote_host (message);
   gboolean presenter;
   gint64 age = 0;
 
@@ -644,7 +660,7 @@ handle_add_person (SseHubServer      *self,
   if (!presenter && !self->allow_audience_writes)
     g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_WRITES_DISABLED,
                          _("The presenter has turned off adding persons"));
-  else if (!presenter && !take_rate_token (self, soup_server_message_get_remote_host (message)))
+  else if (!presenter && !take_rate_token (self, remote))
     g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
                          _("Too many persons from this computer; wait a little"));
 
@@ -849,12 +865,13 @@ request_timeout_cb (gpointer data)
 {
   PendingRequest *pending = data;
   g_autofree char *text = NULL;
+  g_autofree char *remote = dup_remote_host (pending->message);
 
   /* Forget the source first: the message's data must not remove it again. */
   g_object_steal_data (G_OBJECT (pending->message), REQUEST_TIMEOUT_KEY);
 
   text = g_strdup_printf ("%s: request not complete after %u s, connection closed",
-                          soup_server_message_get_remote_host (pending->message),
+                          remote,
                           pending->self->request_timeout);
   sse_hub_event_log_append (pending->self->log, SSE_HUB_LOG_REFUSAL, "timeout", 0, 0, text);
   shut_down_socket (pending->message);
