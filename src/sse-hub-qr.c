@@ -22,6 +22,7 @@ struct _SseHubQr
 
   guint       n_modules;
   guint       texture_module_pixels;
+  int         scale_factor;
 };
 
 static void sse_hub_qr_paintable_iface_init (GdkPaintableInterface *iface);
@@ -59,9 +60,11 @@ sse_hub_qr_snapshot (GdkPaintable *paintable,
                      double        height)
 {
   SseHubQr *self = SSE_HUB_QR (paintable);
-  double side = MIN (width, height);
+  int scale = self->scale_factor;
+  double side = MIN (width, height) * scale;
   guint module_pixels = MAX (1, (guint) (side / self->n_modules));
-  double drawn = (double) module_pixels * self->n_modules;
+  double drawn = (double) module_pixels * self->n_modules / scale;
+  double x, y;
 
   if (self->texture == NULL || self->texture_module_pixels != module_pixels)
     {
@@ -70,12 +73,12 @@ sse_hub_qr_snapshot (GdkPaintable *paintable,
       self->texture_module_pixels = module_pixels;
     }
 
-  /* Whole pixels per module, centred on a whole pixel: drawn 1:1, so the
-   * renderer never has to filter it. */
+  /* Whole device pixels per module, centred on a whole device pixel: drawn
+   * 1:1, so the renderer never has to filter it. */
+  x = (double) (int) ((width - drawn) / 2 * scale) / scale;
+  y = (double) (int) ((height - drawn) / 2 * scale) / scale;
   gtk_snapshot_append_texture (GTK_SNAPSHOT (snapshot), self->texture,
-                               &GRAPHENE_RECT_INIT ((int) ((width - drawn) / 2),
-                                                    (int) ((height - drawn) / 2),
-                                                    drawn, drawn));
+                               &GRAPHENE_RECT_INIT (x, y, drawn, drawn));
 }
 
 static int
@@ -127,6 +130,7 @@ sse_hub_qr_class_init (SseHubQrClass *klass)
 static void
 sse_hub_qr_init (SseHubQr *self)
 {
+  self->scale_factor = 1;
 }
 
 SseHubQr *
@@ -180,4 +184,16 @@ sse_hub_qr_is_dark (SseHubQr *self,
   g_return_val_if_fail (SSE_HUB_IS_QR (self), FALSE);
   g_return_val_if_fail (x < self->n_modules && y < self->n_modules, FALSE);
   return self->modules[y * self->n_modules + x];
+}
+
+void
+sse_hub_qr_set_scale_factor (SseHubQr *self,
+                             int       scale_factor)
+{
+  g_return_if_fail (SSE_HUB_IS_QR (self));
+  g_return_if_fail (scale_factor >= 1);
+
+  /* No invalidation: a widget whose scale changes is redrawn anyway, and
+   * the next snapshot renders for the new pixel size. */
+  self->scale_factor = scale_factor;
 }

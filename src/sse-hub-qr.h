@@ -19,5 +19,8 @@ guint       sse_hub_qr_get_n_modules (SseHubQr  *self);
 gboolean    sse_hub_qr_is_dark      (SseHubQr   *self,
                                      guint       x,
                                      guint       y);
+/* Device pixels per logical pixel of the widget showing it (HiDPI). */
+void        sse_hub_qr_set_scale_factor (SseHubQr *self,
+                                         int       scale_factor);
 
 G_END_DECLS

@@ -222,6 +222,8 @@ update_join_panel (SseHubWindow *self)
   gtk_label_set_text (self->url_label, self->join_url != NULL ? self->join_url : _("Not serving"));
   if (self->join_url != NULL)
     qr = sse_hub_qr_new (self->join_url);
+  if (qr != NULL)
+    sse_hub_qr_set_scale_factor (qr, gtk_widget_get_scale_factor (GTK_WIDGET (self->qr_picture)));
   gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (qr));
   gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), qr != NULL);
   gtk_widget_set_sensitive (self->url_actions, self->join_url != NULL);
@@ -258,6 +260,16 @@ update_join_panel (SseHubWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->serve_button), "suggested-action");
 
   update_status (self);
+}
+
+static void
+on_qr_scale_factor_changed (SseHubWindow *self)
+{
+  GdkPaintable *qr = gtk_picture_get_paintable (self->qr_picture);
+
+  if (qr != NULL)
+    sse_hub_qr_set_scale_factor (SSE_HUB_QR (qr),
+                                 gtk_widget_get_scale_factor (GTK_WIDGET (self->qr_picture)));
 }
 
 static void
@@ -1220,6 +1232,8 @@ sse_hub_window_constructed (GObject *object)
                             G_CALLBACK (update_join_panel), self);
   g_signal_connect_swapped (self->server, "notify::port", G_CALLBACK (on_port_changed), self);
   g_signal_connect_swapped (self->server, "error", G_CALLBACK (on_server_error), self);
+  g_signal_connect_object (self->qr_picture, "notify::scale-factor",
+                           G_CALLBACK (on_qr_scale_factor_changed), self, G_CONNECT_SWAPPED);
   update_join_panel (self);
 
   self->refresh_source = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);
