@@ -18,6 +18,7 @@ typedef struct
   GtkToggleButton *pause_button;
   GtkLabel       *status_label;
   GtkLabel       *url_label;
+  GtkWidget      *local_only_label;
   GtkRevealer    *error_revealer;
   GtkLabel       *error_label;
   AdwViewStack   *view_stack;

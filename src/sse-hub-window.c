@@ -34,6 +34,7 @@ struct _SseHubWindow
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
   GtkLabel             *url_label;
+  GtkLabel             *join_hint_label;
   GtkPicture           *qr_picture;
   GtkWidget            *url_actions;
   GtkLabel             *local_only_label;
@@ -226,6 +227,7 @@ update_join_panel (SseHubWindow *self)
     sse_hub_qr_set_scale_factor (qr, gtk_widget_get_scale_factor (GTK_WIDGET (self->qr_picture)));
   gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (qr));
   gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), qr != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->join_hint_label), !running);
   gtk_widget_set_sensitive (self->url_actions, self->join_url != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->local_only_label), running && bound_to_loopback (self));
 
@@ -1359,6 +1361,7 @@ sse_hub_window_class_init (SseHubWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, url_label);
+  gtk_widget_class_bind_template_child (widget_class, SseHubWindow, join_hint_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, url_actions);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, local_only_label);
@@ -1495,6 +1498,7 @@ sse_hub_window_get_widgets (SseHubWindow        *self,
     .pause_button = self->pause_button,
     .status_label = self->status_label,
     .url_label = self->url_label,
+    .local_only_label = GTK_WIDGET (self->local_only_label),
     .error_revealer = self->error_revealer,
     .error_label = self->error_label,
     .view_stack = self->view_stack,

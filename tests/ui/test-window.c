@@ -307,6 +307,15 @@ submit_form (Fixture    *fixture,
 /* ------------------------------------------------------------------------ */
 /* Tests                                                                    */
 
+static gboolean
+is_running (Fixture *fixture)
+{
+  gboolean running;
+
+  g_object_get (fixture->server, "running", &running, NULL);
+  return running;
+}
+
 static void
 test_window_basics (Fixture       *fixture,
                     gconstpointer  user_data)
@@ -317,6 +326,17 @@ test_window_basics (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_text (fixture->w.url_label), ==, url);
   g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label), "127.0.0.1"));
   g_assert_false (gtk_revealer_get_reveal_child (fixture->w.error_revealer));
+  /* Bound to loopback: the window says the class cannot reach it. */
+  g_assert_true (gtk_widget_get_visible (fixture->w.local_only_label));
+
+  /* Every interface: the warning goes, and the address is not loopback
+   * unless this machine has no network at all. */
+  sse_hub_server_set_bind_address (fixture->server, NULL);
+  g_assert_true (is_running (fixture));
+  g_assert_false (gtk_widget_get_visible (fixture->w.local_only_label));
+  g_test_message ("join address: %s", gtk_label_get_text (fixture->w.url_label));
+  sse_hub_server_set_bind_address (fixture->server, "127.0.0.1");
+  g_assert_true (gtk_widget_get_visible (fixture->w.local_only_label));
 
   /* Stop and start from the header. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
@@ -325,15 +345,6 @@ test_window_basics (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.toggle-serving", NULL));
   g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label), "Serving on"));
-}
-
-static gboolean
-is_running (Fixture *fixture)
-{
-  gboolean running;
-
-  g_object_get (fixture->server, "running", &running, NULL);
-  return running;
 }
 
 static void
