@@ -709,11 +709,14 @@ static char *
 client_sent_text (gpointer item)
 {
   guint64 events = sse_hub_client_get_events_sent (item);
+  /* Formatted apart: xgettext cannot read G_GUINT64_FORMAT in a msgid. */
+  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, events);
   g_autofree char *size = g_format_size (sse_hub_client_get_bytes_sent (item));
 
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " event · %s",
-                                       "%" G_GUINT64_FORMAT " events · %s", events),
-                          events, size);
+  /* TRANSLATORS: a number of events, then an amount of data like "1.2 kB" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event · %s", "%s events · %s",
+                                       (gulong) MIN (events, G_MAXULONG)),
+                          count, size);
 }
 
 static void
