@@ -860,6 +860,13 @@ test_screenshots (Fixture       *fixture,
   adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
   save_screenshot (fixture, "window-zoom-clients.png");
 
+  /* Dark style, as some presenters prefer: the QR code stays dark on light. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      ADW_COLOR_SCHEME_FORCE_DARK);
+  settle (1000);
+  save_screenshot (fixture, "window-zoom-clients-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.zoom-reset", NULL));
   g_assert_cmpfloat (g_settings_get_double (settings, "text-scale"), ==, 1.0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.zoom-in", NULL));
