@@ -53,6 +53,13 @@ test_connect_stream (void)
   g_assert_cmpint (first->retry, <=, 3750);
 
   g_assert_cmpuint (test_peer_hello_id (peer), >, 0);
+  {
+    g_autofree char *expected = g_strdup_printf ("{\"id\":%" G_GUINT64_FORMAT
+                                                 ",\"writes\":true,\"retry\":%" G_GINT64_FORMAT "}",
+                                                 test_peer_hello_id (peer), first->retry);
+
+    g_assert_cmpstr (test_peer_find_event (peer, "hello", 0)->data, ==, expected);
+  }
 
   list = test_peer_find_event (peer, NULL, 0);
   g_assert_nonnull (list);

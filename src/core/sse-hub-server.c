@@ -528,6 +528,7 @@ handle_connect (SseHubServer      *self,
   g_autofree char *hello_data = NULL;
   g_autofree char *revision = NULL;
   GString *greeting;
+  guint retry_ms;
 
   if (g_hash_table_size (self->streams) >= self->max_clients)
     {
@@ -551,10 +552,13 @@ handle_connect (SseHubServer      *self,
   g_list_store_append (self->clients, client);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
 
-  retry = sse_hub_format_retry (jittered_retry (self->retry_ms));
-  hello_data = g_strdup_printf ("{\"id\":%" G_GUINT64_FORMAT ",\"writes\":%s}",
+  /* EventSource hides the retry field from scripts; hello repeats it so a
+   * page can count down to its reconnection. */
+  retry_ms = jittered_retry (self->retry_ms);
+  retry = sse_hub_format_retry (retry_ms);
+  hello_data = g_strdup_printf ("{\"id\":%" G_GUINT64_FORMAT ",\"writes\":%s,\"retry\":%u}",
                                 sse_hub_client_get_id (client),
-                                self->allow_audience_writes ? "true" : "false");
+                                self->allow_audience_writes ? "true" : "false", retry_ms);
   hello = sse_hub_format_frame ("hello", NULL, hello_data);
 
   greeting = g_string_new (NULL);
