@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Starts the real headless hub for the browser tests, and Chromium.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { chromium } from 'playwright-core';
+
+const HUB = process.env.SSE_HUB;
+if (!HUB)
+  throw new Error('SSE_HUB must name the sse-hub executable');
+
+export class Hub {
+  constructor (extraArgs = []) {
+    this.dir = mkdtempSync(join(tmpdir(), 'sse-hub-browser-'));
+    this.dataFile = join(this.dir, 'persons.jsonl');
+    this.extraArgs = extraArgs;
+    this.port = 0;
+    this.process = null;
+  }
+
+  // Resolves once the hub prints its port; a fixed port restarts in place.
+  async start (port = this.port) {
+    const args = ['--headless', '--bind', '127.0.0.1', '--port', String(port),
+      '--data-file', this.dataFile, '--rate-limit', '0', ...this.extraArgs];
+    const child = spawn(HUB, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.process = child;
+    let output = '';
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`hub did not start: ${output}`)), 10000);
+      child.stdout.on('data', chunk => {
+        output += chunk;
+        const match = /sse-hub: listening on port (\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          this.port = Number(match[1]);
+          resolve();
+        }
+      });
+      child.on('exit', code => {
+        clearTimeout(timer);
+        reject(new Error(`hub exited with ${code}: ${output}`));
+      });
+    });
+    child.removeAllListeners('exit');
+    return this;
+  }
+
+  get url () {
+    return `http://127.0.0.1:${this.port}/`;
+  }
+
+  async stop () {
+    if (this.process === null || this.process.exitCode !== null)
+      return;
+    const exited = once(this.process, 'exit');
+    this.process.kill('SIGTERM');
+    const [code] = await exited;
+    this.process = null;
+    if (code !== 0)
+      throw new Error(`hub exited with status ${code}`);
+  }
+
+  async dispose () {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async post (body, contentType = 'application/json') {
+    const response = await fetch(`${this.url}addPerson`, {
+      method: 'POST',
+      headers: { 'Content-Type': contentType },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+}
+
+export async function launchBrowser () {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
