@@ -208,10 +208,10 @@ socket_writable_cb (GSocket      *socket,
                     gpointer      user_data)
 {
   SseHubClient *self = user_data;
-  g_autoptr(SseHubClient) hold = g_object_ref (self);
 
   if (!flush_backlog (self))
     {
+      /* The emission holds a reference, whatever the handlers drop. */
       g_signal_emit (self, signals[SIGNAL_GONE], 0);
       return G_SOURCE_REMOVE;
     }

@@ -462,6 +462,30 @@ sse_hub_person_store_clear (SseHubPersonStore  *self,
   return TRUE;
 }
 
+/* Members of a journal line, only when they have the expected type: the
+ * json-glib getters would turn a number into NULL or a string into 0. */
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gint64
+int_member (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return -1;
+  return json_node_get_int (node);
+}
+
 /* Applies one journal line; FALSE when the line is damaged. */
 static gboolean
 replay_line (GPtrArray  *persons,
@@ -478,12 +502,12 @@ replay_line (GPtrArray  *persons,
     return FALSE;
 
   object = json_node_get_object (json_parser_get_root (parser));
-  op = json_object_get_string_member_with_default (object, "op", "");
+  op = string_member (object, "op");
 
-  if (g_str_equal (op, "add"))
+  if (g_strcmp0 (op, "add") == 0)
     {
-      const char *name = json_object_get_string_member_with_default (object, "name", NULL);
-      gint64 age = json_object_get_int_member_with_default (object, "age", -1);
+      const char *name = string_member (object, "name");
+      gint64 age = int_member (object, "age");
       g_autofree char *valid_name = NULL;
 
       /* The file is outside our control: it gets the same validation as a
@@ -495,9 +519,9 @@ replay_line (GPtrArray  *persons,
       g_ptr_array_add (persons, sse_hub_person_new (valid_name, age));
       return TRUE;
     }
-  else if (g_str_equal (op, "remove"))
+  else if (g_strcmp0 (op, "remove") == 0)
     {
-      gint64 index = json_object_get_int_member_with_default (object, "index", -1);
+      gint64 index = int_member (object, "index");
 
       if (index < 0 || index >= persons->len)
         return FALSE;
@@ -505,7 +529,7 @@ replay_line (GPtrArray  *persons,
       g_ptr_array_remove_index (persons, index);
       return TRUE;
     }
-  else if (g_str_equal (op, "clear"))
+  else if (g_strcmp0 (op, "clear") == 0)
     {
       g_ptr_array_set_size (persons, 0);
       return TRUE;

@@ -167,10 +167,10 @@ static void
 forget_client (SseHubServer *self,
                SseHubClient *client)
 {
-  g_autoptr(SseHubClient) hold = g_object_ref (client);
   guint position;
 
-  if (!g_hash_table_remove (self->streams, client))
+  /* Stealing keeps the table's reference alive until the end. */
+  if (!g_hash_table_steal (self->streams, client))
     return;
 
   g_signal_handlers_disconnect_by_data (client, self);
@@ -181,6 +181,7 @@ forget_client (SseHubServer *self,
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
   schedule_clients_event (self);
+  g_object_unref (client);
 }
 
 static void

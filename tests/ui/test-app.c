@@ -225,9 +225,13 @@ test_port_in_use (AppFixture    *fixture,
                   gconstpointer  user_data)
 {
   g_autoptr(GSocket) taken = listen_on_loopback (fixture->port);
-  g_autoptr(GSubprocess) app = spawn_app (fixture);
+  g_autoptr(GSubprocess) app = NULL;
   gboolean exited = FALSE;
   gboolean waited = FALSE;
+
+  /* The port is held by another listener while the app starts. */
+  g_assert_nonnull (taken);
+  app = spawn_app (fixture);
 
   /* The window shows the problem and waits for the presenter; the process
    * neither crashes nor exits on its own. */
