@@ -9,14 +9,18 @@ const STRINGS = {
     title: 'SSE Hub',
     connecting: 'Connecting…',
     connected: 'Connected: updates arrive live',
-    reconnectingIn: 'Connection lost. Reconnecting in {0} s…',
     reconnecting: 'Connection lost. Reconnecting…',
+    full: 'The hub is full. Waiting for a free place…',
+    unreachable: 'Cannot reach the hub. Trying again…',
     offline: 'Offline. Waiting for the network…',
-    fullIn: 'The hub is full. Trying again in {0} s…',
+    seconds: '{0} s',
     persons: 'Persons',
     personsCount: n => (n === 1 ? '1 person' : `${n} persons`),
     stale: 'Not connected: this list may be out of date.',
     noPersons: 'Nobody yet. Add the first person!',
+    personAdded: (name, age) => `New: ${name}, ${age}`,
+    personsAdded: n => `${n} new persons`,
+    listChanged: n => (n === 1 ? 'The list changed: 1 person' : `The list changed: ${n} persons`),
     addPerson: 'Add a person',
     name: 'Name',
     age: 'Age',
@@ -30,20 +34,26 @@ const STRINGS = {
     you: 'you',
     more: '+{0} more',
     wire: 'On the wire',
-    wireHint: 'Each event as the hub sent it, in the text/event-stream format that EventSource reads. Comments such as ": keep-alive" never reach scripts, so they do not show here.',
+    wireHint: 'Each frame as the hub sent it, newest first, in the text/event-stream format that ' +
+      'EventSource reads. A blank line ends each one. Comments such as ": keep-alive" never ' +
+      'reach scripts, so they do not show here.',
   },
   zh: {
     title: 'SSE Hub',
     connecting: '正在连接…',
     connected: '已连接：更新实时到达',
-    reconnectingIn: '连接已断开，{0} 秒后重新连接…',
     reconnecting: '连接已断开，正在重新连接…',
+    full: '服务器已满，正在等待空位…',
+    unreachable: '无法连接到服务器，稍后重试…',
     offline: '离线，正在等待网络…',
-    fullIn: '服务器已满，{0} 秒后重试…',
+    seconds: '{0} 秒',
     persons: '人员',
     personsCount: n => `${n} 人`,
     stale: '未连接：此列表可能已过时。',
     noPersons: '还没有人。添加第一个人吧！',
+    personAdded: (name, age) => `新增：${name}，${age}`,
+    personsAdded: n => `新增 ${n} 人`,
+    listChanged: n => `列表已更新：${n} 人`,
     addPerson: '添加人员',
     name: '姓名',
     age: '年龄',
@@ -57,14 +67,16 @@ const STRINGS = {
     you: '你',
     more: '还有 {0} 个',
     wire: '线路上的数据',
-    wireHint: '服务器发送的每个事件，即 EventSource 读取的 text/event-stream 原始文本。": keep-alive" 之类的注释不会交给脚本，因此不在此显示。',
+    wireHint: '服务器发送的每一帧，最新的在最前，即 EventSource 读取的 text/event-stream 原始文本。' +
+      '每一帧以一个空行结束。": keep-alive" 之类的注释不会交给脚本，因此不在此显示。',
   },
 };
 
 const WIRE_MAX = 100;
 const CLIENTS_SHOWN = 200;
 const HIGHLIGHT_MS = 2500;
-const OFFLINE_RETRY_MS = 5000;
+const UNREACHABLE_RETRY_MS = 5000;
+const FULL_RETRY_MS = 30000;
 
 function pickLanguage () {
   for (const tag of navigator.languages || [navigator.language || 'en']) {
@@ -90,13 +102,12 @@ const $ = id => document.getElementById(id);
 const state = {
   source: null,
   myId: null,
-  writes: true,
   retryMs: 3000,
   lastEventId: null,
   persons: null,        // null until the first list arrives
   clients: [],
   countdown: null,
-  offlineTimer: null,
+  retryTimer: null,
   full: false,
 };
 
@@ -112,39 +123,51 @@ function translatePage () {
 function stopCountdown () {
   clearInterval(state.countdown);
   state.countdown = null;
+  $('status-countdown').textContent = '';
 }
 
-function setStatus (kind, text) {
-  const status = $('status');
-  status.className = `status status-${kind}`;
-  $('status-text').textContent = text;
-}
+// The state text is a live region: it only changes when the state does, so a
+// screen reader hears "reconnecting" once, not every second of the countdown.
+function setStatus (kind, key, countdownMs = 0) {
+  $('status').className = `status status-${kind}`;
+  const text = t(key);
+  if ($('status-text').textContent !== text)
+    $('status-text').textContent = text;
 
-function countDown (key, ms) {
   stopCountdown();
-  const until = Date.now() + ms;
+  if (countdownMs <= 0)
+    return;
+  const until = Date.now() + countdownMs;
   const tick = () => {
     const left = Math.ceil((until - Date.now()) / 1000);
     if (left > 0) {
-      setStatus(key === 'fullIn' ? 'full' : 'reconnecting', t(key, left));
+      $('status-countdown').textContent = t('seconds', left);
     } else {
       stopCountdown();
-      setStatus('reconnecting', t('reconnecting'));
     }
   };
   tick();
   state.countdown = setInterval(tick, 250);
 }
 
-function markStale (stale) {
-  $('stale-note').hidden = !stale || state.persons === null;
-  $('persons').classList.toggle('stale', stale);
+function setConnected (connected) {
+  $('stale-note').hidden = connected || state.persons === null;
+  $('persons').classList.toggle('stale', !connected);
+  $('clients').classList.toggle('stale', !connected);
+  if (!connected) {
+    state.myId = null;
+    renderClients();
+  }
 }
 
 /* Persons ------------------------------------------------------------------ */
 
 function personKey (person) {
   return `${person.name}\u0000${person.age}`;
+}
+
+function announce (text) {
+  $('announcer').textContent = text;
 }
 
 function renderPersons (persons) {
@@ -154,8 +177,8 @@ function renderPersons (persons) {
       previous.set(personKey(person), (previous.get(personKey(person)) || 0) + 1);
   }
 
-  const list = $('persons');
   const items = [];
+  const added = [];
   for (const person of persons) {
     const item = document.createElement('li');
     const name = document.createElement('span');
@@ -174,10 +197,23 @@ function renderPersons (persons) {
     } else if (state.persons !== null) {
       item.classList.add('new');
       setTimeout(() => item.classList.remove('new'), HIGHLIGHT_MS);
+      added.push(person);
     }
     items.push(item);
   }
-  list.replaceChildren(...items);
+  $('persons').replaceChildren(...items);
+
+  // The list is replaced whole, so it is not a live region itself: say what
+  // changed instead of reading every name again.
+  if (state.persons !== null) {
+    const removed = [...previous.values()].some(count => count > 0);
+    if (removed)
+      announce(t('listChanged', persons.length));
+    else if (added.length === 1)
+      announce(t('personAdded', added[0].name, added[0].age));
+    else if (added.length > 1)
+      announce(t('personsAdded', added.length));
+  }
 
   state.persons = persons;
   $('persons-count').textContent = t('personsCount', persons.length);
@@ -187,7 +223,6 @@ function renderPersons (persons) {
 /* Clients ------------------------------------------------------------------ */
 
 function renderClients () {
-  const list = $('clients');
   const items = [];
   const ids = state.clients;
 
@@ -214,35 +249,29 @@ function renderClients () {
     more.textContent = t('more', ordered.length - CLIENTS_SHOWN);
     items.push(more);
   }
-  list.replaceChildren(...items);
-  $('clients-count').textContent = t('clientsCount', ids.length);
+  $('clients').replaceChildren(...items);
+  const count = t('clientsCount', ids.length);
+  if ($('clients-count').textContent !== count)
+    $('clients-count').textContent = count;
 }
 
 /* Writes ------------------------------------------------------------------- */
 
 function setWrites (writes) {
-  state.writes = writes;
   $('add-form').hidden = !writes;
   $('writes-off').hidden = writes;
 }
 
 /* The raw frames ----------------------------------------------------------- */
 
-function logFrame (event) {
-  const lines = [];
-  if (event.type !== 'message')
-    lines.push(`event: ${event.type}`);
-  if (event.type === 'message' && event.lastEventId)
-    lines.push(`id: ${event.lastEventId}`);
-  for (const line of event.data.split('\n'))
-    lines.push(line === '' ? 'data:' : `data: ${line}`);
-
+function logLines (lines) {
   const item = document.createElement('li');
   const time = document.createElement('time');
   const frame = document.createElement('pre');
   const now = new Date();
   time.dateTime = now.toISOString();
   time.textContent = now.toLocaleTimeString(lang === 'zh' ? 'zh-CN' : undefined);
+  // The blank line that ends the frame is part of it.
   frame.textContent = `${lines.join('\n')}\n\n`;
   item.append(time, frame);
 
@@ -252,10 +281,22 @@ function logFrame (event) {
     log.lastElementChild.remove();
 }
 
+// EventSource hands scripts the parsed fields only; this puts the frame back
+// together as it was on the wire.
+function logFrame (event) {
+  const lines = [];
+  if (event.type !== 'message')
+    lines.push(`event: ${event.type}`);
+  if (event.type === 'message' && event.lastEventId)
+    lines.push(`id: ${event.lastEventId}`);
+  for (const line of event.data.split('\n'))
+    lines.push(line === '' ? 'data:' : `data: ${line}`);
+  logLines(lines);
+}
+
 /* The stream --------------------------------------------------------------- */
 
 function parse (event) {
-  logFrame(event);
   try {
     return JSON.parse(event.data);
   } catch {
@@ -265,30 +306,34 @@ function parse (event) {
 
 function onHello (event) {
   const hello = parse(event);
+  // The retry field came just before hello, which repeats its value.
+  if (hello !== null && Number.isFinite(hello.retry)) {
+    state.retryMs = hello.retry;
+    logLines([`retry: ${hello.retry}`]);
+  }
+  logFrame(event);
   if (hello === null)
     return;
   state.full = false;
   state.myId = hello.id;
-  if (Number.isFinite(hello.retry))
-    state.retryMs = hello.retry;
   setWrites(hello.writes !== false);
-  stopCountdown();
-  setStatus('connected', t('connected'));
+  setStatus('connected', 'connected');
   // The hub sends the list right after hello unless ours is current.
-  markStale(false);
+  setConnected(true);
   renderClients();
 }
 
 function onList (event) {
+  logFrame(event);
   const persons = parse(event);
   if (!Array.isArray(persons))
     return;
   state.lastEventId = event.lastEventId || state.lastEventId;
   renderPersons(persons);
-  markStale(false);
 }
 
 function onClients (event) {
+  logFrame(event);
   const ids = parse(event);
   if (!Array.isArray(ids))
     return;
@@ -297,43 +342,48 @@ function onClients (event) {
 }
 
 function onConfig (event) {
+  logFrame(event);
   const config = parse(event);
   if (config !== null && typeof config.writes === 'boolean')
     setWrites(config.writes);
 }
 
 function onFull (event) {
+  logFrame(event);
   const full = parse(event);
   state.full = true;
-  if (full !== null && Number.isFinite(full.retryMs))
-    state.retryMs = full.retryMs;
+  state.retryMs = full !== null && Number.isFinite(full.retryMs) ? full.retryMs : FULL_RETRY_MS;
 }
 
-function onError () {
-  markStale(true);
-  state.myId = null;
-  renderClients();
+function onError (event) {
+  if (event.target !== state.source)
+    return;
+  setConnected(false);
 
   if (state.source.readyState === EventSource.CONNECTING) {
-    countDown(state.full ? 'fullIn' : 'reconnectingIn', state.retryMs);
+    // EventSource comes back by itself after the retry delay.
+    setStatus(state.full ? 'full' : 'reconnecting', state.full ? 'full' : 'reconnecting',
+      state.retryMs);
     return;
   }
 
-  // EventSource gave up (the network said no outright): start over later.
-  stopCountdown();
-  setStatus('offline', t('offline'));
+  // EventSource gave up (a status other than 200, say from a proxy): start
+  // over later with a new one.
   state.source.close();
-  clearTimeout(state.offlineTimer);
-  state.offlineTimer = setTimeout(connect, OFFLINE_RETRY_MS);
+  state.source = null;
+  setStatus('offline', 'unreachable', UNREACHABLE_RETRY_MS);
+  clearTimeout(state.retryTimer);
+  state.retryTimer = setTimeout(connect, UNREACHABLE_RETRY_MS);
 }
 
 function connect () {
-  clearTimeout(state.offlineTimer);
+  clearTimeout(state.retryTimer);
   if (state.source !== null)
     state.source.close();
 
-  // A fresh EventSource cannot send Last-Event-ID; the query carries it so
-  // the hub skips a list we already have.
+  setStatus('connecting', 'connecting');
+  // A new EventSource cannot send Last-Event-ID; the query carries it so the
+  // hub skips a list we already have.
   const url = state.lastEventId !== null
     ? `connect?lastEventId=${encodeURIComponent(state.lastEventId)}`
     : 'connect';
@@ -347,9 +397,21 @@ function connect () {
   state.source = source;
 }
 
+// Without a network, retries only fail: wait for it to come back, then
+// connect at once rather than after whatever delay was running.
+function goOffline () {
+  clearTimeout(state.retryTimer);
+  if (state.source !== null) {
+    state.source.close();
+    state.source = null;
+  }
+  setConnected(false);
+  setStatus('offline', 'offline');
+}
+
 /* The form ----------------------------------------------------------------- */
 
-function showFieldError (field, message) {
+function showError (field, message) {
   const input = field === 'name' || field === 'age' ? $(field) : null;
   const target = input !== null ? $(`${field}-error`) : $('form-error');
   target.textContent = message;
@@ -360,7 +422,7 @@ function showFieldError (field, message) {
 }
 
 function clearErrors () {
-  for (const id of ['name-error', 'age-error', 'form-error'])
+  for (const id of ['name-error', 'age-error', 'form-error', 'form-status'])
     $(id).textContent = '';
   for (const id of ['name', 'age'])
     $(id).removeAttribute('aria-invalid');
@@ -371,8 +433,6 @@ async function onSubmit (event) {
   clearErrors();
 
   const button = $('add-button');
-  const name = $('name').value;
-  const age = $('age').value;
   button.disabled = true;
   button.textContent = t('adding');
 
@@ -381,19 +441,18 @@ async function onSubmit (event) {
     const response = await fetch('addPerson', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name, age }),
+      body: JSON.stringify({ name: $('name').value, age: $('age').value }),
     });
     const answer = await response.json().catch(() => null);
     if (response.ok && answer !== null) {
       $('name').value = '';
-      $('form-error').textContent = '';
       $('form-status').textContent = t('added', answer.name);
       $('name').focus();
     } else {
-      showFieldError(answer?.field, answer?.error || `HTTP ${response.status}`);
+      showError(answer?.field, answer?.error || `HTTP ${response.status}`);
     }
   } catch {
-    showFieldError(null, t('networkError'));
+    showError(null, t('networkError'));
   } finally {
     button.disabled = false;
     button.textContent = t('add');
@@ -404,19 +463,17 @@ async function onSubmit (event) {
 
 translatePage();
 renderClients();
-$('persons-empty').hidden = true;
 $('add-form').addEventListener('submit', onSubmit);
-for (const id of ['name', 'age'])
+for (const id of ['name', 'age']) {
   $(id).addEventListener('input', () => {
     $(`${id}-error`).textContent = '';
+    $('form-status').textContent = '';
     $(id).removeAttribute('aria-invalid');
   });
-window.addEventListener('online', () => {
-  if (state.source === null || state.source.readyState === EventSource.CLOSED)
-    connect();
-});
-window.addEventListener('offline', () => {
-  markStale(true);
-  setStatus('offline', t('offline'));
-});
-connect();
+}
+window.addEventListener('offline', goOffline);
+window.addEventListener('online', connect);
+if (navigator.onLine === false)
+  goOffline();
+else
+  connect();
