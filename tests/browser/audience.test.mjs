@@ -142,6 +142,11 @@ test('a restarted hub: the page counts down to reconnecting, then shows the curr
     assert.equal(await page.locator('#clients li.you').count(), 0, 'no id while disconnected');
     await page.screenshot({ path: join(SCREENSHOTS, 'audience-reconnecting.png') });
 
+    // At least one try meets a closed port before the hub is back.
+    await page.waitForEvent('requestfailed',
+      { predicate: request => new URL(request.url()).pathname === '/connect', timeout: 15000 });
+    await page.locator('#status.status-reconnecting').waitFor(WAIT);
+
     // The list changes while the page is away: it must not keep the old one.
     await hub.start();
     const added = await hub.post({ name: 'After', age: 2 });

@@ -54,12 +54,16 @@ export class Hub {
   async stop () {
     if (this.process === null || this.process.exitCode !== null)
       return;
-    const exited = once(this.process, 'exit');
-    this.process.kill('SIGTERM');
-    const [code] = await exited;
+    const child = this.process;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    // A hub that ignores SIGTERM fails the test instead of hanging it.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+    const [code, signal] = await exited;
+    clearTimeout(timer);
     this.process = null;
     if (code !== 0)
-      throw new Error(`hub exited with status ${code}`);
+      throw new Error(`hub exited with status ${code} (${signal})`);
   }
 
   async dispose () {
