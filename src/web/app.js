@@ -314,7 +314,6 @@ function onHello (event) {
   logFrame(event);
   if (hello === null)
     return;
-  state.full = false;
   state.myId = hello.id;
   setWrites(hello.writes !== false);
   setStatus('connected', 'connected');
@@ -361,9 +360,11 @@ function onError (event) {
   setConnected(false);
 
   if (state.source.readyState === EventSource.CONNECTING) {
-    // EventSource comes back by itself after the retry delay.
-    setStatus(state.full ? 'full' : 'reconnecting', state.full ? 'full' : 'reconnecting',
-      state.retryMs);
+    // EventSource comes back by itself after the retry delay.  "Full" is
+    // about this one refusal: a later try may fail for another reason.
+    const kind = state.full ? 'full' : 'reconnecting';
+    state.full = false;
+    setStatus(kind, kind, state.retryMs);
     return;
   }
 
