@@ -265,9 +265,10 @@ test_pump (guint ms)
   test_pump_until (NULL, NULL, ms);
 }
 
-TestPeer *
-test_peer_connect (guint       port,
-                   const char *request)
+static TestPeer *
+peer_connect (guint       port,
+              const char *request,
+              int         receive_buffer)
 {
   TestPeer *peer = g_new0 (TestPeer, 1);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -277,6 +278,10 @@ test_peer_connect (guint       port,
   peer->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                                G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
+  /* Set before connecting, so the window is small from the handshake on. */
+  if (receive_buffer > 0)
+    setsockopt (g_socket_get_fd (peer->socket), SOL_SOCKET, SO_RCVBUF,
+                &receive_buffer, sizeof receive_buffer);
   g_assert_true (g_socket_connect (peer->socket, address, NULL, &error));
   g_assert_no_error (error);
 
@@ -308,15 +313,37 @@ test_peer_connect (guint       port,
 }
 
 TestPeer *
+test_peer_connect (guint       port,
+                   const char *request)
+{
+  return peer_connect (port, request, 0);
+}
+
+static char *
+stream_request (guint       port,
+                const char *extra_headers)
+{
+  return g_strdup_printf ("GET /connect HTTP/1.1\r\n"
+                          "Host: 127.0.0.1:%u\r\n"
+                          "Accept: text/event-stream\r\n"
+                          "User-Agent: hub-test\r\n"
+                          "%s\r\n",
+                          port, extra_headers != NULL ? extra_headers : "");
+}
+
+TestPeer *
+test_peer_open_stream_small_window (guint port)
+{
+  g_autofree char *request = stream_request (port, NULL);
+
+  return peer_connect (port, request, 2048);
+}
+
+TestPeer *
 test_peer_open_stream (guint       port,
                        const char *extra_headers)
 {
-  g_autofree char *request = g_strdup_printf ("GET /connect HTTP/1.1\r\n"
-                                              "Host: 127.0.0.1:%u\r\n"
-                                              "Accept: text/event-stream\r\n"
-                                              "User-Agent: hub-test\r\n"
-                                              "%s\r\n",
-                                              port, extra_headers != NULL ? extra_headers : "");
+  g_autofree char *request = stream_request (port, extra_headers);
 
   return test_peer_connect (port, request);
 }

@@ -68,6 +68,9 @@ TestPeer   *test_peer_connect         (guint          port,
                                        const char    *request);
 TestPeer   *test_peer_open_stream     (guint          port,
                                        const char    *extra_headers);
+/* A stream whose receive window is tiny from the start: once it stops
+ * reading, the hub's backlog for it grows at once. */
+TestPeer   *test_peer_open_stream_small_window (guint port);
 void        test_peer_free            (TestPeer      *peer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
 /* Closes with RST instead of FIN, as a pulled cable or a killed tab can. */

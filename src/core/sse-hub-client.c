@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <sys/socket.h>
+
 #include "sse-hub-client-private.h"
+
+#define SEND_BUFFER_BYTES (64 * 1024)
 
 struct _SseHubClient
 {
@@ -141,6 +145,10 @@ sse_hub_client_new (guint64     id,
   self->stream = g_object_ref (stream);
   self->socket = g_object_ref (socket);
   g_socket_set_blocking (socket, FALSE);
+  /* A fixed kernel send buffer instead of autotuning (up to 4 MiB): events
+   * are small, and a stalled reader should fill its queue cap soon, not
+   * hide megabytes in the kernel first. */
+  g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, SEND_BUFFER_BYTES, NULL);
 
   return self;
 }
