@@ -565,6 +565,11 @@ test_full_hub (void)
   g_assert_nonnull (strstr (turned_away->body->str, "event: full\n"));
   retry = g_ptr_array_index (turned_away->frames, 0);
   g_assert_cmpint (retry->retry, >=, 22500);
+  {
+    g_autofree char *repeated = g_strdup_printf ("\"retryMs\":%" G_GINT64_FORMAT "}", retry->retry);
+
+    g_assert_true (g_str_has_suffix (test_peer_find_event (turned_away, "full", 0)->data, repeated));
+  }
   g_assert_null (test_peer_find_event (turned_away, "hello", 0));
   g_assert_cmpuint (g_list_model_get_n_items (sse_hub_server_get_clients (hub->server)), ==, 2);
 

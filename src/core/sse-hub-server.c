@@ -455,14 +455,16 @@ refuse_full (SseHubServer      *self,
              SoupServerMessage *message)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
-  g_autoptr(GBytes) retry = sse_hub_format_retry (jittered_retry (SSE_HUB_FULL_RETRY_MS));
+  guint retry_ms = jittered_retry (SSE_HUB_FULL_RETRY_MS);
+  g_autoptr(GBytes) retry = sse_hub_format_retry (retry_ms);
   g_autoptr(GBytes) frame = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *data = NULL;
   g_autofree char *text = NULL;
 
+  /* The event repeats the jittered delay: scripts cannot read retry:. */
   data = g_strdup_printf ("{\"error\":\"%s\",\"retryMs\":%u}",
-                          "The hub is full; trying again later", SSE_HUB_FULL_RETRY_MS);
+                          "The hub is full; trying again later", retry_ms);
   frame = sse_hub_format_frame ("full", NULL, data);
   g_string_append_len (body, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
   g_string_append_len (body, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
