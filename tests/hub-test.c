@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -26,6 +27,20 @@ test_make_temp_dir (void)
 
   g_assert_no_error (error);
   return dir;
+}
+
+guint
+test_read_hub_port (GSubprocess *hub)
+{
+  g_autoptr(GDataInputStream) lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hub));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+  guint port = 0;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_cmpint (sscanf (line, "sse-hub: listening on port %u", &port), ==, 1);
+  return port;
 }
 
 void

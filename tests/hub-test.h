@@ -48,6 +48,8 @@ TestHub    *test_hub_new              (void);
 void        test_hub_free             (TestHub *hub);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestHub, test_hub_free)
 char       *test_make_temp_dir        (void);
+/* The port a headless hub child announces on its first line of output. */
+guint       test_read_hub_port        (GSubprocess   *hub);
 /* Removes a directory and the files in it (tests make no deeper trees). */
 void        test_remove_dir           (const char    *dir);
 

@@ -185,21 +185,6 @@ test_storage_failure_leaves_state (void)
   test_remove_dir (dir);
 }
 
-static guint
-read_port (GSubprocess *process)
-{
-  GInputStream *out = g_subprocess_get_stdout_pipe (process);
-  g_autoptr(GDataInputStream) lines = g_data_input_stream_new (out);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
-  guint port = 0;
-
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_cmpint (sscanf (line, "sse-hub: listening on port %u", &port), ==, 1);
-  return port;
-}
-
 static GSubprocess *
 spawn_hub (const char *path,
            const char *port)
@@ -233,7 +218,7 @@ test_crash_after_ok (void)
     {
       g_autoptr(GSubprocess) hub = spawn_hub (path, "0");
       g_autoptr(GError) error = NULL;
-      guint port = read_port (hub);
+      guint port = test_read_hub_port (hub);
       g_autofree char *body = g_strdup_printf ("{\"name\":\"crash-%u\",\"age\":%u}", round, round);
       g_autoptr(TestResponse) response = test_http_post (port, "application/json", body, -1);
 
@@ -274,7 +259,7 @@ test_headless_lifecycle (void)
     }
 
   hub = spawn_hub (path, "0");
-  port = read_port (hub);
+  port = test_read_hub_port (hub);
   port_text = g_strdup_printf ("%u", port);
 
   /* A port in use: one line on stderr and exit status 1. */

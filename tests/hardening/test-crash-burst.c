@@ -3,27 +3,12 @@
  * many times over: the data file always loads, and every person that was
  * answered 200 is in it. */
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "hub-test.h"
 
 #define ROUNDS     15
 #define BURST      24
-
-static guint
-read_port (GSubprocess *process)
-{
-  g_autoptr(GDataInputStream) lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
-  guint port = 0;
-
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_cmpint (sscanf (line, "sse-hub: listening on port %u", &port), ==, 1);
-  return port;
-}
 
 static gboolean
 contains_name (SseHubPersonStore *store,
@@ -65,7 +50,7 @@ test_crash_during_bursts (void)
                               "--port", "0", "--data-file", path, "--rate-limit", "0",
                               "--max-persons", "100000", NULL);
       g_assert_no_error (error);
-      port = read_port (hub);
+      port = test_read_hub_port (hub);
 
       /* Every post on its own connection, all at once. */
       for (guint i = 0; i < BURST; i++)
