@@ -55,6 +55,26 @@ lookup_uint_option (GVariantDict *options,
   return TRUE;
 }
 
+/* The window takes these from Preferences, so that what it shows is what it
+ * serves; given to it, they would be silently ignored, so say so instead. */
+static gboolean
+refuse_headless_options (GVariantDict *options)
+{
+  static const char *headless_only[] = { "port", "bind", "data-file", "keepalive",
+                                         "max-clients", "queue-cap", "rate-limit",
+                                         "max-persons", "read-only" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (headless_only); i++)
+    if (g_variant_dict_contains (options, headless_only[i]))
+      {
+        g_printerr (_("--%s works with --headless only; the window takes its settings "
+                      "from Preferences\n"), headless_only[i]);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
 /* --headless never touches GTK: it runs the core on a plain main loop and
  * returns its exit status before the application registers. */
 static int
@@ -70,7 +90,7 @@ sse_hub_application_handle_local_options (GApplication *app,
     }
 
   if (!g_variant_dict_contains (options, "headless"))
-    return -1;
+    return refuse_headless_options (options) ? 1 : -1;
 
   sse_hub_headless_options_init (&headless);
   g_variant_dict_lookup (options, "bind", "&s", &headless.bind_address);
@@ -326,6 +346,9 @@ sse_hub_application_init (SseHubApplication *self)
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("A live Server-Sent Events hub for the classroom."));
+  g_application_set_option_context_description (G_APPLICATION (self),
+                                                _("Without --headless, SSE Hub opens its window, which "
+                                                  "takes these settings from Preferences instead."));
 }
 
 SseHubApplication *

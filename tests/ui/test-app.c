@@ -95,10 +95,15 @@ app_fixture_tear_down (AppFixture    *fixture,
   g_free (fixture->dir);
 }
 
+/* ARGS: NULL-terminated, after the binary; FLAGS pipe its output if asked. */
 static GSubprocess *
-spawn_app (AppFixture *fixture)
+spawn_app_with (AppFixture          *fixture,
+                GSubprocessFlags     flags,
+                const char * const  *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  g_auto(GStrv) argv_strv = NULL;
   g_autofree char *config = g_build_filename (fixture->dir, "config", NULL);
   g_autofree char *data = g_build_filename (fixture->dir, "data", NULL);
   g_autoptr(GError) error = NULL;
@@ -111,9 +116,20 @@ spawn_app (AppFixture *fixture)
   g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent",
                                 TRUE);
 
-  app = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("SSE_HUB_BINARY"), NULL);
+  g_strv_builder_add (argv, g_getenv ("SSE_HUB_BINARY"));
+  g_strv_builder_addv (argv, (const char **) args);
+  argv_strv = g_strv_builder_end (argv);
+  app = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv_strv, &error);
   g_assert_no_error (error);
   return app;
+}
+
+static GSubprocess *
+spawn_app (AppFixture *fixture)
+{
+  static const char * const no_args[] = { NULL };
+
+  return spawn_app_with (fixture, G_SUBPROCESS_FLAGS_NONE, no_args);
 }
 
 /* One HTTP/1.1 exchange on a fresh connection; NULL while nothing listens. */
@@ -248,6 +264,27 @@ test_port_in_use (AppFixture    *fixture,
   g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 0);
 }
 
+/* Options the window would ignore are refused with a line that says why,
+ * before any window opens or any port is taken. */
+static void
+test_headless_options_refused (AppFixture    *fixture,
+                               gconstpointer  user_data)
+{
+  g_autofree char *port = g_strdup_printf ("%u", fixture->port);
+  const char * const args[] = { "--port", port, NULL };
+  g_autoptr(GSubprocess) app = spawn_app_with (fixture, G_SUBPROCESS_FLAGS_STDERR_PIPE, args);
+  g_autofree char *errors = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8 (app, NULL, NULL, NULL, &errors, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (app));
+  g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 1);
+  g_assert_nonnull (strstr (errors, "--port"));
+  g_assert_nonnull (strstr (errors, "--headless"));
+  g_assert_null (http_exchange (fixture->port, "GET / HTTP/1.1\r\n\r\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -264,6 +301,8 @@ main (int   argc,
               app_fixture_set_up, test_serves_and_terminates, app_fixture_tear_down);
   g_test_add ("/ui/app/port-in-use", AppFixture, NULL,
               app_fixture_set_up, test_port_in_use, app_fixture_tear_down);
+  g_test_add ("/ui/app/headless-options-refused", AppFixture, NULL,
+              app_fixture_set_up, test_headless_options_refused, app_fixture_tear_down);
 
   return g_test_run ();
 }
