@@ -19,6 +19,7 @@ typedef struct
   GtkLabel       *status_label;
   GtkLabel       *url_label;
   GtkWidget      *local_only_label;
+  GtkWidget      *join_scroller;
   GtkRevealer    *error_revealer;
   GtkLabel       *error_label;
   AdwViewStack   *view_stack;

@@ -39,6 +39,8 @@ struct _SseHubWindow
   GtkWidget            *url_actions;
   GtkLabel             *local_only_label;
   GtkLabel             *other_urls_label;
+  GtkWidget            *join_scroller;
+  GtkWidget            *join_separator;
   AdwViewStack         *view_stack;
   GtkEntry             *name_entry;
   GtkSpinButton        *age_spin;
@@ -1368,6 +1370,8 @@ sse_hub_window_class_init (SseHubWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, url_actions);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, local_only_label);
+  gtk_widget_class_bind_template_child (widget_class, SseHubWindow, join_scroller);
+  gtk_widget_class_bind_template_child (widget_class, SseHubWindow, join_separator);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, other_urls_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, name_entry);
@@ -1435,11 +1439,14 @@ sse_hub_window_class_init (SseHubWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK,
                                        "win.zoom-reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.fullscreen", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-join-panel", NULL);
 }
 
 static void
 sse_hub_window_init (SseHubWindow *self)
 {
+  g_autoptr(GAction) join_panel_action = NULL;
+
   self->live_cells = g_hash_table_new (NULL, NULL);
   self->log_snapshot = g_list_store_new (SSE_HUB_TYPE_LOG_ENTRY);
   self->log_follow = TRUE;
@@ -1453,6 +1460,15 @@ sse_hub_window_init (SseHubWindow *self)
   g_settings_bind (self->settings, "window-height", self, "default-height",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  /* Once the class has joined, the lists need the room more than the QR
+   * code does, most of all when zoomed for a projector. */
+  join_panel_action = g_settings_create_action (self->settings, "show-join-panel");
+  g_action_map_add_action (G_ACTION_MAP (self), join_panel_action);
+  g_settings_bind (self->settings, "show-join-panel", self->join_scroller, "visible",
+                   G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "show-join-panel", self->join_separator, "visible",
+                   G_SETTINGS_BIND_GET);
 
   self->zoom_provider = gtk_css_provider_new ();
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
@@ -1502,6 +1518,7 @@ sse_hub_window_get_widgets (SseHubWindow        *self,
     .status_label = self->status_label,
     .url_label = self->url_label,
     .local_only_label = GTK_WIDGET (self->local_only_label),
+    .join_scroller = self->join_scroller,
     .error_revealer = self->error_revealer,
     .error_label = self->error_label,
     .view_stack = self->view_stack,

@@ -837,6 +837,7 @@ test_screenshots (Fixture       *fixture,
   SseClient *clients[G_N_ELEMENTS (agents)];
   RowCount all = { fixture, G_N_ELEMENTS (agents) };
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkAdjustment *hadjustment;
 
   for (guint i = 0; i < G_N_ELEMENTS (persons); i++)
     submit_form (fixture, persons[i].name, persons[i].age);
@@ -866,6 +867,24 @@ test_screenshots (Fixture       *fixture,
   settle (1000);
   save_screenshot (fixture, "window-zoom-clients-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Zoomed, the clients table is wider than its half of the window; with
+   * the join panel hidden (F9) every column is in view. */
+  hadjustment = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (fixture->w.clients_view));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadjustment), >,
+                     gtk_adjustment_get_page_size (hadjustment));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.show-join-panel", NULL));
+  g_assert_false (g_settings_get_boolean (settings, "show-join-panel"));
+  settle (1000);
+  g_assert_false (gtk_widget_get_visible (fixture->w.join_scroller));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadjustment), <=,
+                     gtk_adjustment_get_page_size (hadjustment));
+  save_screenshot (fixture, "window-zoom-clients-no-join-panel.png");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.show-join-panel", NULL));
+  g_assert_true (g_settings_get_boolean (settings, "show-join-panel"));
+  g_assert_true (gtk_widget_get_visible (fixture->w.join_scroller));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.zoom-reset", NULL));
   g_assert_cmpfloat (g_settings_get_double (settings, "text-scale"), ==, 1.0);
