@@ -592,18 +592,26 @@ test_disconnects (void)
   g_autoptr(TestPeer) stays = test_peer_open_stream (hub->port, NULL);
   g_autoptr(SseHubClient) remaining = NULL;
   guint64 stays_id;
+  guint keepalive;
+  gint64 started;
 
   test_peer_hello_id (clean);
   test_peer_hello_id (reset);
   stays_id = test_peer_hello_id (stays);
   g_assert_true (wait_n_clients (hub, 3));
 
+  /* Departures are noticed without waiting for a write: well before the
+   * first keep-alive, and with nothing else to send once the `client`
+   * event of the arrivals is out. */
+  g_assert_nonnull (test_peer_wait_event (stays, "client", 0, 5000));
+  test_pump (500);
+  g_object_get (hub->server, "keepalive-interval", &keepalive, NULL);
+  g_assert_cmpuint (keepalive, >=, 15);
+  started = g_get_monotonic_time ();
   test_peer_close (clean);
   test_peer_reset (reset);
-  /* A paused stream notices a vanished peer on its next write: the
-   * keep-alive provides that write. */
-  g_object_set (hub->server, "keepalive-interval", 1, NULL);
   g_assert_true (wait_n_clients (hub, 1));
+  g_assert_cmpint (g_get_monotonic_time () - started, <, keepalive * G_USEC_PER_SEC);
 
   remaining = g_list_model_get_item (sse_hub_server_get_clients (hub->server), 0);
   g_assert_cmpuint (sse_hub_client_get_id (remaining), ==, stays_id);
