@@ -27,9 +27,8 @@ SseHubClient            *sse_hub_client_new          (guint64       id,
 SseHubClientQueueResult  sse_hub_client_queue        (SseHubClient *self,
                                                       GBytes       *frame,
                                                       gsize         queue_cap);
-/* TRUE when the peer has closed or reset its end; streams never receive
- * anything after the request, so readable means gone. */
-gboolean                 sse_hub_client_peer_left    (SseHubClient *self);
+/* The connection's descriptor, for watching it; -1 once closed. */
+int                      sse_hub_client_get_fd       (SseHubClient *self);
 void                     sse_hub_client_close        (SseHubClient *self);
 
 G_END_DECLS

@@ -269,15 +269,12 @@ sse_hub_client_queue (SseHubClient *self,
   return SSE_HUB_CLIENT_QUEUED;
 }
 
-gboolean
-sse_hub_client_peer_left (SseHubClient *self)
+int
+sse_hub_client_get_fd (SseHubClient *self)
 {
-  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), TRUE);
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), -1);
 
-  if (self->socket == NULL)
-    return TRUE;
-
-  return g_socket_condition_check (self->socket, G_IO_IN | G_IO_HUP | G_IO_ERR) != 0;
+  return self->socket != NULL ? g_socket_get_fd (self->socket) : -1;
 }
 
 guint64
