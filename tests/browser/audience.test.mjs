@@ -102,8 +102,9 @@ test('a post from one page appears on the other, and a post through the hub on b
 });
 
 test('the clients count and "you" are right and drop when a page closes', async () => {
-  // A short keep-alive: the hub notices a closed page when a write fails.
-  await withHub(['--keepalive', '1'], async hub => {
+  // The default 15 s keep-alive: a closed page must leave at once, not when
+  // a write to it next fails.
+  await withHub([], async hub => {
     const first = await openPage(hub);
     const second = await openPage(hub);
 
@@ -120,8 +121,10 @@ test('the clients count and "you" are right and drop when a page closes', async 
     // Each page lists the other's id too.
     assert.equal(await first.locator('#clients li', { hasText: secondYou.split(' ')[0] }).count(), 1);
 
+    const closedAt = Date.now();
     await closePage(second);
     await waitForClientCount(first, 1);
+    assert.ok(Date.now() - closedAt < 5000, `the closed page left after ${Date.now() - closedAt} ms`);
     assert.equal(await first.textContent('#clients-count'), '1 browser');
     assert.equal(await first.textContent('#clients li.you'), firstYou);
     await closePage(first);
