@@ -55,20 +55,45 @@ lookup_uint_option (GVariantDict *options,
   return TRUE;
 }
 
-/* The window takes these from Preferences, so that what it shows is what it
- * serves; given to it, they would be silently ignored, so say so instead. */
+static const GOptionEntry option_entries[] = {
+  { "headless", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Serve without a window until interrupted"), NULL },
+  { "port", 'p', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Port to listen on (default 3001; 0 picks a free one)"), N_("PORT") },
+  { "bind", 'b', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Address to listen on (default: every interface, IPv6 and IPv4)"), N_("ADDRESS") },
+  { "data-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("File the persons are kept in (default: in the user data folder)"), N_("FILE") },
+  { "keepalive", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Seconds between keep-alive comments (default 15)"), N_("SECONDS") },
+  { "max-clients", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Most event-stream clients at once (default 1000)"), N_("N") },
+  { "queue-cap", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Bytes queued for one slow client before it is dropped (default 1048576)"), N_("BYTES") },
+  { "rate-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Posts per minute from one other computer (default 30; 0 = no limit)"), N_("N") },
+  { "max-persons", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Most persons the list holds (default 1000)"), N_("N") },
+  { "read-only", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Refuse persons posted from other computers"), NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { NULL }
+};
+
+/* Every option but --headless itself and --version configures headless mode.
+ * The window takes those settings from Preferences, so that what it shows is
+ * what it serves; given to it, they would be silently ignored: say so. */
 static gboolean
 refuse_headless_options (GVariantDict *options)
 {
-  static const char *headless_only[] = { "port", "bind", "data-file", "keepalive",
-                                         "max-clients", "queue-cap", "rate-limit",
-                                         "max-persons", "read-only" };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (headless_only); i++)
-    if (g_variant_dict_contains (options, headless_only[i]))
+  for (const GOptionEntry *entry = option_entries; entry->long_name != NULL; entry++)
+    if (g_strcmp0 (entry->long_name, "headless") != 0 &&
+        g_strcmp0 (entry->long_name, "version") != 0 &&
+        g_variant_dict_contains (options, entry->long_name))
       {
         g_printerr (_("--%s works with --headless only; the window takes its settings "
-                      "from Preferences\n"), headless_only[i]);
+                      "from Preferences\n"), entry->long_name);
         return TRUE;
       }
 
@@ -313,32 +338,6 @@ sse_hub_application_class_init (SseHubApplicationClass *klass)
   app_class->activate = sse_hub_application_activate;
   app_class->shutdown = sse_hub_application_shutdown;
 }
-
-static const GOptionEntry option_entries[] = {
-  { "headless", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Serve without a window until interrupted"), NULL },
-  { "port", 'p', 0, G_OPTION_ARG_STRING, NULL,
-    N_("Port to listen on (default 3001; 0 picks a free one)"), N_("PORT") },
-  { "bind", 'b', 0, G_OPTION_ARG_STRING, NULL,
-    N_("Address to listen on (default: every interface, IPv6 and IPv4)"), N_("ADDRESS") },
-  { "data-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    N_("File the persons are kept in (default: in the user data folder)"), N_("FILE") },
-  { "keepalive", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Seconds between keep-alive comments (default 15)"), N_("SECONDS") },
-  { "max-clients", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Most event-stream clients at once (default 1000)"), N_("N") },
-  { "queue-cap", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Bytes queued for one slow client before it is dropped (default 1048576)"), N_("BYTES") },
-  { "rate-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Posts per minute from one other computer (default 30; 0 = no limit)"), N_("N") },
-  { "max-persons", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Most persons the list holds (default 1000)"), N_("N") },
-  { "read-only", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Refuse persons posted from other computers"), NULL },
-  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Print the version and exit"), NULL },
-  { NULL }
-};
 
 static void
 sse_hub_application_init (SseHubApplication *self)

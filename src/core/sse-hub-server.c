@@ -174,6 +174,7 @@ forget_client (SseHubServer *self,
                SseHubClient *client)
 {
   guint position;
+  int fd;
 
   /* Stealing keeps the table's reference alive until the end. */
   if (!g_hash_table_steal (self->streams, client))
@@ -181,8 +182,9 @@ forget_client (SseHubServer *self,
 
   g_signal_handlers_disconnect_by_data (client, self);
   /* Before the close: afterwards the descriptor may belong to a newcomer. */
-  if (sse_hub_client_get_fd (client) >= 0)
-    epoll_ctl (self->hangup_fd, EPOLL_CTL_DEL, sse_hub_client_get_fd (client), NULL);
+  fd = sse_hub_client_get_fd (client);
+  if (fd >= 0)
+    epoll_ctl (self->hangup_fd, EPOLL_CTL_DEL, fd, NULL);
   sse_hub_client_close (client);
 
   if (g_list_store_find (self->clients, client, &position))

@@ -271,18 +271,25 @@ test_headless_options_refused (AppFixture    *fixture,
                                gconstpointer  user_data)
 {
   g_autofree char *port = g_strdup_printf ("%u", fixture->port);
-  const char * const args[] = { "--port", port, NULL };
-  g_autoptr(GSubprocess) app = spawn_app_with (fixture, G_SUBPROCESS_FLAGS_STDERR_PIPE, args);
-  g_autofree char *errors = NULL;
-  g_autoptr(GError) error = NULL;
+  const char * const with_value[] = { "--port", port, NULL };
+  const char * const flag[] = { "--read-only", NULL };
+  const char * const *cases[] = { with_value, flag };
 
-  g_subprocess_communicate_utf8 (app, NULL, NULL, NULL, &errors, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (app));
-  g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 1);
-  g_assert_nonnull (strstr (errors, "--port"));
-  g_assert_nonnull (strstr (errors, "--headless"));
-  g_assert_null (http_exchange (fixture->port, "GET / HTTP/1.1\r\n\r\n"));
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GSubprocess) app = spawn_app_with (fixture, G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                                   cases[i]);
+      g_autofree char *errors = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_subprocess_communicate_utf8 (app, NULL, NULL, NULL, &errors, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (app));
+      g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 1);
+      g_assert_nonnull (strstr (errors, cases[i][0]));
+      g_assert_nonnull (strstr (errors, "--headless"));
+      g_assert_null (http_exchange (fixture->port, "GET / HTTP/1.1\r\n\r\n"));
+    }
 }
 
 int
