@@ -3,6 +3,9 @@
 """Checks that the Flatpak manifest parses and agrees with the Meson project:
 the app id, the installed executable it runs, the project name and version
 (through the newest release in the metainfo), and the sandbox the app needs.
+Also what Flathub asks of the app's own files: the license text installed
+under share/licenses/APP_ID, a display size in the metainfo, and one main
+category in the desktop file.
 
 Usage: check-flatpak-manifest.py MANIFEST BUILD_ROOT APP_ID METAINFO
 """
@@ -15,6 +18,10 @@ import xml.etree.ElementTree as ET
 FINISH_ARGS = {'--share=network', '--share=ipc', '--socket=fallback-x11',
                '--socket=wayland', '--device=dri'}
 QRENCODE_URL = 'https://fukuchi.org/works/qrencode/qrencode-4.1.1.tar.gz'
+# The freedesktop menu specification's main categories.
+MAIN_CATEGORIES = {'AudioVideo', 'Audio', 'Video', 'Development', 'Education', 'Game',
+                   'Graphics', 'Network', 'Office', 'Science', 'Settings', 'System',
+                   'Utility'}
 
 
 def main():
@@ -69,6 +76,23 @@ def main():
     newest = releases[0].get('version') if releases else None
     expect(newest == project['version'],
            f'the newest release in the metainfo is {newest}, Meson says {project["version"]}')
+
+    installed_files = json.loads((info / 'intro-installed.json').read_text(encoding='utf-8'))
+    license_dir = '/share/licenses/' + app_id + '/'
+    expect(any(pathlib.Path(src).name == 'COPYING' and license_dir in dest
+               for src, dest in installed_files.items()),
+           f'COPYING should be installed to {license_dir}')
+
+    expect(component.find('requires/display_length') is not None,
+           'the metainfo should say which display size the window needs')
+    expect(component.find('supports/control') is not None,
+           'the metainfo should say which input controls the window supports')
+
+    desktop = pathlib.Path(metainfo).with_name(app_id + '.desktop.in').read_text(encoding='utf-8')
+    categories = next((line.split('=', 1)[1] for line in desktop.splitlines()
+                       if line.startswith('Categories=')), '')
+    main = [c for c in categories.split(';') if c in MAIN_CATEGORIES]
+    expect(len(main) == 1, f'the desktop file should have one main category, not {main}')
 
     return report(failures)
 
