@@ -12,18 +12,21 @@ if (!HUB)
   throw new Error('SSE_HUB must name the sse-hub executable');
 
 export class Hub {
-  constructor (extraArgs = []) {
+  // bind: the address to listen on; null listens on every interface.
+  constructor (extraArgs = [], { bind = '127.0.0.1' } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'sse-hub-browser-'));
     this.dataFile = join(this.dir, 'persons.jsonl');
     this.extraArgs = extraArgs;
+    this.bind = bind;
     this.port = 0;
     this.process = null;
   }
 
   // Resolves once the hub prints its port; a fixed port restarts in place.
   async start (port = this.port) {
-    const args = ['--headless', '--bind', '127.0.0.1', '--port', String(port),
-      '--data-file', this.dataFile, '--rate-limit', '0', ...this.extraArgs];
+    const args = ['--headless', ...(this.bind === null ? [] : ['--bind', this.bind]),
+      '--port', String(port), '--data-file', this.dataFile, '--rate-limit', '0',
+      ...this.extraArgs];
     const child = spawn(HUB, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     this.process = child;
     let output = '';
