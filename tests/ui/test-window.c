@@ -129,8 +129,8 @@ typedef struct
 } SseClient;
 
 static gboolean
-on_frame (gpointer        user_data,
-          const SseFrame *frame)
+sse_client_on_frame (gpointer        user_data,
+                     const SseFrame *frame)
 {
   SseClient *client = user_data;
   ReceivedFrame *received = g_new (ReceivedFrame, 1);
@@ -141,7 +141,7 @@ on_frame (gpointer        user_data,
   return TRUE;
 }
 
-static const SseReaderCallbacks client_callbacks = { .on_frame = on_frame };
+static const SseReaderCallbacks client_callbacks = { .on_frame = sse_client_on_frame };
 
 static void read_more (SseClient *client);
 
