@@ -107,112 +107,48 @@ test_hub_free (TestHub *hub)
 }
 
 static gboolean
-parse_headers (TestPeer *peer)
+on_head (gpointer    user_data,
+         guint       status,
+         const char *head,
+         gsize       length)
 {
-  const char *raw = (const char *) peer->raw->data;
-  const char *end = g_strstr_len (raw, peer->raw->len, "\r\n\r\n");
-  g_autofree char *head = NULL;
+  TestPeer *peer = user_data;
 
-  if (end == NULL)
-    return FALSE;
-
-  head = g_strndup (raw, end - raw);
-  if (sscanf (head, "HTTP/1.%*d %u", &peer->status) != 1)
-    peer->status = 0;
-  peer->chunked = strstr (head, "Transfer-Encoding: chunked") != NULL;
-  peer->body_start = end - raw + 4;
-  peer->chunk_pos = peer->body_start;
+  peer->status = status;
+  peer->body_start = length;
   return TRUE;
 }
 
-/* Moves complete chunks from raw into body. */
 static void
-dechunk (TestPeer *peer)
+on_body (gpointer    user_data,
+         const char *bytes,
+         gsize       length)
 {
-  const char *raw = (const char *) peer->raw->data;
-
-  if (!peer->chunked)
-    {
-      g_string_append_len (peer->body, raw + peer->chunk_pos, peer->raw->len - peer->chunk_pos);
-      peer->chunk_pos = peer->raw->len;
-      return;
-    }
-
-  for (;;)
-    {
-      const char *line = raw + peer->chunk_pos;
-      gsize available = peer->raw->len - peer->chunk_pos;
-      const char *crlf = g_strstr_len (line, available, "\r\n");
-      gsize size;
-      gsize header_len;
-
-      if (crlf == NULL)
-        return;
-      size = g_ascii_strtoull (line, NULL, 16);
-      header_len = crlf - line + 2;
-      if (available < header_len + size + 2)
-        return;
-      g_string_append_len (peer->body, line + header_len, size);
-      peer->chunk_pos += header_len + size + 2;
-    }
+  g_string_append_len (((TestPeer *) user_data)->body, bytes, length);
 }
 
-static void
-split_frames (TestPeer *peer)
+static gboolean
+on_frame (gpointer        user_data,
+          const SseFrame *sse_frame)
 {
-  for (;;)
-    {
-      const char *start = peer->body->str + peer->parsed;
-      const char *end = strstr (start, "\n\n");
-      g_auto(GStrv) lines = NULL;
-      g_autofree char *block = NULL;
-      TestFrame *frame;
-      GString *data = NULL;
+  TestPeer *peer = user_data;
+  TestFrame *frame = g_new0 (TestFrame, 1);
 
-      if (end == NULL)
-        return;
-
-      frame = g_new0 (TestFrame, 1);
-      frame->retry = -1;
-      frame->received = g_get_monotonic_time ();
-      block = g_strndup (start, end - start);
-      lines = g_strsplit (block, "\n", -1);
-      for (guint i = 0; lines[i] != NULL; i++)
-        {
-          const char *line = lines[i];
-
-          if (g_str_has_prefix (line, ":"))
-            {
-              g_free (frame->comment);
-              frame->comment = g_strdup (line + (line[1] == ' ' ? 2 : 1));
-            }
-          else if (g_str_has_prefix (line, "event: "))
-            frame->event = g_strdup (line + 7);
-          else if (g_str_has_prefix (line, "id: "))
-            frame->id = g_strdup (line + 4);
-          else if (g_str_has_prefix (line, "retry: "))
-            frame->retry = g_ascii_strtoll (line + 7, NULL, 10);
-          else if (g_str_has_prefix (line, "data"))
-            {
-              const char *value = line + 4;
-
-              if (*value == ':')
-                value++;
-              if (*value == ' ')
-                value++;
-              if (data == NULL)
-                data = g_string_new (value);
-              else
-                g_string_append_printf (data, "\n%s", value);
-            }
-        }
-      if (data != NULL)
-        frame->data = g_string_free (data, FALSE);
-
-      g_ptr_array_add (peer->frames, frame);
-      peer->parsed = end + 2 - peer->body->str;
-    }
+  frame->event = g_strdup (sse_frame->event);
+  frame->id = g_strdup (sse_frame->id);
+  frame->data = g_strdup (sse_frame->data);
+  frame->comment = g_strdup (sse_frame->comment);
+  frame->retry = sse_frame->retry;
+  frame->received = g_get_monotonic_time ();
+  g_ptr_array_add (peer->frames, frame);
+  return TRUE;
 }
+
+static const SseReaderCallbacks peer_callbacks = {
+  .on_head = on_head,
+  .on_body = on_body,
+  .on_frame = on_frame,
+};
 
 static gboolean
 read_peer (TestPeer *peer)
@@ -234,15 +170,9 @@ read_peer (TestPeer *peer)
           break;
         }
       g_byte_array_append (peer->raw, buffer, n);
+      /* A response that is not an event stream still fills raw and body. */
+      sse_reader_feed (&peer->reader, (const char *) buffer, n);
       progress = TRUE;
-    }
-
-  if (progress && peer->raw->len > 0)
-    {
-      if (peer->body_start == 0 && !parse_headers (peer))
-        return progress;
-      dechunk (peer);
-      split_frames (peer);
     }
 
   return progress;
@@ -319,6 +249,7 @@ peer_connect (guint       port,
   peer->body = g_string_new (NULL);
   peer->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) test_frame_free);
   peer->reading = TRUE;
+  sse_reader_init (&peer->reader, &peer_callbacks, peer);
 
   if (open_peers == NULL)
     open_peers = g_ptr_array_new ();
@@ -392,6 +323,7 @@ test_peer_free (TestPeer *peer)
   g_byte_array_unref (peer->raw);
   g_string_free (peer->body, TRUE);
   g_ptr_array_unref (peer->frames);
+  sse_reader_clear (&peer->reader);
   g_free (peer);
 }
 

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "sse-hub-server.h"
+#include "sse-reader.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +17,7 @@ typedef struct
   char   *event;    /* NULL for unnamed messages */
   char   *id;
   char   *data;     /* data lines joined with \n; NULL when none */
-  char   *comment;  /* text of a comment-only frame */
+  char   *comment;  /* the frame's last comment line */
   gint64  retry;    /* -1 when absent */
   gint64  received; /* monotonic µs */
 } TestFrame;
@@ -24,12 +25,10 @@ typedef struct
 typedef struct
 {
   GSocket    *socket;
+  SseReader   reader;
   GByteArray *raw;          /* everything received */
   gsize       body_start;   /* offset of the body in raw, 0 until headers are in */
-  gsize       parsed;       /* offset in the de-chunked body already split into frames */
   GString    *body;         /* de-chunked body */
-  gsize       chunk_pos;    /* offset in raw of the next chunk header */
-  gboolean    chunked;
   gboolean    closed;       /* peer closed or reset */
   guint       status;
   GPtrArray  *frames;       /* TestFrame */

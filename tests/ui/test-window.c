@@ -8,6 +8,7 @@
 #include "sse-hub-headless.h"
 #include "sse-hub-window-private.h"
 #include "sse-hub-wire.h"
+#include "sse-reader.h"
 
 #define TIMEOUT_SECONDS 15
 
@@ -106,11 +107,41 @@ find_label (gpointer    widget,
 
 typedef struct
 {
+  char *event;
+  char *data;
+} ReceivedFrame;
+
+static void
+received_frame_free (ReceivedFrame *frame)
+{
+  g_free (frame->event);
+  g_free (frame->data);
+  g_free (frame);
+}
+
+typedef struct
+{
   GSocketConnection *connection;
   GCancellable      *cancellable;
-  GString           *received;
+  SseReader          reader;
+  GPtrArray         *frames;  /* ReceivedFrame */
   gboolean           finished;
 } SseClient;
+
+static gboolean
+sse_client_on_frame (gpointer        user_data,
+                     const SseFrame *frame)
+{
+  SseClient *client = user_data;
+  ReceivedFrame *received = g_new (ReceivedFrame, 1);
+
+  received->event = g_strdup (frame->event);
+  received->data = g_strdup (frame->data);
+  g_ptr_array_add (client->frames, received);
+  return TRUE;
+}
+
+static const SseReaderCallbacks client_callbacks = { .on_frame = sse_client_on_frame };
 
 static void read_more (SseClient *client);
 
@@ -130,7 +161,7 @@ on_read (GObject      *source,
       return;
     }
 
-  g_string_append_len (client->received, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  sse_reader_feed (&client->reader, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   read_more (client);
 }
 
@@ -157,7 +188,8 @@ sse_client_open (guint       port,
                                                         NULL, &error);
   g_assert_no_error (error);
   client->cancellable = g_cancellable_new ();
-  client->received = g_string_new (NULL);
+  client->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) received_frame_free);
+  sse_reader_init (&client->reader, &client_callbacks, client);
 
   request = g_strdup_printf ("GET /connect HTTP/1.1\r\n"
                              "Host: 127.0.0.1:%u\r\n"
@@ -187,31 +219,49 @@ sse_client_close (SseClient *client)
 
   g_object_unref (client->connection);
   g_object_unref (client->cancellable);
-  g_string_free (client->received, TRUE);
+  sse_reader_clear (&client->reader);
+  g_ptr_array_unref (client->frames);
   g_free (client);
 }
 
 typedef struct
 {
   SseClient  *client;
-  const char *needle;
+  const char *event;
+  const char *data_part;
 } Expectation;
 
 static gboolean
 client_received (gpointer data)
 {
   Expectation *expectation = data;
+  GPtrArray *frames = expectation->client->frames;
 
-  return strstr (expectation->client->received->str, expectation->needle) != NULL;
+  for (guint i = 0; i < frames->len; i++)
+    {
+      ReceivedFrame *frame = g_ptr_array_index (frames, i);
+
+      if (g_strcmp0 (frame->event, expectation->event) == 0 &&
+          (expectation->data_part == NULL ||
+           (frame->data != NULL && strstr (frame->data, expectation->data_part) != NULL)))
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
+/* Waits for a frame with this event (NULL = unnamed) whose data holds
+ * data_part (NULL = any data). */
 static void
-wait_for_text (SseClient  *client,
-               const char *needle)
+wait_for_frame (SseClient  *client,
+                const char *event,
+                const char *data_part)
 {
-  Expectation expectation = { client, needle };
+  Expectation expectation = { client, event, data_part };
+  g_autofree char *what = g_strdup_printf ("event %s with %s", event != NULL ? event : "(unnamed)",
+                                           data_part != NULL ? data_part : "any data");
 
-  wait_until (client_received, &expectation, needle);
+  wait_until (client_received, &expectation, what);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -264,8 +314,6 @@ fixture_tear_down (Fixture       *fixture,
   g_assert_finalize_object (fixture->window);
 
   sse_hub_server_stop (fixture->server);
-  /* The stopped server lets its streams drain before it lets go. */
-  settle (2200);
   g_assert_finalize_object (fixture->server);
 
   sse_hub_person_store_flush (fixture->store, &error);
@@ -389,7 +437,6 @@ test_port_in_use (Fixture       *fixture,
   g_assert_cmpuint (sse_hub_server_get_bound_port (fixture->server), ==, fixture->port);
   g_assert_false (gtk_revealer_get_reveal_child (fixture->w.error_revealer));
   g_assert_cmpstr (gtk_label_get_text (fixture->w.status_label), !=, "Not serving");
-  settle (2200);
 }
 
 static void
@@ -398,10 +445,10 @@ test_add_reaches_client (Fixture       *fixture,
 {
   SseClient *client = sse_client_open (fixture->port, firefox_agent);
 
-  wait_for_text (client, "event: hello");
+  wait_for_frame (client, "hello", NULL);
 
   submit_form (fixture, "  Ada Lovelace ", 36);
-  wait_for_text (client, "\"name\":\"Ada Lovelace\",\"age\":36");
+  wait_for_frame (client, NULL, "\"name\":\"Ada Lovelace\",\"age\":36");
 
   g_assert_cmpuint (n_persons (fixture), ==, 1);
   g_assert_cmpstr (gtk_editable_get_text (fixture->w.name_entry), ==, "");
@@ -654,7 +701,7 @@ test_log_bounded (Fixture       *fixture,
   guint paused_count;
   gint64 start;
 
-  wait_for_text (client, "event: hello");
+  wait_for_frame (client, "hello", NULL);
   adw_view_stack_set_visible_child_name (fixture->w.view_stack, "log");
 
   /* Four times what the log keeps, at a pace the window must absorb. */
@@ -668,7 +715,7 @@ test_log_bounded (Fixture       *fixture,
         settle (10);
     }
   last = g_strdup_printf ("{\"n\":%u}", 4 * max_entries - 1);
-  wait_for_text (client, last);
+  wait_for_frame (client, "burst", last);
   sse_hub_event_log_flush (log);
   settle (200);
   g_test_message ("%u events in %" G_GINT64_FORMAT " ms", 4 * max_entries,
