@@ -561,7 +561,8 @@ sse_hub_event_log_view_init (SseHubEventLogView *self)
   on_log_filter_toggled (self);
 
   self->log_filter = gtk_custom_filter_new (log_filter_func, self, NULL);
-  self->log_filtered = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->log_filter)));
+  self->log_filtered = gtk_filter_list_model_new (NULL,
+                                                  g_object_ref (GTK_FILTER (self->log_filter)));
   selection = GTK_SELECTION_MODEL (gtk_no_selection_new (
                                      g_object_ref (G_LIST_MODEL (self->log_filtered))));
   gtk_list_view_set_model (self->log_view, selection);

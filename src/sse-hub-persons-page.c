@@ -59,8 +59,8 @@ static void
 on_remove_person_clicked (GtkButton   *button,
                           GtkListItem *list_item)
 {
-  SseHubPersonsPage *self = SSE_HUB_PERSONS_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (button),
-                                                                           SSE_HUB_TYPE_PERSONS_PAGE));
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (button), SSE_HUB_TYPE_PERSONS_PAGE);
+  SseHubPersonsPage *self = SSE_HUB_PERSONS_PAGE (page);
   SseHubPersonStore *store = sse_hub_server_get_store (self->server);
   gpointer person = gtk_list_item_get_item (list_item);
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (store));
