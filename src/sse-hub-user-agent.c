@@ -109,3 +109,36 @@ sse_hub_user_agent_parse (const char  *user_agent,
   *out_browser = parse_browser (user_agent);
   *out_os = parse_os (user_agent);
 }
+
+static void
+user_agent_free (gpointer data)
+{
+  SseHubUserAgent *agent = data;
+
+  g_free (agent->browser);
+  g_free (agent->os);
+  g_free (agent);
+}
+
+const SseHubUserAgent *
+sse_hub_user_agent_for_client (SseHubClient *client)
+{
+  static GQuark parsed_quark;
+  SseHubUserAgent *agent;
+
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (client), NULL);
+
+  if (G_UNLIKELY (parsed_quark == 0))
+    parsed_quark = g_quark_from_static_string ("sse-hub-user-agent-parsed");
+
+  agent = g_object_get_qdata (G_OBJECT (client), parsed_quark);
+  if (agent == NULL)
+    {
+      agent = g_new0 (SseHubUserAgent, 1);
+      sse_hub_user_agent_parse (sse_hub_client_get_user_agent (client),
+                                &agent->browser, &agent->os);
+      g_object_set_qdata_full (G_OBJECT (client), parsed_quark, agent, user_agent_free);
+    }
+
+  return agent;
+}

@@ -1,9 +1,44 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "sse-hub-clients-page.h"
+#include "sse-hub-event-log-view.h"
+#include "sse-hub-join-panel.h"
+#include "sse-hub-persons-page.h"
 #include "sse-hub-window.h"
 
 G_BEGIN_DECLS
+
+/* Shared by sse-hub-window.c (wiring) and sse-hub-window-actions.c. */
+struct _SseHubWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkButton            *serve_button;
+  GtkLabel             *status_label;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  SseHubJoinPanel      *join_panel;
+  GtkWidget            *join_separator;
+  AdwViewStack         *view_stack;
+  SseHubPersonsPage    *persons_page;
+  SseHubClientsPage    *clients_page;
+  SseHubEventLogView   *event_log_view;
+
+  /* owned */
+  SseHubServer         *server;
+  GSettings            *settings;
+  GtkCssProvider       *zoom_provider;
+  char                 *error_message;
+  guint                 status_source;
+};
+
+/* sse-hub-window-actions.c: the win.* actions, their key bindings and zoom. */
+void _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class);
+void _sse_hub_window_actions_init       (SseHubWindow   *self);
+void _sse_hub_window_actions_dispose    (SseHubWindow   *self);
 
 /* For the window tests: the widgets a user would look at or type into. */
 typedef struct
@@ -25,9 +60,11 @@ typedef struct
   AdwViewStack   *view_stack;
 } SseHubWindowWidgets;
 
-void sse_hub_window_get_widgets     (SseHubWindow        *self,
-                                     SseHubWindowWidgets *widgets);
+void     sse_hub_window_get_widgets            (SseHubWindow        *self,
+                                                SseHubWindowWidgets *widgets);
 /* What the once-a-second timer does: redraw the changing client counters. */
-void sse_hub_window_refresh_clients (SseHubWindow        *self);
+void     sse_hub_window_refresh_clients        (SseHubWindow        *self);
+/* Whether that timer runs: only while the clients page is on screen. */
+gboolean sse_hub_window_get_clients_refresh_active (SseHubWindow    *self);
 
 G_END_DECLS

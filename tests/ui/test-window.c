@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sse-hub-headless.h"
+#include "sse-hub-user-agent.h"
 #include "sse-hub-window-private.h"
 #include "sse-hub-wire.h"
 #include "sse-reader.h"
@@ -943,6 +944,66 @@ test_screenshots (Fixture       *fixture,
     sse_client_close (clients[i]);
 }
 
+/* The once-a-second counters redraw costs nothing while nobody sees it. */
+static void
+test_clients_refresh_visible (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "persons");
+  settle (100);
+  g_assert_false (sse_hub_window_get_clients_refresh_active (fixture->window));
+
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  settle (100);
+  g_assert_true (sse_hub_window_get_clients_refresh_active (fixture->window));
+
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "log");
+  settle (100);
+  g_assert_false (sse_hub_window_get_clients_refresh_active (fixture->window));
+
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  settle (100);
+  g_assert_true (sse_hub_window_get_clients_refresh_active (fixture->window));
+
+  /* A hidden window shows no page at all. */
+  gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
+  settle (100);
+  g_assert_false (sse_hub_window_get_clients_refresh_active (fixture->window));
+}
+
+/* Rows are bound again on every scroll and page switch; the agent is read
+ * once per client and the same parse serves every bind after. */
+static void
+test_agent_parsed_once (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  RowCount one = { fixture, 1 };
+  GListModel *clients = sse_hub_server_get_clients (fixture->server);
+  SseClient *client = sse_client_open (fixture->port, iphone_agent);
+  g_autoptr(SseHubClient) hub_client = NULL;
+  const SseHubUserAgent *agent;
+
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  wait_until (has_client_rows, &one, "the client to appear");
+  settle (300);
+  g_assert_nonnull (find_label (fixture->w.clients_view, "Safari 17"));
+
+  hub_client = g_list_model_get_item (clients, 0);
+  agent = sse_hub_user_agent_for_client (hub_client);
+  g_assert_cmpstr (agent->browser, ==, "Safari 17");
+  g_assert_cmpstr (agent->os, ==, "iOS 17");
+
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "log");
+  settle (100);
+  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  sse_hub_window_refresh_clients (fixture->window);
+  settle (300);
+  g_assert_nonnull (find_label (fixture->w.clients_view, "iOS 17"));
+  g_assert_true (sse_hub_user_agent_for_client (hub_client) == agent);
+
+  sse_client_close (client);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -973,6 +1034,8 @@ main (int   argc,
   ADD ("/ui/window/log-bounded", test_log_bounded);
   ADD ("/ui/window/busy-hub", test_busy_hub);
   ADD ("/ui/window/screenshots", test_screenshots);
+  ADD ("/ui/window/clients-refresh-visible", test_clients_refresh_visible);
+  ADD ("/ui/window/agent-parsed-once", test_agent_parsed_once);
 
 #undef ADD
 

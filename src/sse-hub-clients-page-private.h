@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "sse-hub-clients-page.h"
+
+G_BEGIN_DECLS
+
+/* For the window's test API. */
+GtkColumnView *sse_hub_clients_page_get_view           (SseHubClientsPage *self);
+GtkStack      *sse_hub_clients_page_get_stack          (SseHubClientsPage *self);
+/* Whether the once-a-second refresh is scheduled (only while mapped). */
+gboolean       sse_hub_clients_page_get_refresh_active (SseHubClientsPage *self);
+
+G_END_DECLS

@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sse-hub-client.h"
+#include "sse-hub-clients-page-private.h"
+#include "sse-hub-user-agent.h"
+
+#define REFRESH_SECONDS 1
+
+/* The connected-for and sent columns change without a notify, so no
+ * expression binding can follow them: each keeps its bound cells, and the
+ * refresh redraws those. */
+typedef struct
+{
+  char       *(*text) (SseHubClient *client);
+  GHashTable  *bound;   /* GtkListItem* on screen */
+} LiveColumn;
+
+struct _SseHubClientsPage
+{
+  GtkWidget            parent_instance;
+
+  /* template widgets */
+  GtkStack            *clients_stack;
+  GtkColumnView       *clients_view;
+  GtkColumnViewColumn *client_connected_column;
+  GtkColumnViewColumn *client_sent_column;
+  AdwStatusPage       *clients_empty_page;
+
+  /* owned */
+  SseHubServer        *server;
+  char                *join_url;
+  LiveColumn           connected;
+  LiveColumn           sent;
+  guint                refresh_source;
+};
+
+/* A plain widget rather than an AdwBin: its one child, the stack, is a
+ * template child, which disposing the template unparents itself. */
+G_DEFINE_FINAL_TYPE (SseHubClientsPage, sse_hub_clients_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SERVER,
+  PROP_JOIN_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ------------------------------------------------------------------------ */
+/* Cell texts                                                               */
+
+static char *
+format_duration (gint64 seconds)
+{
+  if (seconds < 60)
+    return g_strdup_printf (_("%d s"), (int) seconds);
+  if (seconds < 3600)
+    return g_strdup_printf (_("%d min %02d s"), (int) (seconds / 60), (int) (seconds % 60));
+  return g_strdup_printf (_("%d h %02d min"), (int) (seconds / 3600), (int) (seconds % 3600 / 60));
+}
+
+static char *
+client_id_text (GtkListItem  *list_item,
+                SseHubClient *client)
+{
+  if (client == NULL)
+    return NULL;
+
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_client_get_id (client));
+}
+
+static char *
+client_browser_text (GtkListItem  *list_item,
+                     SseHubClient *client)
+{
+  const SseHubUserAgent *agent;
+
+  if (client == NULL)
+    return NULL;
+
+  agent = sse_hub_user_agent_for_client (client);
+  return g_strdup (agent->browser != NULL ? agent->browser : C_("browser", "Unknown"));
+}
+
+static char *
+client_os_text (GtkListItem  *list_item,
+                SseHubClient *client)
+{
+  const SseHubUserAgent *agent;
+
+  if (client == NULL)
+    return NULL;
+
+  agent = sse_hub_user_agent_for_client (client);
+  return g_strdup (agent->os != NULL ? agent->os : C_("system", "Unknown"));
+}
+
+static char *
+client_connected_text (SseHubClient *client)
+{
+  gint64 seconds = (g_get_real_time () - sse_hub_client_get_connected_at (client)) / G_USEC_PER_SEC;
+
+  return format_duration (MAX (seconds, 0));
+}
+
+static char *
+client_sent_text (SseHubClient *client)
+{
+  guint64 events = sse_hub_client_get_events_sent (client);
+  /* Formatted apart: xgettext cannot read G_GUINT64_FORMAT in a msgid. */
+  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, events);
+  g_autofree char *size = g_format_size (sse_hub_client_get_bytes_sent (client));
+
+  /* TRANSLATORS: a number of events, then an amount of data like "1.2 kB" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event · %s", "%s events · %s",
+                                       (gulong) MIN (events, G_MAXULONG)),
+                          count, size);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Live cells                                                               */
+
+static void
+live_cell_setup (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+update_live_cell (LiveColumn  *column,
+                  GtkListItem *list_item)
+{
+  g_autofree char *text = column->text (gtk_list_item_get_item (list_item));
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
+}
+
+static void
+live_cell_bind (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                LiveColumn               *column)
+{
+  update_live_cell (column, list_item);
+  g_hash_table_add (column->bound, list_item);
+}
+
+static void
+live_cell_unbind (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  LiveColumn               *column)
+{
+  g_hash_table_remove (column->bound, list_item);
+}
+
+static void
+live_column_init (LiveColumn          *column,
+                  GtkColumnViewColumn *view_column,
+                  char               *(*text) (SseHubClient *client))
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  column->text = text;
+  column->bound = g_hash_table_new (NULL, NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (live_cell_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (live_cell_bind), column);
+  g_signal_connect (factory, "unbind", G_CALLBACK (live_cell_unbind), column);
+  g_signal_connect (factory, "teardown", G_CALLBACK (live_cell_unbind), column);
+  gtk_column_view_column_set_factory (view_column, factory);
+}
+
+static void
+refresh_live_column (LiveColumn *column)
+{
+  GHashTableIter iter;
+  gpointer list_item;
+
+  /* Only the rows on screen are bound, so this costs the same for ten
+   * clients as for ten thousand. */
+  g_hash_table_iter_init (&iter, column->bound);
+  while (g_hash_table_iter_next (&iter, &list_item, NULL))
+    if (gtk_list_item_get_item (list_item) != NULL)
+      update_live_cell (column, list_item);
+}
+
+void
+sse_hub_clients_page_refresh (SseHubClientsPage *self)
+{
+  g_return_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self));
+
+  refresh_live_column (&self->connected);
+  refresh_live_column (&self->sent);
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  sse_hub_clients_page_refresh (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Mapped means on screen: the visible page of a shown window.  Hidden, the
+ * counters need no redraw, so the timer only runs in between. */
+static void
+sse_hub_clients_page_map (GtkWidget *widget)
+{
+  SseHubClientsPage *self = SSE_HUB_CLIENTS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sse_hub_clients_page_parent_class)->map (widget);
+
+  /* The cells kept what they showed when the page went away. */
+  sse_hub_clients_page_refresh (self);
+  if (self->refresh_source == 0)
+    self->refresh_source = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);
+}
+
+static void
+sse_hub_clients_page_unmap (GtkWidget *widget)
+{
+  SseHubClientsPage *self = SSE_HUB_CLIENTS_PAGE (widget);
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+
+  GTK_WIDGET_CLASS (sse_hub_clients_page_parent_class)->unmap (widget);
+}
+
+/* ------------------------------------------------------------------------ */
+/* List and empty page                                                      */
+
+static void
+on_clients_changed (SseHubClientsPage *self)
+{
+  GListModel *clients = self->server != NULL ? sse_hub_server_get_clients (self->server) : NULL;
+  guint n_items = clients != NULL ? g_list_model_get_n_items (clients) : 0;
+
+  gtk_stack_set_visible_child_name (self->clients_stack, n_items > 0 ? "list" : "empty");
+}
+
+static void
+update_empty_description (SseHubClientsPage *self)
+{
+  g_autofree char *description = NULL;
+
+  /* AdwStatusPage descriptions are markup. */
+  if (self->join_url != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (self->join_url, -1);
+
+      description = g_strdup_printf (_("Students open <b>%s</b> in a browser, or scan the QR "
+                                       "code. They appear here as they connect."), escaped);
+    }
+  else
+    description = g_strdup (_("Start serving, then students open the address shown here."));
+  adw_status_page_set_description (self->clients_empty_page, description);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Object                                                                   */
+
+SseHubServer *
+sse_hub_clients_page_get_server (SseHubClientsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self), NULL);
+  return self->server;
+}
+
+void
+sse_hub_clients_page_set_server (SseHubClientsPage *self,
+                                 SseHubServer      *server)
+{
+  g_autoptr(GtkSelectionModel) selection = NULL;
+
+  g_return_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self));
+  g_return_if_fail (server == NULL || SSE_HUB_IS_SERVER (server));
+
+  if (self->server == server)
+    return;
+
+  if (self->server != NULL)
+    g_signal_handlers_disconnect_by_data (sse_hub_server_get_clients (self->server), self);
+  g_set_object (&self->server, server);
+  if (server != NULL)
+    {
+      GListModel *clients = sse_hub_server_get_clients (server);
+
+      selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (clients)));
+      g_signal_connect_object (clients, "items-changed", G_CALLBACK (on_clients_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  gtk_column_view_set_model (self->clients_view, selection);
+  on_clients_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER]);
+}
+
+const char *
+sse_hub_clients_page_get_join_url (SseHubClientsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self), NULL);
+  return self->join_url;
+}
+
+void
+sse_hub_clients_page_set_join_url (SseHubClientsPage *self,
+                                   const char        *join_url)
+{
+  g_return_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self));
+
+  if (g_strcmp0 (self->join_url, join_url) == 0)
+    return;
+
+  g_free (self->join_url);
+  self->join_url = g_strdup (join_url);
+  update_empty_description (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOIN_URL]);
+}
+
+GtkColumnView *
+sse_hub_clients_page_get_view (SseHubClientsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self), NULL);
+  return self->clients_view;
+}
+
+GtkStack *
+sse_hub_clients_page_get_stack (SseHubClientsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self), NULL);
+  return self->clients_stack;
+}
+
+gboolean
+sse_hub_clients_page_get_refresh_active (SseHubClientsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self), FALSE);
+  return self->refresh_source != 0;
+}
+
+static void
+sse_hub_clients_page_dispose (GObject *object)
+{
+  SseHubClientsPage *self = SSE_HUB_CLIENTS_PAGE (object);
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (self->server != NULL)
+    g_signal_handlers_disconnect_by_data (sse_hub_server_get_clients (self->server), self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_CLIENTS_PAGE);
+  g_clear_object (&self->server);
+
+  G_OBJECT_CLASS (sse_hub_clients_page_parent_class)->dispose (object);
+}
+
+static void
+sse_hub_clients_page_finalize (GObject *object)
+{
+  SseHubClientsPage *self = SSE_HUB_CLIENTS_PAGE (object);
+
+  g_clear_pointer (&self->connected.bound, g_hash_table_unref);
+  g_clear_pointer (&self->sent.bound, g_hash_table_unref);
+  g_clear_pointer (&self->join_url, g_free);
+
+  G_OBJECT_CLASS (sse_hub_clients_page_parent_class)->finalize (object);
+}
+
+static void
+sse_hub_clients_page_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  SseHubClientsPage *self = SSE_HUB_CLIENTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVER:
+      g_value_set_object (value, self->server);
+      break;
+    case PROP_JOIN_URL:
+      g_value_set_string (value, self->join_url);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sse_hub_clients_page_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  SseHubClientsPage *self = SSE_HUB_CLIENTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVER:
+      sse_hub_clients_page_set_server (self, g_value_get_object (value));
+      break;
+    case PROP_JOIN_URL:
+      sse_hub_clients_page_set_join_url (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sse_hub_clients_page_class_init (SseHubClientsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sse_hub_clients_page_dispose;
+  object_class->finalize = sse_hub_clients_page_finalize;
+  object_class->get_property = sse_hub_clients_page_get_property;
+  object_class->set_property = sse_hub_clients_page_set_property;
+  widget_class->map = sse_hub_clients_page_map;
+  widget_class->unmap = sse_hub_clients_page_unmap;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  properties[PROP_SERVER] =
+    g_param_spec_object ("server", NULL, NULL, SSE_HUB_TYPE_SERVER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_JOIN_URL] =
+    g_param_spec_string ("join-url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The cell templates look items up by type name. */
+  g_type_ensure (SSE_HUB_TYPE_CLIENT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/example/SseHub/sse-hub-clients-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, clients_stack);
+  gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, clients_view);
+  gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, client_connected_column);
+  gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, client_sent_column);
+  gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, clients_empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, client_id_text);
+  gtk_widget_class_bind_template_callback (widget_class, client_browser_text);
+  gtk_widget_class_bind_template_callback (widget_class, client_os_text);
+}
+
+static void
+sse_hub_clients_page_init (SseHubClientsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  live_column_init (&self->connected, self->client_connected_column, client_connected_text);
+  live_column_init (&self->sent, self->client_sent_column, client_sent_text);
+  on_clients_changed (self);
+  update_empty_description (self);
+}

@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sse-hub-event-log-view-private.h"
+#include "sse-hub-toast.h"
+
+/* Longest stretch of one frame shown in a log row: a thousand persons make a
+ * list frame of tens of kilobytes, which no one reads on a wall. */
+#define LOG_ROW_MAX_CHARS 1500
+
+struct _SseHubEventLogView
+{
+  AdwBin                parent_instance;
+
+  /* template widgets */
+  GtkToggleButton      *filter_persons_button;
+  GtkToggleButton      *filter_clients_button;
+  GtkToggleButton      *filter_keepalive_button;
+  GtkToggleButton      *filter_requests_button;
+  GtkToggleButton      *filter_refusals_button;
+  GtkLabel             *log_status_label;
+  GtkToggleButton      *pause_button;
+  GtkScrolledWindow    *log_scroller;
+  GtkListView          *log_view;
+
+  /* owned */
+  SseHubServer         *server;
+  GtkCustomFilter      *log_filter;
+  GtkFilterListModel   *log_filtered;
+  GListStore           *log_snapshot;   /* what a paused log shows */
+  GtkFileChooserNative *export_chooser;
+
+  guint                 scroll_source;
+  guint                 log_kinds_shown; /* bit per SseHubLogKind */
+  gboolean              log_follow;      /* scrolled to the end: keep following */
+};
+
+G_DEFINE_FINAL_TYPE (SseHubEventLogView, sse_hub_event_log_view, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SERVER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ------------------------------------------------------------------------ */
+/* Entries as text                                                          */
+
+static const char *
+log_kind_name (SseHubLogKind kind)
+{
+  switch (kind)
+    {
+    case SSE_HUB_LOG_PERSONS:
+      return "persons";
+    case SSE_HUB_LOG_CLIENTS:
+      return "clients";
+    case SSE_HUB_LOG_HELLO:
+      return "hello";
+    case SSE_HUB_LOG_KEEPALIVE:
+      return "keep-alive";
+    case SSE_HUB_LOG_REQUEST:
+      return "request";
+    case SSE_HUB_LOG_REFUSAL:
+      return "refusal";
+    case SSE_HUB_LOG_NOTICE:
+    default:
+      return "notice";
+    }
+}
+
+static char *
+log_entry_heading (SseHubLogEntry *entry)
+{
+  gint64 usec = sse_hub_log_entry_get_time (entry);
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+  g_autofree char *clock = g_date_time_format (time, "%H:%M:%S");
+  const char *event = sse_hub_log_entry_get_event_name (entry);
+  guint recipients = sse_hub_log_entry_get_recipients (entry);
+  gsize bytes = sse_hub_log_entry_get_bytes (entry);
+  GString *heading = g_string_new (NULL);
+
+  g_string_append_printf (heading, "%s.%03d  %-10s", clock,
+                          (int) (usec % G_USEC_PER_SEC / 1000),
+                          event != NULL && *event != '\0'
+                            ? event : log_kind_name (sse_hub_log_entry_get_kind (entry)));
+  if (recipients > 0)
+    g_string_append_printf (heading,
+                            g_dngettext (GETTEXT_PACKAGE, "  → %u client", "  → %u clients",
+                                         recipients),
+                            recipients);
+  if (bytes > 0)
+    g_string_append_printf (heading, "  %" G_GSIZE_FORMAT " B", bytes);
+
+  return g_string_free (heading, FALSE);
+}
+
+/* The frame as sent, without the blank line that ends it. */
+static char *
+log_entry_body (SseHubLogEntry *entry,
+                gssize          max_chars)
+{
+  const char *text = sse_hub_log_entry_get_text (entry);
+  gsize length = text != NULL ? strlen (text) : 0;
+  g_autofree char *trimmed = NULL;
+
+  while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == '\r'))
+    length--;
+  trimmed = g_strndup (text != NULL ? text : "", length);
+
+  if (max_chars >= 0 && g_utf8_strlen (trimmed, -1) > max_chars)
+    {
+      g_autofree char *cut = g_utf8_substring (trimmed, 0, max_chars);
+
+      return g_strconcat (cut, "…", NULL);
+    }
+
+  return g_steal_pointer (&trimmed);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Row template closures                                                    */
+
+static char *
+log_row_heading (GtkListItem    *list_item,
+                 SseHubLogEntry *entry)
+{
+  return entry != NULL ? log_entry_heading (entry) : NULL;
+}
+
+static char *
+log_row_body (GtkListItem    *list_item,
+              SseHubLogEntry *entry)
+{
+  return entry != NULL ? log_entry_body (entry, LOG_ROW_MAX_CHARS) : NULL;
+}
+
+static GStrv
+log_row_classes (GtkListItem    *list_item,
+                 SseHubLogEntry *entry)
+{
+  static const char *kind_classes[] = { "kind-persons", "kind-clients", "kind-hello",
+                                        "kind-keepalive", "kind-request", "kind-refusal",
+                                        "kind-notice" };
+  g_autoptr(GStrvBuilder) classes = g_strv_builder_new ();
+  SseHubLogKind kind;
+
+  g_strv_builder_add (classes, "log-row");
+  if (entry != NULL)
+    {
+      kind = sse_hub_log_entry_get_kind (entry);
+      if (kind < G_N_ELEMENTS (kind_classes))
+        g_strv_builder_add (classes, kind_classes[kind]);
+    }
+
+  return g_strv_builder_end (classes);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Filters, pause and following                                             */
+
+static guint
+log_kind_bit (SseHubLogKind kind)
+{
+  return 1u << kind;
+}
+
+static gboolean
+log_filter_func (gpointer item,
+                 gpointer user_data)
+{
+  SseHubEventLogView *self = user_data;
+
+  return (self->log_kinds_shown & log_kind_bit (sse_hub_log_entry_get_kind (item))) != 0;
+}
+
+static void
+on_log_filter_toggled (SseHubEventLogView *self)
+{
+  guint shown = log_kind_bit (SSE_HUB_LOG_NOTICE);
+
+  if (gtk_toggle_button_get_active (self->filter_persons_button))
+    shown |= log_kind_bit (SSE_HUB_LOG_PERSONS);
+  if (gtk_toggle_button_get_active (self->filter_clients_button))
+    shown |= log_kind_bit (SSE_HUB_LOG_CLIENTS) | log_kind_bit (SSE_HUB_LOG_HELLO);
+  if (gtk_toggle_button_get_active (self->filter_keepalive_button))
+    shown |= log_kind_bit (SSE_HUB_LOG_KEEPALIVE);
+  if (gtk_toggle_button_get_active (self->filter_requests_button))
+    shown |= log_kind_bit (SSE_HUB_LOG_REQUEST);
+  if (gtk_toggle_button_get_active (self->filter_refusals_button))
+    shown |= log_kind_bit (SSE_HUB_LOG_REFUSAL);
+
+  if (shown == self->log_kinds_shown)
+    return;
+
+  self->log_kinds_shown = shown;
+  if (self->log_filter != NULL)
+    gtk_filter_changed (GTK_FILTER (self->log_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static GListModel *
+live_log_model (SseHubEventLogView *self)
+{
+  return self->server != NULL ? G_LIST_MODEL (sse_hub_server_get_log (self->server)) : NULL;
+}
+
+static void
+update_log_status (SseHubEventLogView *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->log_filtered));
+  g_autofree char *text = NULL;
+
+  if (gtk_toggle_button_get_active (self->pause_button))
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Paused · %u entry",
+                                         "Paused · %u entries", shown), shown);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u entry", "%u entries", shown),
+                            shown);
+  gtk_label_set_text (self->log_status_label, text);
+}
+
+static gboolean
+scroll_log_to_end_cb (gpointer user_data)
+{
+  SseHubEventLogView *self = user_data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
+
+  self->scroll_source = 0;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_log_items_changed (SseHubEventLogView *self)
+{
+  update_log_status (self);
+
+  /* New entries arrive at the end: follow them unless the presenter has
+   * scrolled back to read something. */
+  if (self->log_follow && self->scroll_source == 0)
+    self->scroll_source = g_idle_add_full (G_PRIORITY_LOW, scroll_log_to_end_cb, self, NULL);
+}
+
+static void
+on_log_scrolled (GtkAdjustment      *adjustment,
+                 SseHubEventLogView *self)
+{
+  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  self->log_follow = gtk_adjustment_get_value (adjustment) >= end - 8;
+}
+
+static void
+on_pause_toggled (SseHubEventLogView *self)
+{
+  if (gtk_toggle_button_get_active (self->pause_button))
+    {
+      GListModel *live = live_log_model (self);
+      guint n_items = live != NULL ? g_list_model_get_n_items (live) : 0;
+
+      /* A copy of a bounded list: the live log keeps recording meanwhile. */
+      g_list_store_remove_all (self->log_snapshot);
+      for (guint i = 0; i < n_items; i++)
+        {
+          g_autoptr(GObject) entry = g_list_model_get_item (live, i);
+
+          g_list_store_append (self->log_snapshot, entry);
+        }
+      gtk_filter_list_model_set_model (self->log_filtered, G_LIST_MODEL (self->log_snapshot));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button), _("Resume"));
+    }
+  else
+    {
+      gtk_filter_list_model_set_model (self->log_filtered, live_log_model (self));
+      g_list_store_remove_all (self->log_snapshot);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button), _("Pause"));
+    }
+
+  update_log_status (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Clear, copy and export                                                   */
+
+void
+sse_hub_event_log_view_clear (SseHubEventLogView *self)
+{
+  g_return_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self));
+  g_return_if_fail (self->server != NULL);
+
+  sse_hub_event_log_clear (sse_hub_server_get_log (self->server));
+  g_list_store_remove_all (self->log_snapshot);
+}
+
+/* The shown entries (filtered, and frozen when paused) as plain text. */
+static char *
+shown_log_text (SseHubEventLogView *self,
+                guint              *out_n_entries)
+{
+  GListModel *model = G_LIST_MODEL (self->log_filtered);
+  GString *text = g_string_new (NULL);
+  guint n_items;
+
+  if (!gtk_toggle_button_get_active (self->pause_button) && self->server != NULL)
+    sse_hub_event_log_flush (sse_hub_server_get_log (self->server));
+
+  n_items = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (model, i);
+      g_autofree char *heading = log_entry_heading (entry);
+      g_autofree char *body = log_entry_body (entry, -1);
+
+      g_string_append_printf (text, "# %s\n%s\n\n", heading, body);
+    }
+
+  *out_n_entries = n_items;
+  return g_string_free (text, FALSE);
+}
+
+void
+sse_hub_event_log_view_copy (SseHubEventLogView *self)
+{
+  guint n_entries;
+  g_autofree char *text = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self));
+
+  text = shown_log_text (self, &n_entries);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied %u log entry",
+                                          "Copied %u log entries", n_entries), n_entries);
+  sse_hub_toast_show (GTK_WIDGET (self), message);
+}
+
+static void
+on_export_written (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SseHubEventLogView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    message = g_strdup_printf (_("Could not export the log: %s"), error->message);
+  else
+    {
+      g_autofree char *name = g_file_get_basename (G_FILE (source));
+
+      message = g_strdup_printf (_("Log exported to %s"), name);
+    }
+
+  sse_hub_toast_show (GTK_WIDGET (self), message);
+}
+
+static void
+on_export_response (GtkNativeDialog    *chooser,
+                    int                 response,
+                    SseHubEventLogView *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *text = NULL;
+  guint n_entries;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  g_clear_object (&self->export_chooser);
+  if (file == NULL)
+    return;
+
+  text = shown_log_text (self, &n_entries);
+  bytes = g_bytes_new_take (text, strlen (text));
+  text = NULL;
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       NULL, on_export_written, g_object_ref (self));
+}
+
+void
+sse_hub_event_log_view_export (SseHubEventLogView *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *name = g_date_time_format (now, "sse-hub-log-%Y-%m-%d-%H%M%S.txt");
+
+  g_return_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self));
+
+  if (self->export_chooser != NULL)
+    return;
+
+  self->export_chooser =
+    gtk_file_chooser_native_new (_("Export Event Log"),
+                                 GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->export_chooser), name);
+  g_signal_connect (self->export_chooser, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_chooser));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Object                                                                   */
+
+SseHubServer *
+sse_hub_event_log_view_get_server (SseHubEventLogView *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self), NULL);
+  return self->server;
+}
+
+void
+sse_hub_event_log_view_set_server (SseHubEventLogView *self,
+                                   SseHubServer       *server)
+{
+  g_return_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self));
+  g_return_if_fail (server == NULL || SSE_HUB_IS_SERVER (server));
+
+  if (!g_set_object (&self->server, server))
+    return;
+
+  /* A paused view keeps its frozen copy; resuming picks up the new log. */
+  if (!gtk_toggle_button_get_active (self->pause_button))
+    gtk_filter_list_model_set_model (self->log_filtered, live_log_model (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER]);
+}
+
+GtkListView *
+sse_hub_event_log_view_get_list_view (SseHubEventLogView *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self), NULL);
+  return self->log_view;
+}
+
+GtkToggleButton *
+sse_hub_event_log_view_get_pause_button (SseHubEventLogView *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self), NULL);
+  return self->pause_button;
+}
+
+static void
+sse_hub_event_log_view_dispose (GObject *object)
+{
+  SseHubEventLogView *self = SSE_HUB_EVENT_LOG_VIEW (object);
+
+  g_clear_handle_id (&self->scroll_source, g_source_remove);
+  if (self->log_filtered != NULL)
+    g_signal_handlers_disconnect_by_data (self->log_filtered, self);
+  if (self->export_chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->export_chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_chooser));
+      g_clear_object (&self->export_chooser);
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_EVENT_LOG_VIEW);
+
+  g_clear_object (&self->log_filtered);
+  g_clear_object (&self->log_filter);
+  g_clear_object (&self->server);
+
+  G_OBJECT_CLASS (sse_hub_event_log_view_parent_class)->dispose (object);
+}
+
+static void
+sse_hub_event_log_view_finalize (GObject *object)
+{
+  SseHubEventLogView *self = SSE_HUB_EVENT_LOG_VIEW (object);
+
+  g_clear_object (&self->log_snapshot);
+
+  G_OBJECT_CLASS (sse_hub_event_log_view_parent_class)->finalize (object);
+}
+
+static void
+sse_hub_event_log_view_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  SseHubEventLogView *self = SSE_HUB_EVENT_LOG_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVER:
+      g_value_set_object (value, self->server);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sse_hub_event_log_view_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  SseHubEventLogView *self = SSE_HUB_EVENT_LOG_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVER:
+      sse_hub_event_log_view_set_server (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sse_hub_event_log_view_class_init (SseHubEventLogViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sse_hub_event_log_view_dispose;
+  object_class->finalize = sse_hub_event_log_view_finalize;
+  object_class->get_property = sse_hub_event_log_view_get_property;
+  object_class->set_property = sse_hub_event_log_view_set_property;
+
+  properties[PROP_SERVER] =
+    g_param_spec_object ("server", NULL, NULL, SSE_HUB_TYPE_SERVER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/example/SseHub/sse-hub-event-log-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, filter_persons_button);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, filter_clients_button);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, filter_keepalive_button);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, filter_requests_button);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, filter_refusals_button);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, log_status_label);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, log_scroller);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, log_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_log_filter_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, log_row_heading);
+  gtk_widget_class_bind_template_callback (widget_class, log_row_body);
+  gtk_widget_class_bind_template_callback (widget_class, log_row_classes);
+}
+
+static void
+sse_hub_event_log_view_init (SseHubEventLogView *self)
+{
+  g_autoptr(GtkSelectionModel) selection = NULL;
+  GtkAdjustment *log_adjustment;
+
+  self->log_snapshot = g_list_store_new (SSE_HUB_TYPE_LOG_ENTRY);
+  self->log_follow = TRUE;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  on_log_filter_toggled (self);
+
+  self->log_filter = gtk_custom_filter_new (log_filter_func, self, NULL);
+  self->log_filtered = gtk_filter_list_model_new (NULL,
+                                                  g_object_ref (GTK_FILTER (self->log_filter)));
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (
+                                     g_object_ref (G_LIST_MODEL (self->log_filtered))));
+  gtk_list_view_set_model (self->log_view, selection);
+  g_signal_connect_swapped (self->log_filtered, "items-changed",
+                            G_CALLBACK (on_log_items_changed), self);
+  log_adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
+  g_signal_connect (log_adjustment, "value-changed", G_CALLBACK (on_log_scrolled), self);
+  update_log_status (self);
+}

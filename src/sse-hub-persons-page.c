@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sse-hub-persons-page-private.h"
+#include "sse-hub-toast.h"
+#include "sse-hub-wire.h"
+
+struct _SseHubPersonsPage
+{
+  AdwBin               parent_instance;
+
+  /* template widgets */
+  GtkEntry            *name_entry;
+  GtkSpinButton       *age_spin;
+  GtkLabel            *form_error_label;
+  GtkStack            *persons_stack;
+  GtkColumnView       *persons_view;
+  GtkColumnViewColumn *person_remove_column;
+  GtkLabel            *persons_count_label;
+
+  /* owned */
+  SseHubServer        *server;
+  gboolean             has_persons;
+};
+
+G_DEFINE_FINAL_TYPE (SseHubPersonsPage, sse_hub_persons_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SERVER,
+  PROP_HAS_PERSONS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GListModel *
+persons_model (SseHubPersonsPage *self)
+{
+  return G_LIST_MODEL (sse_hub_server_get_store (self->server));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Cells                                                                    */
+
+static char *
+person_age_text (GtkListItem  *list_item,
+                 SseHubPerson *person)
+{
+  if (person == NULL)
+    return NULL;
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT, sse_hub_person_get_age (person));
+}
+
+static void
+on_remove_person_clicked (GtkButton   *button,
+                          GtkListItem *list_item)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (button), SSE_HUB_TYPE_PERSONS_PAGE);
+  SseHubPersonsPage *self = SSE_HUB_PERSONS_PAGE (page);
+  SseHubPersonStore *store = sse_hub_server_get_store (self->server);
+  gpointer person = gtk_list_item_get_item (list_item);
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(SseHubPerson) candidate = g_list_model_get_item (G_LIST_MODEL (store), i);
+      g_autoptr(GError) error = NULL;
+
+      if (candidate != person)
+        continue;
+
+      if (!sse_hub_person_store_remove (store, i, &error))
+        sse_hub_toast_show (GTK_WIDGET (self), error->message);
+      return;
+    }
+}
+
+/* In code rather than a builder template: the accessible label names the
+ * person, which no template binding can set. */
+static void
+remove_cell_setup (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Remove"));
+  g_signal_connect_object (button, "clicked", G_CALLBACK (on_remove_person_clicked), list_item, 0);
+  gtk_list_item_set_child (list_item, button);
+}
+
+static void
+remove_cell_bind (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item)
+{
+  SseHubPerson *person = gtk_list_item_get_item (list_item);
+  g_autofree char *label = g_strdup_printf (_("Remove %s"), sse_hub_person_get_name (person));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (list_item)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* List                                                                     */
+
+static void
+on_persons_changed (SseHubPersonsPage *self)
+{
+  guint n_items = self->server != NULL ? g_list_model_get_n_items (persons_model (self)) : 0;
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u person",
+                                                        "%u persons", n_items), n_items);
+
+  gtk_label_set_text (self->persons_count_label, text);
+  gtk_stack_set_visible_child_name (self->persons_stack, n_items > 0 ? "list" : "empty");
+
+  if (self->has_persons != (n_items > 0))
+    {
+      self->has_persons = n_items > 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_PERSONS]);
+    }
+}
+
+static void
+on_clear_persons_response (AdwMessageDialog  *dialog,
+                           const char        *response,
+                           SseHubPersonsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (response, "clear"))
+    return;
+
+  if (!sse_hub_person_store_clear (sse_hub_server_get_store (self->server), &error))
+    sse_hub_toast_show (GTK_WIDGET (self), error->message);
+}
+
+void
+sse_hub_persons_page_confirm_clear (SseHubPersonsPage *self)
+{
+  guint n_items;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
+  g_return_if_fail (self->server != NULL);
+
+  n_items = g_list_model_get_n_items (persons_model (self));
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "The %u person on the list disappears from every "
+                                       "connected browser too.",
+                                       "All %u persons on the list disappear from every "
+                                       "connected browser too.", n_items),
+                          n_items);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Clear All Persons?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "clear", _("C_lear All"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "clear",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_clear_persons_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Add form                                                                 */
+
+static void
+set_form_error (SseHubPersonsPage *self,
+                const char        *message)
+{
+  gtk_label_set_text (self->form_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->form_error_label), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->name_entry), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->name_entry), "error");
+}
+
+/* Once an error shows, it follows the typing: it goes away as soon as the
+ * name is acceptable, by the same rule the server applies. */
+static void
+on_name_changed (SseHubPersonsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->form_error_label)))
+    return;
+
+  if (sse_hub_validate_name (gtk_editable_get_text (GTK_EDITABLE (self->name_entry)), -1,
+                             NULL, &error))
+    set_form_error (self, NULL);
+  else
+    set_form_error (self, error->message);
+}
+
+void
+sse_hub_persons_page_add_from_form (SseHubPersonsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *added = NULL;
+  SseHubPerson *person;
+
+  g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
+  g_return_if_fail (self->server != NULL);
+
+  /* Takes a number still being typed into the spin button. */
+  gtk_spin_button_update (self->age_spin);
+
+  person = sse_hub_server_add_person (self->server,
+                                      gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
+                                      gtk_spin_button_get_value_as_int (self->age_spin),
+                                      &error);
+  if (person == NULL)
+    {
+      set_form_error (self, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+      return;
+    }
+
+  added = g_strdup_printf (_("Added %s"), sse_hub_person_get_name (person));
+  g_object_unref (person);
+
+  set_form_error (self, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+  sse_hub_toast_show (GTK_WIDGET (self), added);
+}
+
+void
+sse_hub_persons_page_focus_form (SseHubPersonsPage *self)
+{
+  g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Object                                                                   */
+
+SseHubServer *
+sse_hub_persons_page_get_server (SseHubPersonsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
+  return self->server;
+}
+
+void
+sse_hub_persons_page_set_server (SseHubPersonsPage *self,
+                                 SseHubServer      *server)
+{
+  g_autoptr(GtkSelectionModel) selection = NULL;
+
+  g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
+  g_return_if_fail (server == NULL || SSE_HUB_IS_SERVER (server));
+
+  if (self->server == server)
+    return;
+
+  if (self->server != NULL)
+    g_signal_handlers_disconnect_by_data (persons_model (self), self);
+  g_set_object (&self->server, server);
+  if (server != NULL)
+    {
+      selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (persons_model (self))));
+      g_signal_connect_object (persons_model (self), "items-changed",
+                               G_CALLBACK (on_persons_changed), self, G_CONNECT_SWAPPED);
+    }
+
+  gtk_column_view_set_model (self->persons_view, selection);
+  on_persons_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER]);
+}
+
+gboolean
+sse_hub_persons_page_get_has_persons (SseHubPersonsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), FALSE);
+  return self->has_persons;
+}
+
+GtkEditable *
+sse_hub_persons_page_get_name_entry (SseHubPersonsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
+  return GTK_EDITABLE (self->name_entry);
+}
+
+GtkSpinButton *
+sse_hub_persons_page_get_age_spin (SseHubPersonsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
+  return self->age_spin;
+}
+
+GtkLabel *
+sse_hub_persons_page_get_form_error_label (SseHubPersonsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
+  return self->form_error_label;
+}
+
+GtkColumnView *
+sse_hub_persons_page_get_view (SseHubPersonsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
+  return self->persons_view;
+}
+
+static void
+sse_hub_persons_page_dispose (GObject *object)
+{
+  SseHubPersonsPage *self = SSE_HUB_PERSONS_PAGE (object);
+
+  if (self->server != NULL)
+    g_signal_handlers_disconnect_by_data (persons_model (self), self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_PERSONS_PAGE);
+  g_clear_object (&self->server);
+
+  G_OBJECT_CLASS (sse_hub_persons_page_parent_class)->dispose (object);
+}
+
+static void
+sse_hub_persons_page_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  SseHubPersonsPage *self = SSE_HUB_PERSONS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVER:
+      g_value_set_object (value, self->server);
+      break;
+    case PROP_HAS_PERSONS:
+      g_value_set_boolean (value, self->has_persons);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sse_hub_persons_page_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  SseHubPersonsPage *self = SSE_HUB_PERSONS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVER:
+      sse_hub_persons_page_set_server (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sse_hub_persons_page_class_init (SseHubPersonsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sse_hub_persons_page_dispose;
+  object_class->get_property = sse_hub_persons_page_get_property;
+  object_class->set_property = sse_hub_persons_page_set_property;
+
+  properties[PROP_SERVER] =
+    g_param_spec_object ("server", NULL, NULL, SSE_HUB_TYPE_SERVER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_PERSONS] =
+    g_param_spec_boolean ("has-persons", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The cell templates look items up by type name. */
+  g_type_ensure (SSE_HUB_TYPE_PERSON);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/example/SseHub/sse-hub-persons-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, age_spin);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, form_error_label);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, persons_stack);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, persons_view);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, person_remove_column);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, persons_count_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
+  gtk_widget_class_bind_template_callback (widget_class, person_age_text);
+}
+
+static void
+sse_hub_persons_page_init (SseHubPersonsPage *self)
+{
+  g_autoptr(GtkListItemFactory) remove_factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (remove_factory, "setup", G_CALLBACK (remove_cell_setup), NULL);
+  g_signal_connect (remove_factory, "bind", G_CALLBACK (remove_cell_bind), NULL);
+  gtk_column_view_column_set_factory (self->person_remove_column, remove_factory);
+  on_persons_changed (self);
+}

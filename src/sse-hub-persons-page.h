@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sse-hub-server.h"
+
+G_BEGIN_DECLS
+
+#define SSE_HUB_TYPE_PERSONS_PAGE (sse_hub_persons_page_get_type ())
+G_DECLARE_FINAL_TYPE (SseHubPersonsPage, sse_hub_persons_page, SSE_HUB, PERSONS_PAGE, AdwBin)
+
+/* The person list with its add form and remove buttons.  Properties:
+ *   server (the hub whose store it shows and adds to),
+ *   has-persons (read-only: whether there is anything to clear). */
+SseHubServer *sse_hub_persons_page_get_server      (SseHubPersonsPage *self);
+void          sse_hub_persons_page_set_server      (SseHubPersonsPage *self,
+                                                    SseHubServer      *server);
+gboolean      sse_hub_persons_page_get_has_persons (SseHubPersonsPage *self);
+/* Adds what the form holds, or shows why not under the form. */
+void          sse_hub_persons_page_add_from_form   (SseHubPersonsPage *self);
+void          sse_hub_persons_page_focus_form      (SseHubPersonsPage *self);
+/* Asks first, in a dialog over the page's window. */
+void          sse_hub_persons_page_confirm_clear   (SseHubPersonsPage *self);
+
+G_END_DECLS

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sse-hub-toast.h"
+#include "sse-hub-window-private.h"
+
+/* Zoom steps for Ctrl+plus / Ctrl+minus, within the text-scale key's range. */
+static const double zoom_steps[] = {
+  0.5, 0.67, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0
+};
+
+/* ------------------------------------------------------------------------ */
+/* Serving and the join address                                             */
+
+static void
+toggle_serving_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SseHubWindow *self = SSE_HUB_WINDOW (widget);
+
+  if (sse_hub_server_get_running (self->server))
+    sse_hub_server_stop (self->server);
+  else
+    sse_hub_window_start_serving (self);
+}
+
+static void
+start_serving_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  sse_hub_window_start_serving (SSE_HUB_WINDOW (widget));
+}
+
+static void
+copy_url_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SseHubWindow *self = SSE_HUB_WINDOW (widget);
+  const char *join_url = sse_hub_join_panel_get_join_url (self->join_panel);
+
+  if (join_url == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), join_url);
+  sse_hub_toast_show (GTK_WIDGET (self->toast_overlay), _("Address copied"));
+}
+
+static void
+open_url_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SseHubWindow *self = SSE_HUB_WINDOW (widget);
+  const char *join_url = sse_hub_join_panel_get_join_url (self->join_panel);
+
+  if (join_url != NULL)
+    gtk_show_uri (GTK_WINDOW (self), join_url, GDK_CURRENT_TIME);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Persons and the event log: the pages do the work                         */
+
+static void
+add_person_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  sse_hub_persons_page_add_from_form (SSE_HUB_WINDOW (widget)->persons_page);
+}
+
+static void
+focus_add_form_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SseHubWindow *self = SSE_HUB_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "persons");
+  sse_hub_persons_page_focus_form (self->persons_page);
+}
+
+static void
+clear_persons_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  sse_hub_persons_page_confirm_clear (SSE_HUB_WINDOW (widget)->persons_page);
+}
+
+static void
+update_clear_persons_enabled (SseHubWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-persons",
+                                 sse_hub_persons_page_get_has_persons (self->persons_page));
+}
+
+static void
+clear_log_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  sse_hub_event_log_view_clear (SSE_HUB_WINDOW (widget)->event_log_view);
+}
+
+static void
+copy_log_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  sse_hub_event_log_view_copy (SSE_HUB_WINDOW (widget)->event_log_view);
+}
+
+static void
+export_log_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  sse_hub_event_log_view_export (SSE_HUB_WINDOW (widget)->event_log_view);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Zoom and full screen                                                     */
+
+/* The whole window's text follows text-scale: a font size on the window node
+ * is inherited by every label, and Adwaita sizes titles relative to it. */
+static void
+apply_text_scale (SseHubWindow *self)
+{
+  double scale = g_settings_get_double (self->settings, "text-scale");
+  g_autofree char *font_name = NULL;
+  g_autoptr(PangoFontDescription) font = NULL;
+  double points = 11;
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *css = NULL;
+
+  g_object_get (gtk_settings_get_default (), "gtk-font-name", &font_name, NULL);
+  if (font_name != NULL)
+    font = pango_font_description_from_string (font_name);
+  if (font != NULL && pango_font_description_get_size (font) > 0 &&
+      !pango_font_description_get_size_is_absolute (font))
+    points = (double) pango_font_description_get_size (font) / PANGO_SCALE;
+
+  g_ascii_formatd (number, sizeof number, "%.2f", points * scale);
+  css = g_strdup_printf ("window.sse-hub-window { font-size: %spt; }", number);
+  gtk_css_provider_load_from_data (self->zoom_provider, css, -1);
+}
+
+static void
+set_text_scale (SseHubWindow *self,
+                double        scale)
+{
+  g_settings_set_double (self->settings, "text-scale", CLAMP (scale, 0.5, 3.0));
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SseHubWindow *self = SSE_HUB_WINDOW (widget);
+  double scale = g_settings_get_double (self->settings, "text-scale");
+
+  if (g_str_equal (action_name, "win.zoom-reset"))
+    {
+      set_text_scale (self, 1.0);
+      return;
+    }
+
+  if (g_str_equal (action_name, "win.zoom-in"))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (zoom_steps); i++)
+        if (zoom_steps[i] > scale + 0.001)
+          {
+            set_text_scale (self, zoom_steps[i]);
+            return;
+          }
+    }
+  else
+    {
+      for (guint i = G_N_ELEMENTS (zoom_steps); i > 0; i--)
+        if (zoom_steps[i - 1] < scale - 0.001)
+          {
+            set_text_scale (self, zoom_steps[i - 1]);
+            return;
+          }
+    }
+}
+
+static void
+fullscreen_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GtkWindow *window = GTK_WINDOW (widget);
+
+  if (gtk_window_is_fullscreen (window))
+    gtk_window_unfullscreen (window);
+  else
+    gtk_window_fullscreen (window);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Set-up                                                                   */
+
+void
+_sse_hub_window_class_actions_init (GtkWidgetClass *widget_class)
+{
+  static const struct { guint key; const char *action; } zoom_keys[] = {
+    { GDK_KEY_plus, "win.zoom-in" }, { GDK_KEY_equal, "win.zoom-in" },
+    { GDK_KEY_KP_Add, "win.zoom-in" }, { GDK_KEY_minus, "win.zoom-out" },
+    { GDK_KEY_KP_Subtract, "win.zoom-out" }, { GDK_KEY_0, "win.zoom-reset" },
+    { GDK_KEY_KP_0, "win.zoom-reset" },
+  };
+
+  gtk_widget_class_install_action (widget_class, "win.toggle-serving", NULL, toggle_serving_action);
+  gtk_widget_class_install_action (widget_class, "win.start-serving", NULL, start_serving_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-url", NULL, copy_url_action);
+  gtk_widget_class_install_action (widget_class, "win.open-url", NULL, open_url_action);
+  gtk_widget_class_install_action (widget_class, "win.add-person", NULL, add_person_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-add-form", NULL, focus_add_form_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-persons", NULL, clear_persons_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-log", NULL, clear_log_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-log", NULL, copy_log_action);
+  gtk_widget_class_install_action (widget_class, "win.export-log", NULL, export_log_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.focus-add-form", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
+                                       "win.clear-log", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (zoom_keys); i++)
+    gtk_widget_class_add_binding_action (widget_class, zoom_keys[i].key, GDK_CONTROL_MASK,
+                                         zoom_keys[i].action, NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.fullscreen", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-join-panel", NULL);
+}
+
+/* After the template and the settings: the actions read both. */
+void
+_sse_hub_window_actions_init (SseHubWindow *self)
+{
+  g_autoptr(GAction) join_panel_action = NULL;
+
+  /* Once the class has joined, the lists need the room more than the QR
+   * code does, most of all when zoomed for a projector. */
+  join_panel_action = g_settings_create_action (self->settings, "show-join-panel");
+  g_action_map_add_action (G_ACTION_MAP (self), join_panel_action);
+
+  g_signal_connect_object (self->persons_page, "notify::has-persons",
+                           G_CALLBACK (update_clear_persons_enabled), self, G_CONNECT_SWAPPED);
+  update_clear_persons_enabled (self);
+
+  self->zoom_provider = gtk_css_provider_new ();
+  gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                              GTK_STYLE_PROVIDER (self->zoom_provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_signal_connect_object (self->settings, "changed::text-scale",
+                           G_CALLBACK (apply_text_scale), self, G_CONNECT_SWAPPED);
+  apply_text_scale (self);
+}
+
+void
+_sse_hub_window_actions_dispose (SseHubWindow *self)
+{
+  if (self->zoom_provider != NULL)
+    {
+      gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                     GTK_STYLE_PROVIDER (self->zoom_provider));
+      g_clear_object (&self->zoom_provider);
+    }
+}
