@@ -256,10 +256,8 @@ sse_hub_person_store_get_json (SseHubPersonStore *self)
       SseHubPerson *person = g_ptr_array_index (self->persons, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, sse_hub_person_get_name (person));
-      json_builder_set_member_name (builder, "age");
-      json_builder_add_int_value (builder, sse_hub_person_get_age (person));
+      sse_hub_person_json_add_members (builder, sse_hub_person_get_name (person),
+                                       sse_hub_person_get_age (person));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -294,10 +292,8 @@ journal_add_line (SseHubPerson *person)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "op");
   json_builder_add_string_value (builder, "add");
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, sse_hub_person_get_name (person));
-  json_builder_set_member_name (builder, "age");
-  json_builder_add_int_value (builder, sse_hub_person_get_age (person));
+  sse_hub_person_json_add_members (builder, sse_hub_person_get_name (person),
+                                   sse_hub_person_get_age (person));
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -19,6 +19,7 @@
 
 /* Large enough that a room of browsers connecting at once is not dropped
  * into SYN retransmits (GSocket's default is 10); the kernel caps it. */
+#define SERVER_NAME            "sse-hub/" PACKAGE_VERSION
 #define LISTEN_BACKLOG         4096
 /* A request must arrive whole within this time: a peer that trickles its
  * headers (slowloris) would otherwise hold a connection forever. */
@@ -305,20 +306,16 @@ clients_json (SseHubServer *self)
 {
   GListModel *model = G_LIST_MODEL (self->clients);
   guint n = g_list_model_get_n_items (model);
-  GString *json = g_string_sized_new (2 + n * 8);
+  g_autofree guint64 *ids = g_new (guint64, MAX (n, 1));
 
-  g_string_append_c (json, '[');
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SseHubClient) client = g_list_model_get_item (model, i);
 
-      if (i > 0)
-        g_string_append_c (json, ',');
-      g_string_append_printf (json, "%" G_GUINT64_FORMAT, sse_hub_client_get_id (client));
+      ids[i] = sse_hub_client_get_id (client);
     }
-  g_string_append_c (json, ']');
 
-  return g_string_free (json, FALSE);
+  return sse_hub_client_ids_json (ids, n);
 }
 
 static gboolean
@@ -408,11 +405,19 @@ reset_keepalive (SseHubServer *self)
 /* Responses                                                                */
 
 static void
-set_cors_headers (SoupServerMessage *message)
+replace_headers (SoupServerMessage  *message,
+                 const SseHubHeader *table)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
 
-  soup_message_headers_replace (headers, "Access-Control-Allow-Origin", "*");
+  for (const SseHubHeader *header = table; header->name != NULL; header++)
+    soup_message_headers_replace (headers, header->name, header->value);
+}
+
+static void
+set_cors_headers (SoupServerMessage *message)
+{
+  replace_headers (message, sse_hub_cors_headers ());
 }
 
 static void
@@ -496,16 +501,14 @@ refuse_full (SseHubServer      *self,
   g_autofree char *data = NULL;
   g_autofree char *text = NULL;
 
-  /* The event repeats the jittered delay: scripts cannot read retry:. */
-  data = g_strdup_printf ("{\"error\":\"%s\",\"retryMs\":%u}",
-                          "The hub is full; trying again later", retry_ms);
+  data = sse_hub_full_json (retry_ms);
   frame = sse_hub_format_frame ("full", NULL, data);
   g_string_append_len (body, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
   g_string_append_len (body, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
 
   soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
-  soup_message_headers_replace (headers, "Cache-Control", "no-cache, no-transform");
-  soup_server_message_set_response (message, "text/event-stream; charset=utf-8",
+  soup_message_headers_replace (headers, "Cache-Control", SSE_HUB_STREAM_CACHE_CONTROL);
+  soup_server_message_set_response (message, SSE_HUB_STREAM_CONTENT_TYPE,
                                     SOUP_MEMORY_COPY, body->str, body->len);
 
   text = g_strdup_printf ("hub full (%u clients)", self->max_clients);
@@ -526,19 +529,6 @@ requested_last_event_id (SoupServerMessage *message,
 
   return g_strdup (id);
 }
-
-/* The stream's response head, written by the hub itself once it owns the
- * connection.  The stream ends when the connection does, so it needs
- * neither a length nor chunk framing. */
-static const char stream_head[] =
-  "HTTP/1.1 200 OK\r\n"
-  "Server: sse-hub/" PACKAGE_VERSION "\r\n"
-  "Content-Type: text/event-stream; charset=utf-8\r\n"
-  "Cache-Control: no-cache, no-transform\r\n"
-  "X-Accel-Buffering: no\r\n"
-  "Access-Control-Allow-Origin: *\r\n"
-  "Connection: close\r\n"
-  "\r\n";
 
 static void
 on_client_gone (SseHubClient *client,
@@ -590,13 +580,10 @@ handle_connect (SseHubServer      *self,
   g_list_store_append (self->clients, client);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
 
-  /* EventSource hides the retry field from scripts; hello repeats it so a
-   * page can count down to its reconnection. */
   retry_ms = jittered_retry (self->retry_ms);
   retry = sse_hub_format_retry (retry_ms);
-  hello_data = g_strdup_printf ("{\"id\":%" G_GUINT64_FORMAT ",\"writes\":%s,\"retry\":%u}",
-                                sse_hub_client_get_id (client),
-                                self->allow_audience_writes ? "true" : "false", retry_ms);
+  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client), self->allow_audience_writes,
+                                   retry_ms);
   hello = sse_hub_format_frame ("hello", NULL, hello_data);
 
   greeting = g_string_new (NULL);
@@ -607,7 +594,8 @@ handle_connect (SseHubServer      *self,
   log_frame (self, SSE_HUB_LOG_HELLO, "hello", 1, hello);
 
   /* Head and greeting leave in one write. */
-  greeting = g_string_new (stream_head);
+  greeting = g_string_new (NULL);
+  sse_hub_append_stream_head (greeting, SERVER_NAME);
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   opening = g_string_free_to_bytes (greeting);
 
@@ -836,14 +824,8 @@ serve_resource (SoupServerMessage *message,
 static void
 handle_preflight (SoupServerMessage *message)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
-
   soup_server_message_set_status (message, SOUP_STATUS_NO_CONTENT, NULL);
-  soup_message_headers_replace (headers, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-  soup_message_headers_replace (headers, "Access-Control-Allow-Headers",
-                                "Content-Type, Last-Event-ID");
-  soup_message_headers_replace (headers, "Access-Control-Max-Age", "86400");
-  soup_message_headers_replace (headers, "Allow", "GET, POST, OPTIONS");
+  replace_headers (message, sse_hub_preflight_headers ());
 }
 
 static void
@@ -1053,7 +1035,8 @@ sse_hub_server_start (SseHubServer  *self,
       return FALSE;
     }
 
-  soup = soup_server_new ("server-header", "sse-hub/" PACKAGE_VERSION " ", NULL);
+  /* The trailing space makes libsoup append its own product token. */
+  soup = soup_server_new ("server-header", SERVER_NAME " ", NULL);
   /* Same path as the main handler: libsoup keeps one handler per path, so an
    * early handler on "/addPerson" alone would leave it without a main one. */
   soup_server_add_early_handler (soup, NULL, early_handler, self, NULL);
@@ -1389,7 +1372,7 @@ set_allow_audience_writes (SseHubServer *self,
   /* Open pages show or hide their form at once. */
   if (self->soup != NULL)
     sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, "config", NULL,
-                            allow ? "{\"writes\":true}" : "{\"writes\":false}");
+                            sse_hub_config_json (allow));
 }
 
 static void

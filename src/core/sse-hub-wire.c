@@ -641,6 +641,17 @@ sse_hub_format_retry (guint retry_ms)
   return g_string_free_to_bytes (frame);
 }
 
+void
+sse_hub_person_json_add_members (JsonBuilder *builder,
+                                 const char  *name,
+                                 gint64       age)
+{
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "age");
+  json_builder_add_int_value (builder, age);
+}
+
 char *
 sse_hub_person_json (const char *name,
                      gint64      age)
@@ -649,12 +660,110 @@ sse_hub_person_json (const char *name,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name);
-  json_builder_set_member_name (builder, "age");
-  json_builder_add_int_value (builder, age);
+  sse_hub_person_json_add_members (builder, name, age);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
+}
+
+/* EventSource hides the retry field from scripts; hello repeats it so a
+ * page can count down to its reconnection. */
+char *
+sse_hub_hello_json (guint64  client_id,
+                    gboolean writes,
+                    guint    retry_ms)
+{
+  return g_strdup_printf ("{\"id\":%" G_GUINT64_FORMAT ",\"writes\":%s,\"retry\":%u}",
+                          client_id, writes ? "true" : "false", retry_ms);
+}
+
+/* The event repeats the jittered delay: scripts cannot read retry:. */
+char *
+sse_hub_full_json (guint retry_ms)
+{
+  return g_strdup_printf ("{\"error\":\"%s\",\"retryMs\":%u}",
+                          "The hub is full; trying again later", retry_ms);
+}
+
+const char *
+sse_hub_config_json (gboolean writes)
+{
+  return writes ? "{\"writes\":true}" : "{\"writes\":false}";
+}
+
+char *
+sse_hub_client_ids_json (const guint64 *ids,
+                         gsize          n_ids)
+{
+  GString *json = g_string_sized_new (2 + n_ids * 8);
+
+  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
+
+  g_string_append_c (json, '[');
+  for (gsize i = 0; i < n_ids; i++)
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      g_string_append_printf (json, "%" G_GUINT64_FORMAT, ids[i]);
+    }
+  g_string_append_c (json, ']');
+
+  return g_string_free (json, FALSE);
+}
+
+/* Any page may read the stream and post: the hub serves a room, not a
+ * site with cookies to protect. */
+static const SseHubHeader cors_headers[] = {
+  { "Access-Control-Allow-Origin", "*" },
+  { NULL, NULL },
+};
+
+static const SseHubHeader preflight_headers[] = {
+  { "Access-Control-Allow-Methods", "GET, POST, OPTIONS" },
+  { "Access-Control-Allow-Headers", "Content-Type, Last-Event-ID" },
+  { "Access-Control-Max-Age", "86400" },
+  { "Allow", "GET, POST, OPTIONS" },
+  { NULL, NULL },
+};
+
+const SseHubHeader *
+sse_hub_cors_headers (void)
+{
+  return cors_headers;
+}
+
+const SseHubHeader *
+sse_hub_preflight_headers (void)
+{
+  return preflight_headers;
+}
+
+static void
+append_header (GString    *out,
+               const char *name,
+               const char *value)
+{
+  g_string_append (out, name);
+  g_string_append (out, ": ");
+  g_string_append (out, value);
+  g_string_append (out, "\r\n");
+}
+
+void
+sse_hub_append_stream_head (GString    *out,
+                            const char *server)
+{
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (server != NULL);
+
+  g_string_append (out, "HTTP/1.1 200 OK\r\n");
+  append_header (out, "Server", server);
+  append_header (out, "Content-Type", SSE_HUB_STREAM_CONTENT_TYPE);
+  append_header (out, "Cache-Control", SSE_HUB_STREAM_CACHE_CONTROL);
+  append_header (out, "X-Accel-Buffering", "no");
+  for (const SseHubHeader *header = cors_headers; header->name != NULL; header++)
+    append_header (out, header->name, header->value);
+  append_header (out, "Connection", "close");
+  g_string_append (out, "\r\n");
 }
