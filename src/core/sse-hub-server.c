@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sse-hub-client-private.h"
+#include "sse-hub-rate-limiter.h"
 #include "sse-hub-server.h"
 #include "sse-hub-web-resources.h"
 #include "sse-hub-wire.h"
@@ -30,12 +31,6 @@
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
   "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-typedef struct
-{
-  double tokens;
-  gint64 updated;  /* monotonic µs */
-} RateBucket;
-
 struct _SseHubServer
 {
   GObject            parent_instance;
@@ -46,7 +41,7 @@ struct _SseHubServer
   SseHubEventLog    *log;
   SoupServer        *soup;         /* NULL while stopped */
   GHashTable        *streams;      /* set of SseHubClient (ref): fast to walk for broadcasts */
-  GHashTable        *rate_buckets; /* remote address → RateBucket */
+  SseHubRateLimiter *rate_limiter; /* per remote address */
   GBytes            *persons_frame; /* the list frame for persons_frame_revision */
   char              *bind_address;
 
@@ -64,7 +59,6 @@ struct _SseHubServer
   guint              max_clients;
   guint              queue_cap;
   guint              retry_ms;
-  guint              rate_limit;
   guint              request_timeout;
   gboolean           allow_audience_writes;
   gboolean           trust_local;
@@ -634,42 +628,6 @@ is_local_request (SoupServerMessage *message)
          (local != NULL && g_inet_address_equal (remote, local));
 }
 
-static gboolean
-take_rate_token (SseHubServer *self,
-                 const char   *address)
-{
-  RateBucket *bucket;
-  gint64 now = g_get_monotonic_time ();
-  double per_us = self->rate_limit / 60e6;
-
-  if (self->rate_limit == 0)
-    return TRUE;
-
-  bucket = g_hash_table_lookup (self->rate_buckets, address);
-  if (bucket == NULL)
-    {
-      /* Forget full buckets when the table grows, so a flood of addresses
-       * cannot grow memory without bound. */
-      if (g_hash_table_size (self->rate_buckets) >= 4096)
-        g_hash_table_remove_all (self->rate_buckets);
-
-      bucket = g_new0 (RateBucket, 1);
-      bucket->tokens = self->rate_limit;
-      bucket->updated = now;
-      g_hash_table_insert (self->rate_buckets, g_strdup (address), bucket);
-    }
-
-  bucket->tokens = MIN ((double) self->rate_limit,
-                        bucket->tokens + (now - bucket->updated) * per_us);
-  bucket->updated = now;
-
-  if (bucket->tokens < 1.0)
-    return FALSE;
-
-  bucket->tokens -= 1.0;
-  return TRUE;
-}
-
 static void
 handle_add_person (SseHubServer      *self,
                    SoupServerMessage *message)
@@ -690,7 +648,7 @@ handle_add_person (SseHubServer      *self,
   if (!presenter && !self->allow_audience_writes)
     g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_WRITES_DISABLED,
                          _("The presenter has turned off adding persons"));
-  else if (!presenter && !take_rate_token (self, remote))
+  else if (!presenter && !sse_hub_rate_limiter_take (self->rate_limiter, remote))
     g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
                          _("Too many persons from this computer; wait a little"));
 
@@ -710,9 +668,15 @@ handle_add_person (SseHubServer      *self,
 
   if (error != NULL)
     {
-      if (error->code == SSE_HUB_ERROR_RATE_LIMITED)
-        soup_message_headers_replace (soup_server_message_get_response_headers (message),
-                                      "Retry-After", "10");
+      if (g_error_matches (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED))
+        {
+          g_autofree char *seconds = g_strdup_printf ("%u",
+                                                      sse_hub_rate_limiter_retry_after (self->rate_limiter,
+                                                                                        remote));
+
+          soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                        "Retry-After", seconds);
+        }
       respond_error (self, message, error);
       return;
     }
@@ -1397,7 +1361,7 @@ sse_hub_server_finalize (GObject *object)
   g_clear_object (&self->clients);
   g_clear_object (&self->log);
   g_clear_pointer (&self->streams, g_hash_table_unref);
-  g_clear_pointer (&self->rate_buckets, g_hash_table_unref);
+  g_clear_pointer (&self->rate_limiter, sse_hub_rate_limiter_free);
   g_clear_pointer (&self->persons_frame, g_bytes_unref);
   g_clear_pointer (&self->bind_address, g_free);
 
@@ -1455,7 +1419,7 @@ sse_hub_server_get_property (GObject    *object,
       g_value_set_boolean (value, self->allow_audience_writes);
       break;
     case PROP_RATE_LIMIT:
-      g_value_set_uint (value, self->rate_limit);
+      g_value_set_uint (value, sse_hub_rate_limiter_get_rate (self->rate_limiter));
       break;
     case PROP_TRUST_LOCAL:
       g_value_set_boolean (value, self->trust_local);
@@ -1520,7 +1484,11 @@ sse_hub_server_set_property (GObject      *object,
       set_uint_setting (self, &self->retry_ms, g_value_get_uint (value), prop_id);
       break;
     case PROP_RATE_LIMIT:
-      set_uint_setting (self, &self->rate_limit, g_value_get_uint (value), prop_id);
+      if (sse_hub_rate_limiter_get_rate (self->rate_limiter) != g_value_get_uint (value))
+        {
+          sse_hub_rate_limiter_set_rate (self->rate_limiter, g_value_get_uint (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     case PROP_REQUEST_TIMEOUT:
       set_uint_setting (self, &self->request_timeout, g_value_get_uint (value), prop_id);
@@ -1597,7 +1565,7 @@ sse_hub_server_init (SseHubServer *self)
   self->clients = g_list_store_new (SSE_HUB_TYPE_CLIENT);
   self->log = sse_hub_event_log_new (SSE_HUB_EVENT_LOG_DEFAULT_MAX_ENTRIES);
   self->streams = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
-  self->rate_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->rate_limiter = sse_hub_rate_limiter_new (SSE_HUB_DEFAULT_RATE_LIMIT);
   self->hangup_fd = -1;
 
   self->port = SSE_HUB_DEFAULT_PORT;
@@ -1605,7 +1573,6 @@ sse_hub_server_init (SseHubServer *self)
   self->max_clients = SSE_HUB_DEFAULT_MAX_CLIENTS;
   self->queue_cap = SSE_HUB_DEFAULT_QUEUE_CAP;
   self->retry_ms = SSE_HUB_DEFAULT_RETRY_MS;
-  self->rate_limit = SSE_HUB_DEFAULT_RATE_LIMIT;
   self->request_timeout = DEFAULT_REQUEST_TIMEOUT_SECONDS;
   self->allow_audience_writes = TRUE;
   self->trust_local = TRUE;
