@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* Pure functions of the wire contract: SSE frame formatting, person
- * validation and request-body parsing.  No I/O and no state, so the HTTP
- * server, the window and the fuzzers all share exactly the same rules. */
+/* Pure functions of the wire contract: SSE frame formatting, event
+ * payloads, response heads and headers, person validation and request-body
+ * parsing.  No I/O and no state, so the HTTP server, the window and the
+ * fuzzers all share exactly the same rules.  Implemented in sse-hub-wire.c
+ * (outbound) and sse-hub-wire-parse.c (inbound). */
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
