@@ -8,6 +8,7 @@
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "sse-hub-server-private.h"
@@ -149,6 +150,18 @@ sse_hub_listener_watch_deadlines (SseHubServer *self,
 
 /* ------------------------------------------------------------------------ */
 /* Listening                                                                */
+
+void
+sse_hub_raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+}
 
 static GSocket *
 listen_on (GInetAddress  *address,

@@ -67,6 +67,10 @@ void               sse_hub_server_publish         (SseHubServer      *self,
                                                    const char        *id,
                                                    const char        *data);
 
+/* Every client is a socket: lets the process use all the descriptors the
+ * system allows instead of the usual soft limit of 1024. */
+void               sse_hub_raise_fd_limit         (void);
+
 guint              sse_hub_server_get_port        (SseHubServer      *self);
 void               sse_hub_server_set_port        (SseHubServer      *self,
                                                    guint              port);
