@@ -73,11 +73,11 @@ drop_slow_client (SseHubServer *self,
 /* Queues the frame for every client.  Clients that fell too far behind
  * or went away are dealt with after the walk, which must not change the
  * table it walks. */
-guint
-sse_hub_fanout_broadcast (SseHubServer  *self,
-                          SseHubLogKind  kind,
-                          const char    *event_name,
-                          GBytes        *frame)
+static guint
+broadcast (SseHubServer  *self,
+           SseHubLogKind  kind,
+           const char    *event_name,
+           GBytes        *frame)
 {
   g_autoptr(GPtrArray) too_slow = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
@@ -127,7 +127,7 @@ sse_hub_server_publish (SseHubServer  *self,
   g_return_if_fail (SSE_HUB_IS_SERVER (self));
 
   frame = sse_hub_format_frame (event, id, data);
-  sse_hub_fanout_broadcast (self, kind, event != NULL ? event : "message", frame);
+  broadcast (self, kind, event != NULL ? event : "message", frame);
 }
 
 /* The list frame is formatted once per revision and shared by every
@@ -156,7 +156,7 @@ sse_hub_fanout_on_store_revision (SseHubServer *self)
   if (self->soup == NULL)
     return;
 
-  sse_hub_fanout_broadcast (self, SSE_HUB_LOG_PERSONS, "message", sse_hub_fanout_get_persons_frame (self));
+  broadcast (self, SSE_HUB_LOG_PERSONS, "message", sse_hub_fanout_get_persons_frame (self));
 }
 
 static char *
@@ -213,7 +213,7 @@ keepalive_cb (gpointer user_data)
   SseHubServer *self = user_data;
   g_autoptr(GBytes) frame = sse_hub_format_comment ("keep-alive");
 
-  sse_hub_fanout_broadcast (self, SSE_HUB_LOG_KEEPALIVE, "keep-alive", frame);
+  broadcast (self, SSE_HUB_LOG_KEEPALIVE, "keep-alive", frame);
 
   return G_SOURCE_CONTINUE;
 }

@@ -98,10 +98,6 @@ void      sse_hub_fanout_add                       (SseHubServer      *self,
                                                     SseHubClient      *client);
 void      sse_hub_fanout_forget                    (SseHubServer      *self,
                                                     SseHubClient      *client);
-guint     sse_hub_fanout_broadcast                 (SseHubServer      *self,
-                                                    SseHubLogKind      kind,
-                                                    const char        *event_name,
-                                                    GBytes            *frame);
 void      sse_hub_fanout_log_frame                 (SseHubServer      *self,
                                                     SseHubLogKind      kind,
                                                     const char        *event_name,
