@@ -10,10 +10,6 @@
 #include "sse-hub-preferences-window.h"
 #include "sse-hub-window.h"
 
-/* How long ended streams get to reach their browsers before the process
- * exits, as in headless mode. */
-#define DRAIN_MS 200
-
 struct _SseHubApplication
 {
   AdwApplication     parent_instance;
@@ -140,13 +136,6 @@ quit_on_signal_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-drained_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -238,9 +227,7 @@ sse_hub_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (sse_hub_application_parent_class)->startup (app);
 
-  sse_hub_raise_fd_limit ();
-  /* A peer that vanishes mid-write must cost an error, not the process. */
-  signal (SIGPIPE, SIG_IGN);
+  sse_hub_prepare_process ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
@@ -296,14 +283,8 @@ sse_hub_application_shutdown (GApplication *app)
   if (self->server != NULL)
     {
       g_autoptr(GError) error = NULL;
-      gboolean drained = FALSE;
 
-      sse_hub_server_stop (self->server);
-      g_timeout_add (DRAIN_MS, drained_cb, &drained);
-      while (!drained)
-        g_main_context_iteration (NULL, TRUE);
-
-      if (!sse_hub_person_store_flush (self->store, &error))
+      if (!sse_hub_shut_down_hub (self->server, &error))
         g_printerr ("sse-hub: %s\n", error->message);
     }
 

@@ -73,7 +73,7 @@ on_remove_person_clicked (GtkButton   *button,
       if (candidate != person)
         continue;
 
-      if (!sse_hub_person_store_remove (store, i, &error))
+      if (!sse_hub_server_remove_person (self->server, i, &error))
         sse_hub_toast_show (GTK_WIDGET (self), error->message);
       return;
     }
@@ -134,7 +134,7 @@ on_clear_persons_response (AdwMessageDialog  *dialog,
   if (!g_str_equal (response, "clear"))
     return;
 
-  if (!sse_hub_person_store_clear (sse_hub_server_get_store (self->server), &error))
+  if (!sse_hub_server_clear_persons (self->server, &error))
     sse_hub_toast_show (GTK_WIDGET (self), error->message);
 }
 

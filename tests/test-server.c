@@ -5,6 +5,7 @@
 
 #include "hub-test.h"
 #include "sse-hub-client.h"
+#include "sse-hub-wire.h"
 
 #define JSON "application/json"
 #define FORM "application/x-www-form-urlencoded"
@@ -673,7 +674,87 @@ test_rate_limit (void)
   assert_refused (hub, limited, 429, NULL);
   retry_after = test_response_dup_header (limited, "Retry-After");
   g_assert_nonnull (retry_after);
+  /* 3 a minute: the next token is about 20 s away, not a fixed guess. */
+  g_assert_cmpuint (g_ascii_strtoull (retry_after, NULL, 10), >=, 19);
+  g_assert_cmpuint (g_ascii_strtoull (retry_after, NULL, 10), <=, 20);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 3);
+}
+
+typedef struct
+{
+  TestPeer   *peer;
+  const char *expected;
+} ListWait;
+
+static gboolean
+last_list_matches (gpointer data)
+{
+  ListWait *wait = data;
+  guint n = test_peer_count_events (wait->peer, NULL);
+
+  return n > 0 && g_strcmp0 (test_peer_find_event (wait->peer, NULL, n - 1)->data,
+                             wait->expected) == 0;
+}
+
+/* The text of the newest log entry with this event name, or NULL. */
+static const char *
+find_log_text (SseHubEventLog *log,
+               const char     *event_name)
+{
+  GListModel *model = G_LIST_MODEL (log);
+  const char *text = NULL;
+
+  sse_hub_event_log_flush (log);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (sse_hub_log_entry_get_event_name (entry), event_name) == 0)
+        {
+          g_assert_cmpint (sse_hub_log_entry_get_kind (entry), ==, SSE_HUB_LOG_REQUEST);
+          text = sse_hub_log_entry_get_text (entry);
+        }
+    }
+
+  return text;
+}
+
+static void
+test_presenter_changes (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) peer = test_peer_open_stream (hub->port, NULL);
+  SseHubEventLog *log = sse_hub_server_get_log (hub->server);
+  g_autoptr(GError) error = NULL;
+  ListWait wait = { peer, "[{\"name\":\"Ada\",\"age\":36},{\"name\":\"Bob\",\"age\":7}]" };
+
+  test_peer_hello_id (peer);
+  test_hub_add (hub, "Ada", 36);
+  test_hub_add (hub, "Bob", 7);
+  g_assert_true (test_pump_until (last_list_matches, &wait, 5000));
+  g_assert_cmpstr (find_log_text (log, "add"), ==, "presenter added {\"name\":\"Bob\",\"age\":7}");
+
+  g_assert_true (sse_hub_server_remove_person (hub->server, 0, &error));
+  g_assert_no_error (error);
+  wait.expected = "[{\"name\":\"Bob\",\"age\":7}]";
+  g_assert_true (test_pump_until (last_list_matches, &wait, 5000));
+  g_assert_cmpstr (find_log_text (log, "remove"), ==,
+                   "presenter removed {\"name\":\"Ada\",\"age\":36}");
+
+  /* A refused change leaves the list and the log as they were. */
+  g_assert_false (sse_hub_server_remove_person (hub->server, 5, &error));
+  g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpstr (find_log_text (log, "remove"), ==,
+                   "presenter removed {\"name\":\"Ada\",\"age\":36}");
+
+  test_hub_add (hub, "Cy", 9);
+  g_assert_true (sse_hub_server_clear_persons (hub->server, &error));
+  g_assert_no_error (error);
+  wait.expected = "[]";
+  g_assert_true (test_pump_until (last_list_matches, &wait, 5000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 0);
+  g_assert_cmpstr (find_log_text (log, "clear"), ==, "presenter cleared 2 persons");
 }
 
 static void
@@ -872,6 +953,7 @@ main (int   argc,
   g_test_add_func ("/server/writes-disabled", test_writes_disabled);
   g_test_add_func ("/server/rate-limit", test_rate_limit);
   g_test_add_func ("/server/store-full", test_store_full);
+  g_test_add_func ("/server/presenter-changes", test_presenter_changes);
   g_test_add_func ("/server/event-log", test_event_log);
   g_test_add_func ("/server/restart-on-new-port", test_restart_on_new_port);
   g_test_add_func ("/server/dual-stack", test_dual_stack);

@@ -64,6 +64,86 @@ test_person_json (void)
 }
 
 static void
+test_event_payloads (void)
+{
+  static const guint64 ids[] = { 1, 22, 18446744073709551615u };
+  g_autofree char *hello = sse_hub_hello_json (7, TRUE, 3000);
+  g_autofree char *hello_ro = sse_hub_hello_json (8, FALSE, 2251);
+  g_autofree char *full = sse_hub_full_json (30000);
+  g_autofree char *no_clients = sse_hub_client_ids_json (NULL, 0);
+  g_autofree char *clients = sse_hub_client_ids_json (ids, G_N_ELEMENTS (ids));
+
+  g_assert_cmpstr (hello, ==, "{\"id\":7,\"writes\":true,\"retry\":3000}");
+  g_assert_cmpstr (hello_ro, ==, "{\"id\":8,\"writes\":false,\"retry\":2251}");
+  g_assert_cmpstr (full, ==,
+                   "{\"error\":\"The hub is full; trying again later\",\"retryMs\":30000}");
+  g_assert_cmpstr (sse_hub_config_json (TRUE), ==, "{\"writes\":true}");
+  g_assert_cmpstr (sse_hub_config_json (FALSE), ==, "{\"writes\":false}");
+  g_assert_cmpstr (no_clients, ==, "[]");
+  g_assert_cmpstr (clients, ==, "[1,22,18446744073709551615]");
+}
+
+static void
+test_stream_head (void)
+{
+  g_autoptr(GString) head = g_string_new ("x");
+
+  sse_hub_append_stream_head (head, "sse-hub/1.2.3");
+  g_assert_cmpstr (head->str, ==,
+                   "xHTTP/1.1 200 OK\r\n"
+                   "Server: sse-hub/1.2.3\r\n"
+                   "Content-Type: text/event-stream; charset=utf-8\r\n"
+                   "Cache-Control: no-cache, no-transform\r\n"
+                   "X-Accel-Buffering: no\r\n"
+                   "Access-Control-Allow-Origin: *\r\n"
+                   "Connection: close\r\n"
+                   "\r\n");
+}
+
+static char *
+join_headers (const SseHubHeader *table)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const SseHubHeader *header = table; header->name != NULL; header++)
+    g_string_append_printf (out, "%s: %s\n", header->name, header->value);
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_cors_headers (void)
+{
+  g_autofree char *cors = join_headers (sse_hub_cors_headers ());
+  g_autofree char *preflight = join_headers (sse_hub_preflight_headers ());
+
+  g_assert_cmpstr (cors, ==, "Access-Control-Allow-Origin: *\n");
+  g_assert_cmpstr (preflight, ==,
+                   "Access-Control-Allow-Methods: GET, POST, OPTIONS\n"
+                   "Access-Control-Allow-Headers: Content-Type, Last-Event-ID\n"
+                   "Access-Control-Max-Age: 86400\n"
+                   "Allow: GET, POST, OPTIONS\n");
+}
+
+static void
+test_person_json_members (void)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "op");
+  json_builder_add_string_value (builder, "add");
+  sse_hub_person_json_add_members (builder, "Zoë", 150);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+
+  g_assert_cmpstr (json, ==, "{\"op\":\"add\",\"name\":\"Zoë\",\"age\":150}");
+}
+
+static void
 test_validate_name (void)
 {
   g_autoptr(GError) error = NULL;
@@ -184,6 +264,10 @@ main (int   argc,
   g_test_add_func ("/wire/frame/utf8", test_frame_utf8);
   g_test_add_func ("/wire/frame/comment-retry", test_comment_and_retry);
   g_test_add_func ("/wire/person-json", test_person_json);
+  g_test_add_func ("/wire/person-json/members", test_person_json_members);
+  g_test_add_func ("/wire/event-payloads", test_event_payloads);
+  g_test_add_func ("/wire/stream-head", test_stream_head);
+  g_test_add_func ("/wire/cors-headers", test_cors_headers);
   g_test_add_func ("/wire/validate/name", test_validate_name);
   g_test_add_func ("/wire/validate/age", test_validate_age);
   g_test_add_func ("/wire/parse/bodies", test_parse_bodies);

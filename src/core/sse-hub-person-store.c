@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sse-hub-durable-file.h"
 #include "sse-hub-person-store.h"
 #include "sse-hub-wire.h"
 
@@ -256,10 +257,8 @@ sse_hub_person_store_get_json (SseHubPersonStore *self)
       SseHubPerson *person = g_ptr_array_index (self->persons, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, sse_hub_person_get_name (person));
-      json_builder_set_member_name (builder, "age");
-      json_builder_add_int_value (builder, sse_hub_person_get_age (person));
+      sse_hub_person_json_add_members (builder, sse_hub_person_get_name (person),
+                                       sse_hub_person_get_age (person));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -294,60 +293,13 @@ journal_add_line (SseHubPerson *person)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "op");
   json_builder_add_string_value (builder, "add");
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, sse_hub_person_get_name (person));
-  json_builder_set_member_name (builder, "age");
-  json_builder_add_int_value (builder, sse_hub_person_get_age (person));
+  sse_hub_person_json_add_members (builder, sse_hub_person_get_name (person),
+                                   sse_hub_person_get_age (person));
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   json = json_to_string (root, FALSE);
   return g_strconcat (json, "\n", NULL);
-}
-
-static gboolean
-write_all (int          fd,
-           const char  *data,
-           gsize        length,
-           GError     **error)
-{
-  while (length > 0)
-    {
-      gssize n = write (fd, data, length);
-
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno == EINTR)
-            continue;
-          g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                       _("Could not save the person list: %s"), g_strerror (saved_errno));
-          return FALSE;
-        }
-      data += n;
-      length -= n;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-sync_fd (int      fd,
-         GError **error)
-{
-  while (fdatasync (fd) != 0)
-    {
-      int saved_errno = errno;
-
-      if (saved_errno == EINTR)
-        continue;
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                   _("Could not save the person list: %s"), g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  return TRUE;
 }
 
 /* Appends one line and syncs it.  On failure the journal is cut back to
@@ -370,8 +322,8 @@ journal_append (SseHubPersonStore  *self,
     }
 
   end = lseek (self->journal_fd, 0, SEEK_END);
-  if (!write_all (self->journal_fd, line, strlen (line), error) ||
-      !sync_fd (self->journal_fd, error))
+  if (!sse_hub_write_all (self->journal_fd, line, strlen (line), error) ||
+      !sse_hub_sync_fd (self->journal_fd, error))
     {
       if (end >= 0 && ftruncate (self->journal_fd, end) != 0)
         g_debug ("Could not cut the journal back: %s", g_strerror (errno));
@@ -539,26 +491,6 @@ replay_line (GPtrArray  *persons,
 }
 
 static gboolean
-sync_directory (const char  *path,
-                GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  gboolean ok;
-
-  if (fd < 0)
-    return TRUE;
-
-  ok = fsync (fd) == 0;
-  g_close (fd, NULL);
-
-  if (!ok)
-    g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                 _("Could not save the person list: %s"), g_strerror (errno));
-  return ok;
-}
-
-static gboolean
 open_journal (SseHubPersonStore  *self,
               GError            **error)
 {
@@ -605,7 +537,7 @@ compact (SseHubPersonStore  *self,
       return FALSE;
     }
 
-  ok = write_all (fd, contents->str, contents->len, error) && sync_fd (fd, error);
+  ok = sse_hub_write_all (fd, contents->str, contents->len, error) && sse_hub_sync_fd (fd, error);
   g_close (fd, NULL);
 
   if (ok && g_rename (tmp_path, self->path) != 0)
@@ -623,7 +555,7 @@ compact (SseHubPersonStore  *self,
       return FALSE;
     }
 
-  return sync_directory (self->path, error) && open_journal (self, error);
+  return sse_hub_sync_directory (self->path, error) && open_journal (self, error);
 }
 
 gboolean

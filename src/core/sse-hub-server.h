@@ -46,11 +46,17 @@ SseHubPersonStore *sse_hub_server_get_store       (SseHubServer      *self);
 GListModel        *sse_hub_server_get_clients     (SseHubServer      *self);
 SseHubEventLog    *sse_hub_server_get_log         (SseHubServer      *self);
 
-/* The presenter's own path to add a person: same validation and store as
- * HTTP, never subject to the audience-write switch or the rate limit. */
+/* The presenter's own path to change the list: same validation and store
+ * as HTTP, never subject to the audience-write switch or the rate limit,
+ * and every change recorded in the event log. */
 SseHubPerson      *sse_hub_server_add_person      (SseHubServer      *self,
                                                    const char        *name,
                                                    gint64             age,
+                                                   GError           **error);
+gboolean           sse_hub_server_remove_person   (SseHubServer      *self,
+                                                   guint              position,
+                                                   GError           **error);
+gboolean           sse_hub_server_clear_persons   (SseHubServer      *self,
                                                    GError           **error);
 
 /* The single publishing entry point: formats one frame and sends the same
@@ -60,6 +66,10 @@ void               sse_hub_server_publish         (SseHubServer      *self,
                                                    const char        *event,
                                                    const char        *id,
                                                    const char        *data);
+
+/* Every client is a socket: lets the process use all the descriptors the
+ * system allows instead of the usual soft limit of 1024. */
+void               sse_hub_raise_fd_limit         (void);
 
 guint              sse_hub_server_get_port        (SseHubServer      *self);
 void               sse_hub_server_set_port        (SseHubServer      *self,

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* Pure functions of the wire contract: SSE frame formatting, person
- * validation and request-body parsing.  No I/O and no state, so the HTTP
- * server, the window and the fuzzers all share exactly the same rules. */
+/* Pure functions of the wire contract: SSE frame formatting, event
+ * payloads, response heads and headers, person validation and request-body
+ * parsing.  No I/O and no state, so the HTTP server, the window and the
+ * fuzzers all share exactly the same rules.  Implemented in sse-hub-wire.c
+ * (outbound) and sse-hub-wire-parse.c (inbound). */
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -68,7 +71,42 @@ GBytes     *sse_hub_format_frame      (const char  *event,
 GBytes     *sse_hub_format_comment    (const char  *text);
 GBytes     *sse_hub_format_retry      (guint        retry_ms);
 
+/* The one serialisation of a person: adds the "name" and "age" members to
+ * the object the builder is in, so the POST answer, the list and the
+ * journal cannot drift apart. */
+void        sse_hub_person_json_add_members (JsonBuilder *builder,
+                                             const char  *name,
+                                             gint64       age);
 char       *sse_hub_person_json       (const char  *name,
                                        gint64       age);
+
+/* Payloads of the named events. */
+char       *sse_hub_hello_json        (guint64      client_id,
+                                       gboolean     writes,
+                                       guint        retry_ms);
+char       *sse_hub_full_json         (guint        retry_ms);
+const char *sse_hub_config_json       (gboolean     writes);
+char       *sse_hub_client_ids_json   (const guint64 *ids,
+                                       gsize          n_ids);
+
+typedef struct
+{
+  const char *name;
+  const char *value;
+} SseHubHeader;
+
+#define SSE_HUB_STREAM_CONTENT_TYPE  "text/event-stream; charset=utf-8"
+#define SSE_HUB_STREAM_CACHE_CONTROL "no-cache, no-transform"
+
+/* NULL-terminated tables: the CORS headers of every response (the
+ * hand-written stream head included) and the answer to a preflight. */
+const SseHubHeader *sse_hub_cors_headers      (void);
+const SseHubHeader *sse_hub_preflight_headers (void);
+
+/* The stream's response head, written by the hub itself once it owns the
+ * connection; the stream ends with the connection, so it has neither a
+ * length nor chunk framing. */
+void        sse_hub_append_stream_head (GString    *out,
+                                        const char *server);
 
 G_END_DECLS

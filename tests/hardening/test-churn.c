@@ -9,7 +9,6 @@
 
 #include "hub-test.h"
 #include "sse-hub-client.h"
-#include "sse-hub-headless.h"
 
 /* AddressSanitizer keeps freed memory in quarantine on purpose, so RSS says
  * nothing there; LeakSanitizer checks that run for leaks instead. */

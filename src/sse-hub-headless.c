@@ -2,13 +2,14 @@
 #include "config.h"
 
 #include <glib-unix.h>
-#include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/resource.h>
 
 #include "sse-hub-headless.h"
-#include "sse-hub-server.h"
+
+/* How long ended streams get to reach their browsers before the process
+ * exits. */
+#define DRAIN_MS 200
 
 void
 sse_hub_headless_options_init (SseHubHeadlessOptions *options)
@@ -26,22 +27,11 @@ sse_hub_headless_options_init (SseHubHeadlessOptions *options)
 }
 
 void
-sse_hub_raise_fd_limit (void)
+sse_hub_prepare_process (void)
 {
-  struct rlimit limit;
-
-  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
-    {
-      limit.rlim_cur = limit.rlim_max;
-      setrlimit (RLIMIT_NOFILE, &limit);
-    }
-}
-
-static gboolean
-quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_CONTINUE;
+  sse_hub_raise_fd_limit ();
+  /* A peer that vanishes mid-write must cost an error, not the process. */
+  signal (SIGPIPE, SIG_IGN);
 }
 
 static gboolean
@@ -49,6 +39,30 @@ drained_cb (gpointer user_data)
 {
   *(gboolean *) user_data = TRUE;
   return G_SOURCE_REMOVE;
+}
+
+gboolean
+sse_hub_shut_down_hub (SseHubServer  *server,
+                       GError       **error)
+{
+  gboolean drained = FALSE;
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER (server), FALSE);
+
+  sse_hub_server_stop (server);
+
+  g_timeout_add (DRAIN_MS, drained_cb, &drained);
+  while (!drained)
+    g_main_context_iteration (NULL, TRUE);
+
+  return sse_hub_person_store_flush (sse_hub_server_get_store (server), error);
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
 }
 
 int
@@ -60,14 +74,11 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
   g_autoptr(GError) error = NULL;
   g_autofree char *default_path = NULL;
   g_auto(GStrv) urls = NULL;
-  gboolean drained = FALSE;
   guint sigint_source, sigterm_source;
 
   g_return_val_if_fail (options != NULL, 1);
 
-  sse_hub_raise_fd_limit ();
-  /* A peer that vanishes mid-write must cost an error, not the process. */
-  signal (SIGPIPE, SIG_IGN);
+  sse_hub_prepare_process ();
 
   if (options->data_file == NULL)
     default_path = sse_hub_person_store_default_path ();
@@ -111,14 +122,7 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
   g_source_remove (sigint_source);
   g_source_remove (sigterm_source);
 
-  sse_hub_server_stop (server);
-
-  /* Give the ended streams a moment to reach their browsers. */
-  g_timeout_add (200, drained_cb, &drained);
-  while (!drained)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!sse_hub_person_store_flush (store, &error))
+  if (!sse_hub_shut_down_hub (server, &error))
     {
       g_printerr ("sse-hub: %s\n", error->message);
       return 1;

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "sse-hub-durable-file.h"
+#include "sse-hub-wire.h"
+
+gboolean
+sse_hub_write_all (int          fd,
+                   const char  *data,
+                   gsize        length,
+                   GError     **error)
+{
+  while (length > 0)
+    {
+      gssize n = write (fd, data, length);
+
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR)
+            continue;
+          g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                       _("Could not save the person list: %s"), g_strerror (saved_errno));
+          return FALSE;
+        }
+      data += n;
+      length -= n;
+    }
+
+  return TRUE;
+}
+
+gboolean
+sse_hub_sync_fd (int      fd,
+                 GError **error)
+{
+  while (fdatasync (fd) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == EINTR)
+        continue;
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                   _("Could not save the person list: %s"), g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+sse_hub_sync_directory (const char  *path,
+                        GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    return TRUE;
+
+  ok = fsync (fd) == 0;
+  g_close (fd, NULL);
+
+  if (!ok)
+    g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                 _("Could not save the person list: %s"), g_strerror (errno));
+  return ok;
+}

@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The routes: what each path answers — the event stream on /connect,
+ * adding a person on /addPerson, the page from the web resources, the
+ * CORS preflight and the errors — and the checks made on the headers
+ * before a body is read. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "sse-hub-server-private.h"
+#include "sse-hub-web-resources.h"
+#include "sse-hub-wire.h"
+
+#define WEB_RESOURCE_PREFIX    "/com/example/SseHub/web"
+#define PAGE_SECURITY_POLICY \
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
+  "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+/* ------------------------------------------------------------------------ */
+/* Responses                                                                */
+
+static void
+replace_headers (SoupServerMessage  *message,
+                 const SseHubHeader *table)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+
+  for (const SseHubHeader *header = table; header->name != NULL; header++)
+    soup_message_headers_replace (headers, header->name, header->value);
+}
+
+void
+sse_hub_routes_set_cors_headers (SoupServerMessage *message)
+{
+  replace_headers (message, sse_hub_cors_headers ());
+}
+
+static void
+respond_json (SoupServerMessage *message,
+              guint              status,
+              const char        *json)
+{
+  soup_server_message_set_status (message, status, NULL);
+  soup_server_message_set_response (message, "application/json; charset=utf-8",
+                                    SOUP_MEMORY_COPY, json, strlen (json));
+}
+
+static void
+log_request (SseHubServer      *self,
+             SseHubLogKind      kind,
+             SoupServerMessage *message,
+             guint              status,
+             const char        *detail)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *remote = sse_hub_peer_dup_host (message);
+
+  text = g_strdup_printf ("%s %s %s → %u %s", remote,
+                          soup_server_message_get_method (message),
+                          g_uri_get_path (soup_server_message_get_uri (message)),
+                          status, detail != NULL ? detail : "");
+  sse_hub_event_log_append (self->log, kind, soup_server_message_get_method (message), 0,
+                            strlen (text), text);
+}
+
+static void
+respond_error (SseHubServer      *self,
+               SoupServerMessage *message,
+               const GError      *error)
+{
+  g_autofree char *json = sse_hub_error_to_json (error);
+  guint status = sse_hub_error_http_status (error);
+
+  respond_json (message, status, json);
+  log_request (self, SSE_HUB_LOG_REFUSAL, message, status, json);
+}
+
+void
+sse_hub_routes_method_not_allowed (SseHubServer      *self,
+                                   SoupServerMessage *message,
+                                   const char        *allow)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_set_error (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_METHOD_NOT_ALLOWED,
+               _("Method %s is not allowed here; use %s"),
+               soup_server_message_get_method (message), allow);
+  soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                "Allow", allow);
+  respond_error (self, message, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GET /connect                                                             */
+
+static guint
+jittered_retry (guint retry_ms)
+{
+  /* ±25 % so that browsers of a restarted hub do not all return at once. */
+  guint spread = MAX (retry_ms / 2, 1);
+
+  return retry_ms - retry_ms / 4 + g_random_int_range (0, spread);
+}
+
+/* A full hub still answers 200: any other status makes EventSource give up
+ * for good, while a long retry and a clean end make it come back later. */
+static void
+refuse_full (SseHubServer      *self,
+             SoupServerMessage *message)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  guint retry_ms = jittered_retry (SSE_HUB_FULL_RETRY_MS);
+  g_autoptr(GBytes) retry = sse_hub_format_retry (retry_ms);
+  g_autoptr(GBytes) frame = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *data = NULL;
+  g_autofree char *text = NULL;
+
+  data = sse_hub_full_json (retry_ms);
+  frame = sse_hub_format_frame ("full", NULL, data);
+  g_string_append_len (body, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
+  g_string_append_len (body, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_headers_replace (headers, "Cache-Control", SSE_HUB_STREAM_CACHE_CONTROL);
+  soup_server_message_set_response (message, SSE_HUB_STREAM_CONTENT_TYPE,
+                                    SOUP_MEMORY_COPY, body->str, body->len);
+
+  text = g_strdup_printf ("hub full (%u clients)", self->max_clients);
+  log_request (self, SSE_HUB_LOG_REFUSAL, message, SOUP_STATUS_OK, text);
+}
+
+static char *
+requested_last_event_id (SoupServerMessage *message,
+                         GHashTable        *query)
+{
+  const char *id = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                                 "Last-Event-ID");
+
+  /* EventSource sends the header only on reconnects; a page that kept the
+   * id across a reload passes it in the query instead. */
+  if (id == NULL && query != NULL)
+    id = g_hash_table_lookup (query, "lastEventId");
+
+  return g_strdup (id);
+}
+
+void
+sse_hub_routes_connect (SseHubServer      *self,
+                        SoupServerMessage *message,
+                        GHashTable        *query)
+{
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
+  g_autoptr(SseHubClient) client = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GBytes) retry = NULL;
+  g_autoptr(GBytes) hello = NULL;
+  g_autoptr(GBytes) opening = NULL;
+  g_autofree char *remote = NULL;
+  g_autofree char *user_agent = NULL;
+  g_autofree char *last_event_id = NULL;
+  g_autofree char *hello_data = NULL;
+  g_autofree char *revision = NULL;
+  GString *greeting;
+  guint retry_ms;
+
+  if (g_hash_table_size (self->streams) >= self->max_clients)
+    {
+      refuse_full (self, message);
+      return;
+    }
+
+  /* Everything needed from the message is read first: stealing the
+   * connection may free it. */
+  remote = sse_hub_peer_dup_host (message);
+  user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
+  last_event_id = requested_last_event_id (message, query);
+  socket = g_object_ref (soup_server_message_get_socket (message));
+  stream = soup_server_message_steal_connection (message);
+  if (stream == NULL)
+    return;
+
+  client = sse_hub_client_new (++self->next_client_id, remote, user_agent, stream, socket);
+  sse_hub_fanout_add (self, client);
+
+  retry_ms = jittered_retry (self->retry_ms);
+  retry = sse_hub_format_retry (retry_ms);
+  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client), self->allow_audience_writes,
+                                   retry_ms);
+  hello = sse_hub_format_frame ("hello", NULL, hello_data);
+
+  greeting = g_string_new (NULL);
+  g_string_append_len (greeting, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
+  g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
+  g_clear_pointer (&hello, g_bytes_unref);
+  hello = g_string_free_to_bytes (greeting);
+  sse_hub_fanout_log_frame (self, SSE_HUB_LOG_HELLO, "hello", 1, hello);
+
+  /* Head and greeting leave in one write. */
+  greeting = g_string_new (NULL);
+  sse_hub_append_stream_head (greeting, SSE_HUB_SERVER_NAME);
+  g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
+  opening = g_string_free_to_bytes (greeting);
+
+  if (sse_hub_client_queue (client, opening, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
+    {
+      sse_hub_fanout_forget (self, client);
+      return;
+    }
+
+  revision = g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (self->store));
+  if (g_strcmp0 (last_event_id, revision) != 0 &&
+      sse_hub_client_queue (client, sse_hub_fanout_get_persons_frame (self), self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
+    {
+      sse_hub_fanout_forget (self, client);
+      return;
+    }
+
+  sse_hub_fanout_schedule_clients_event (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* POST /addPerson                                                          */
+
+void
+sse_hub_routes_add_person (SseHubServer      *self,
+                           SoupServerMessage *message,
+                           GHashTable        *query)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SseHubPerson) person = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *remote = sse_hub_peer_dup_host (message);
+  gboolean presenter;
+  gint64 age = 0;
+
+  presenter = self->trust_local && sse_hub_peer_is_local (message);
+
+  if (!presenter && !self->allow_audience_writes)
+    g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_WRITES_DISABLED,
+                         _("The presenter has turned off adding persons"));
+  else if (!presenter && !sse_hub_rate_limiter_take (self->rate_limiter, remote))
+    g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
+                         _("Too many persons from this computer; wait a little"));
+
+  if (error == NULL)
+    {
+      gsize length;
+      const char *data;
+
+      bytes = soup_message_body_flatten (body);
+      data = g_bytes_get_data (bytes, &length);
+      sse_hub_parse_person_body (soup_message_headers_get_content_type (headers, NULL),
+                                 data, length, &name, &age, &error);
+    }
+
+  if (error == NULL)
+    person = sse_hub_person_store_add (self->store, name, age, &error);
+
+  if (error != NULL)
+    {
+      if (g_error_matches (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED))
+        {
+          g_autofree char *seconds = g_strdup_printf ("%u",
+                                                      sse_hub_rate_limiter_retry_after (self->rate_limiter,
+                                                                                        remote));
+
+          soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                        "Retry-After", seconds);
+        }
+      respond_error (self, message, error);
+      return;
+    }
+
+  json = sse_hub_person_json (sse_hub_person_get_name (person), sse_hub_person_get_age (person));
+  respond_json (message, SOUP_STATUS_OK, json);
+  log_request (self, SSE_HUB_LOG_REQUEST, message, SOUP_STATUS_OK, json);
+}
+
+/* Runs once the headers are in, before libsoup reads the body: a request
+ * that will be refused for its size is refused without reading it. */
+void
+sse_hub_routes_early_handler (SoupServer        *soup,
+                              SoupServerMessage *message,
+                              const char        *path,
+                              GHashTable        *query,
+                              gpointer           user_data)
+{
+  SseHubServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  g_autoptr(GError) error = NULL;
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  const char *transfer_encoding = soup_message_headers_get_list (headers, "Transfer-Encoding");
+
+  if (soup_server_message_get_method (message) != SOUP_METHOD_POST)
+    return;
+
+  if (transfer_encoding != NULL &&
+      soup_message_headers_get_one (headers, "Content-Length") != NULL)
+    g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_BAD_REQUEST,
+                         _("A request must not have both Content-Length and Transfer-Encoding"));
+  else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+           soup_message_headers_get_content_length (headers) > SSE_HUB_BODY_MAX_BYTES)
+    g_set_error (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_TOO_LARGE,
+                 _("Body must be at most %d bytes"), SSE_HUB_BODY_MAX_BYTES);
+  else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
+    g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_LENGTH_REQUIRED,
+                         _("Send the body with a Content-Length"));
+
+  if (error == NULL)
+    return;
+
+  sse_hub_routes_set_cors_headers (message);
+  /* The unread body is still on the wire, so this connection cannot carry
+   * another request. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                "Connection", "close");
+  respond_error (self, message, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Static pages, preflight and errors                                       */
+
+static const char *
+content_type_for (const char *path)
+{
+  static const struct { const char *suffix; const char *type; } types[] = {
+    { ".html", "text/html; charset=utf-8" },
+    { ".js",   "text/javascript; charset=utf-8" },
+    { ".css",  "text/css; charset=utf-8" },
+    { ".svg",  "image/svg+xml" },
+    { ".png",  "image/png" },
+    { ".ico",  "image/x-icon" },
+    { ".json", "application/json; charset=utf-8" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_str_has_suffix (path, types[i].suffix))
+      return types[i].type;
+
+  return "application/octet-stream";
+}
+
+gboolean
+sse_hub_routes_serve_resource (SoupServerMessage *message,
+                               const char        *path)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  g_autofree char *resource_path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize size;
+  const char *data;
+
+  if (g_str_equal (path, "/"))
+    path = "/index.html";
+
+  /* Resource lookups are exact matches, but refuse dot segments anyway so
+   * that no path ever names something outside the web folder. */
+  if (strstr (path, "/.") != NULL || strstr (path, "//") != NULL)
+    return FALSE;
+
+  resource_path = g_strconcat (WEB_RESOURCE_PREFIX, path, NULL);
+  bytes = g_resource_lookup_data (sse_hub_web_get_resource (), resource_path,
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  if (bytes == NULL)
+    return FALSE;
+
+  data = g_bytes_get_data (bytes, &size);
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_headers_replace (headers, "Content-Security-Policy", PAGE_SECURITY_POLICY);
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "Cache-Control", "no-cache");
+  soup_server_message_set_response (message, content_type_for (path), SOUP_MEMORY_COPY,
+                                    data, size);
+  return TRUE;
+}
+
+void
+sse_hub_routes_preflight (SoupServerMessage *message)
+{
+  soup_server_message_set_status (message, SOUP_STATUS_NO_CONTENT, NULL);
+  replace_headers (message, sse_hub_preflight_headers ());
+}
+
+void
+sse_hub_routes_not_found (SseHubServer      *self,
+                          SoupServerMessage *message,
+                          const char        *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_set_error (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND, _("Nothing here: %s"), path);
+  respond_error (self, message, error);
+}

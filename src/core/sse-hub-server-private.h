@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* What the server's parts share: the listener (sockets, join addresses,
+ * request deadline, peers), the routes (one handler per path) and the
+ * fan-out (the stream set and everything sent to it).  Each part works on
+ * the one SseHubServer; sse-hub-server.c owns its life cycle. */
+
+#include <libsoup/soup.h>
+
+#include "sse-hub-client-private.h"
+#include "sse-hub-rate-limiter.h"
+#include "sse-hub-server.h"
+
+G_BEGIN_DECLS
+
+#define SSE_HUB_SERVER_NAME "sse-hub/" PACKAGE_VERSION
+
+struct _SseHubServer
+{
+  GObject            parent_instance;
+
+  /* owned */
+  SseHubPersonStore *store;
+  GListStore        *clients;      /* SseHubClient, in connection order */
+  SseHubEventLog    *log;
+  SoupServer        *soup;         /* NULL while stopped */
+  GHashTable        *streams;      /* set of SseHubClient (ref): fast to walk for broadcasts */
+  SseHubRateLimiter *rate_limiter; /* per remote address */
+  GBytes            *persons_frame; /* the list frame for persons_frame_revision */
+  char              *bind_address;
+
+  guint64            persons_frame_revision;
+  guint64            next_client_id;
+  guint              bound_port;
+  guint              keepalive_source;
+  int                hangup_fd;     /* epoll set of the streams' sockets; -1 while stopped */
+  guint              hangup_source;
+  guint              clients_event_source;
+
+  /* settings */
+  guint              port;
+  guint              keepalive_interval;
+  guint              max_clients;
+  guint              queue_cap;
+  guint              retry_ms;
+  guint              request_timeout;
+  gboolean           allow_audience_writes;
+  gboolean           trust_local;
+};
+
+/* sse-hub-server.c */
+void      sse_hub_server_notify_n_clients          (SseHubServer      *self);
+
+/* sse-hub-listener.c */
+GSocket  *sse_hub_listener_create_socket           (const char        *bind_address,
+                                                    guint              port,
+                                                    GError           **error);
+GStrv     sse_hub_listener_dup_urls                (const char        *bind_address,
+                                                    guint              port);
+void      sse_hub_listener_watch_deadlines         (SseHubServer      *self,
+                                                    SoupServer        *soup);
+char     *sse_hub_peer_dup_host                    (SoupServerMessage *message);
+gboolean  sse_hub_peer_is_local                    (SoupServerMessage *message);
+
+/* sse-hub-routes.c */
+typedef void (*SseHubRouteHandler) (SseHubServer      *self,
+                                    SoupServerMessage *message,
+                                    GHashTable        *query);
+
+void      sse_hub_routes_connect                   (SseHubServer      *self,
+                                                    SoupServerMessage *message,
+                                                    GHashTable        *query);
+void      sse_hub_routes_add_person                (SseHubServer      *self,
+                                                    SoupServerMessage *message,
+                                                    GHashTable        *query);
+void      sse_hub_routes_preflight                 (SoupServerMessage *message);
+gboolean  sse_hub_routes_serve_resource            (SoupServerMessage *message,
+                                                    const char        *path);
+void      sse_hub_routes_method_not_allowed        (SseHubServer      *self,
+                                                    SoupServerMessage *message,
+                                                    const char        *allow);
+void      sse_hub_routes_not_found                 (SseHubServer      *self,
+                                                    SoupServerMessage *message,
+                                                    const char        *path);
+void      sse_hub_routes_set_cors_headers          (SoupServerMessage *message);
+void      sse_hub_routes_early_handler             (SoupServer        *soup,
+                                                    SoupServerMessage *message,
+                                                    const char        *path,
+                                                    GHashTable        *query,
+                                                    gpointer           user_data);
+
+/* sse-hub-fanout.c */
+gboolean  sse_hub_fanout_start                     (SseHubServer      *self,
+                                                    GError           **error);
+void      sse_hub_fanout_stop                      (SseHubServer      *self);
+void      sse_hub_fanout_add                       (SseHubServer      *self,
+                                                    SseHubClient      *client);
+void      sse_hub_fanout_forget                    (SseHubServer      *self,
+                                                    SseHubClient      *client);
+void      sse_hub_fanout_log_frame                 (SseHubServer      *self,
+                                                    SseHubLogKind      kind,
+                                                    const char        *event_name,
+                                                    guint              recipients,
+                                                    GBytes            *frame);
+GBytes   *sse_hub_fanout_get_persons_frame         (SseHubServer      *self);
+void      sse_hub_fanout_on_store_revision         (SseHubServer      *self);
+void      sse_hub_fanout_schedule_clients_event    (SseHubServer      *self);
+void      sse_hub_fanout_reset_keepalive           (SseHubServer      *self);
+
+G_END_DECLS
