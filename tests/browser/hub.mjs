@@ -13,11 +13,16 @@ if (!HUB)
 
 export class Hub {
   // bind: the address to listen on; null listens on every interface.
-  constructor (extraArgs = [], { bind = '127.0.0.1' } = {}) {
+  // wrapper: a command the hub runs under (prlimit, say).  captureStderr
+  // keeps what the hub prints there in this.stderr instead of passing it on.
+  constructor (extraArgs = [], { bind = '127.0.0.1', wrapper = [], captureStderr = false } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'sse-hub-browser-'));
     this.dataFile = join(this.dir, 'persons.jsonl');
     this.extraArgs = extraArgs;
     this.bind = bind;
+    this.wrapper = wrapper;
+    this.captureStderr = captureStderr;
+    this.stderr = '';
     this.port = 0;
     this.process = null;
   }
@@ -27,8 +32,11 @@ export class Hub {
     const args = ['--headless', ...(this.bind === null ? [] : ['--bind', this.bind]),
       '--port', String(port), '--data-file', this.dataFile, '--rate-limit', '0',
       ...this.extraArgs];
-    const child = spawn(HUB, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const command = [...this.wrapper, HUB, ...args];
+    const child = spawn(command[0], command.slice(1),
+      { stdio: ['ignore', 'pipe', this.captureStderr ? 'pipe' : 'inherit'] });
     this.process = child;
+    child.stderr?.on('data', chunk => { this.stderr += chunk; });
     let output = '';
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`hub did not start: ${output}`)), 10000);
