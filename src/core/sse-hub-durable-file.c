@@ -10,6 +10,14 @@
 #include "sse-hub-durable-file.h"
 #include "sse-hub-wire.h"
 
+static void
+set_storage_error (GError **error,
+                   int      saved_errno)
+{
+  g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+               _("Could not save the person list: %s"), g_strerror (saved_errno));
+}
+
 gboolean
 sse_hub_write_all (int          fd,
                    const char  *data,
@@ -26,8 +34,7 @@ sse_hub_write_all (int          fd,
 
           if (saved_errno == EINTR)
             continue;
-          g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                       _("Could not save the person list: %s"), g_strerror (saved_errno));
+          set_storage_error (error, saved_errno);
           return FALSE;
         }
       data += n;
@@ -47,8 +54,7 @@ sse_hub_sync_fd (int      fd,
 
       if (saved_errno == EINTR)
         continue;
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                   _("Could not save the person list: %s"), g_strerror (saved_errno));
+      set_storage_error (error, saved_errno);
       return FALSE;
     }
 
@@ -61,16 +67,17 @@ sse_hub_sync_directory (const char  *path,
 {
   g_autofree char *dir = g_path_get_dirname (path);
   int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int saved_errno;
   gboolean ok;
 
   if (fd < 0)
     return TRUE;
 
   ok = fsync (fd) == 0;
+  saved_errno = errno;
   g_close (fd, NULL);
 
   if (!ok)
-    g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                 _("Could not save the person list: %s"), g_strerror (errno));
+    set_storage_error (error, saved_errno);
   return ok;
 }
