@@ -141,12 +141,13 @@ quit_cb (gpointer user_data)
 int
 sse_hub_headless_run (const SseHubHeadlessOptions *options)
 {
+  /* Before the server: freed after it, whose last entries it may see. */
+  g_autoptr(SseHubRefusalSummary) summary = sse_hub_refusal_summary_new ();
+  RefusalReport report = { summary, 0 };
   g_autoptr(SseHubPersonStore) store = NULL;
   g_autoptr(SseHubServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SseHubRefusalSummary) summary = sse_hub_refusal_summary_new ();
-  RefusalReport report = { summary, 0 };
   g_autofree char *default_path = NULL;
   g_auto(GStrv) urls = NULL;
   guint sigint_source, sigterm_source;
