@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "sse-hub-headless.h"
+#include "sse-hub-refusal-summary.h"
 
 /* How long ended streams get to reach their browsers before the process
  * exits. */
@@ -58,6 +59,78 @@ sse_hub_shut_down_hub (SseHubServer  *server,
   return sse_hub_person_store_flush (sse_hub_server_get_store (server), error);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Refusals on stderr                                                       */
+
+/* Headless mode has no log view: refusals, drops and limit hits go to
+ * stderr, at most one line per kind per second, so a presenter in a
+ * terminal sees an attack without drowning in it. */
+typedef struct
+{
+  SseHubRefusalSummary *summary;
+  guint                 source;
+} RefusalReport;
+
+static void schedule_report (RefusalReport *report);
+
+static void
+print_due_lines (RefusalReport *report,
+                 gint64         now)
+{
+  g_auto(GStrv) lines = sse_hub_refusal_summary_take_due (report->summary, now);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_printerr ("sse-hub: %s\n", lines[i]);
+}
+
+static gboolean
+report_due_cb (gpointer user_data)
+{
+  RefusalReport *report = user_data;
+
+  report->source = 0;
+  print_due_lines (report, g_get_monotonic_time ());
+  schedule_report (report);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_report (RefusalReport *report)
+{
+  gint64 due = sse_hub_refusal_summary_get_next_due (report->summary);
+
+  if (report->source != 0 || due < 0)
+    return;
+
+  report->source = g_timeout_add (MAX (due - g_get_monotonic_time (), 0) / 1000 + 1,
+                                  report_due_cb, report);
+}
+
+static void
+on_log_entry_added (SseHubEventLog *log,
+                    SseHubLogEntry *entry,
+                    RefusalReport  *report)
+{
+  const char *event_name = sse_hub_log_entry_get_event_name (entry);
+
+  switch (sse_hub_log_entry_get_kind (entry))
+    {
+    case SSE_HUB_LOG_REFUSAL:
+      sse_hub_refusal_summary_add (report->summary, event_name != NULL ? event_name : "",
+                                   sse_hub_log_entry_get_peer (entry), g_get_monotonic_time ());
+      schedule_report (report);
+      break;
+    case SSE_HUB_LOG_NOTICE:
+      /* The end of a listener stall, reported once per stall. */
+      if (g_strcmp0 (event_name, "descriptors") == 0 || g_strcmp0 (event_name, "accept") == 0)
+        g_printerr ("sse-hub: %s\n", sse_hub_log_entry_get_text (entry));
+      break;
+    default:
+      break;
+    }
+}
+
 static gboolean
 quit_cb (gpointer user_data)
 {
@@ -68,6 +141,9 @@ quit_cb (gpointer user_data)
 int
 sse_hub_headless_run (const SseHubHeadlessOptions *options)
 {
+  /* Before the server: freed after it, whose last entries it may see. */
+  g_autoptr(SseHubRefusalSummary) summary = sse_hub_refusal_summary_new ();
+  RefusalReport report = { summary, 0 };
   g_autoptr(SseHubPersonStore) store = NULL;
   g_autoptr(SseHubServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -100,6 +176,8 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
                 "rate-limit", options->rate_limit,
                 "allow-audience-writes", !options->read_only,
                 NULL);
+  g_signal_connect (sse_hub_server_get_log (server), "entry-added",
+                    G_CALLBACK (on_log_entry_added), &report);
 
   if (!sse_hub_server_start (server, &error))
     {
@@ -121,6 +199,10 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
   g_main_loop_run (loop);
   g_source_remove (sigint_source);
   g_source_remove (sigterm_source);
+  g_signal_handlers_disconnect_by_data (sse_hub_server_get_log (server), &report);
+  g_clear_handle_id (&report.source, g_source_remove);
+  /* Windows still open at the end are told too. */
+  print_due_lines (&report, G_MAXINT64);
 
   if (!sse_hub_shut_down_hub (server, &error))
     {

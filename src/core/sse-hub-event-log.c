@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "sse-hub-event-log.h"
 
+#include <string.h>
+
 #define FLUSH_INTERVAL_MS 100
 
 struct _SseHubLogEntry
@@ -12,6 +14,7 @@ struct _SseHubLogEntry
   char          *event_name;
   guint          recipients;
   gsize          bytes;
+  char          *peer;
   char          *text;
 };
 
@@ -23,6 +26,7 @@ sse_hub_log_entry_finalize (GObject *object)
   SseHubLogEntry *self = SSE_HUB_LOG_ENTRY (object);
 
   g_clear_pointer (&self->event_name, g_free);
+  g_clear_pointer (&self->peer, g_free);
   g_clear_pointer (&self->text, g_free);
 
   G_OBJECT_CLASS (sse_hub_log_entry_parent_class)->finalize (object);
@@ -75,6 +79,13 @@ sse_hub_log_entry_get_bytes (SseHubLogEntry *self)
 }
 
 const char *
+sse_hub_log_entry_get_peer (SseHubLogEntry *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), NULL);
+  return self->peer;
+}
+
+const char *
 sse_hub_log_entry_get_text (SseHubLogEntry *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), NULL);
@@ -92,6 +103,13 @@ struct _SseHubEventLog
   guint      flush_source;
   guint      max_entries;
 };
+
+enum {
+  SIGNAL_ENTRY_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void sse_hub_event_log_list_model_iface_init (GListModelInterface *iface);
 
@@ -147,6 +165,13 @@ static void
 sse_hub_event_log_class_init (SseHubEventLogClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = sse_hub_event_log_finalize;
+
+  signals[SIGNAL_ENTRY_ADDED] =
+    g_signal_new ("entry-added",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, SSE_HUB_TYPE_LOG_ENTRY);
 }
 
 static void
@@ -217,25 +242,52 @@ flush_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* At most SSE_HUB_EVENT_LOG_MAX_TEXT bytes, cut between two characters,
+ * and a marker with the true length when anything was cut. */
+static char *
+kept_text (const char *text,
+           gsize       length)
+{
+  gsize kept;
+
+  if (length <= SSE_HUB_EVENT_LOG_MAX_TEXT)
+    return g_strndup (text, length);
+
+  kept = SSE_HUB_EVENT_LOG_MAX_TEXT;
+  /* Back off continuation bytes so no character is split. */
+  while (kept > 0 && ((guchar) text[kept] & 0xc0) == 0x80)
+    kept--;
+
+  return g_strdup_printf ("%.*s… (%" G_GSIZE_FORMAT " bytes in all)", (int) kept, text, length);
+}
+
 void
-sse_hub_event_log_append (SseHubEventLog *self,
-                          SseHubLogKind   kind,
-                          const char     *event_name,
-                          guint           recipients,
-                          gsize           bytes,
-                          const char     *text)
+sse_hub_event_log_append_full (SseHubEventLog *self,
+                               SseHubLogKind   kind,
+                               const char     *event_name,
+                               const char     *peer,
+                               guint           recipients,
+                               gsize           bytes,
+                               const char     *text,
+                               gssize          text_length)
 {
   SseHubLogEntry *entry;
 
   g_return_if_fail (SSE_HUB_IS_EVENT_LOG (self));
 
+  if (text == NULL)
+    text = "";
+  if (text_length < 0)
+    text_length = strlen (text);
+
   entry = g_object_new (SSE_HUB_TYPE_LOG_ENTRY, NULL);
   entry->time = g_get_real_time ();
   entry->kind = kind;
   entry->event_name = g_strdup (event_name);
+  entry->peer = g_strdup (peer);
   entry->recipients = recipients;
   entry->bytes = bytes;
-  entry->text = g_strdup (text != NULL ? text : "");
+  entry->text = kept_text (text, text_length);
 
   /* Bound the pending batch too, so a storm between two flushes cannot grow
    * memory: the oldest pending entries would be dropped at flush anyway. */
@@ -245,6 +297,19 @@ sse_hub_event_log_append (SseHubEventLog *self,
 
   if (self->flush_source == 0)
     self->flush_source = g_timeout_add (FLUSH_INTERVAL_MS, flush_cb, self);
+
+  g_signal_emit (self, signals[SIGNAL_ENTRY_ADDED], 0, entry);
+}
+
+void
+sse_hub_event_log_append (SseHubEventLog *self,
+                          SseHubLogKind   kind,
+                          const char     *event_name,
+                          guint           recipients,
+                          gsize           bytes,
+                          const char     *text)
+{
+  sse_hub_event_log_append_full (self, kind, event_name, NULL, recipients, bytes, text, -1);
 }
 
 void

@@ -22,9 +22,9 @@ sse_hub_fanout_log_frame (SseHubServer  *self,
 {
   gsize size;
   const char *data = g_bytes_get_data (frame, &size);
-  g_autofree char *text = g_strndup (data, size);
 
-  sse_hub_event_log_append (self->log, kind, event_name, recipients, size, text);
+  /* The log copies only the part it keeps: frames can be 100s of KiB. */
+  sse_hub_event_log_append_full (self->log, kind, event_name, NULL, recipients, size, data, size);
 }
 
 /* Takes a client off the books and closes its connection. */
@@ -65,7 +65,8 @@ drop_slow_client (SseHubServer *self,
                           sse_hub_client_get_id (client),
                           sse_hub_client_get_remote_address (client),
                           sse_hub_client_get_bytes_queued (client), self->queue_cap);
-  sse_hub_event_log_append (self->log, SSE_HUB_LOG_REFUSAL, "dropped", 1, 0, text);
+  sse_hub_event_log_append_full (self->log, SSE_HUB_LOG_REFUSAL, "dropped",
+                                 sse_hub_client_get_remote_address (client), 1, 0, text, -1);
 
   sse_hub_fanout_forget (self, client);
 }

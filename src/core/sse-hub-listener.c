@@ -103,7 +103,8 @@ request_timeout_cb (gpointer data)
   text = g_strdup_printf ("%s: request not complete after %u s, connection closed",
                           remote,
                           pending->self->request_timeout);
-  sse_hub_event_log_append (pending->self->log, SSE_HUB_LOG_REFUSAL, "timeout", 0, 0, text);
+  sse_hub_event_log_append_full (pending->self->log, SSE_HUB_LOG_REFUSAL, "timeout", remote,
+                                 0, 0, text, -1);
   shut_down_socket (pending->message);
 
   return G_SOURCE_REMOVE;

@@ -46,22 +46,44 @@ respond_json (SoupServerMessage *message,
                                     SOUP_MEMORY_COPY, json, strlen (json));
 }
 
+/* event_name: what the log calls the entry; NULL names it after the method. */
 static void
 log_request (SseHubServer      *self,
              SseHubLogKind      kind,
+             const char        *event_name,
              SoupServerMessage *message,
              guint              status,
              const char        *detail)
 {
   g_autofree char *text = NULL;
   g_autofree char *remote = sse_hub_peer_dup_host (message);
+  const char *method = soup_server_message_get_method (message);
 
-  text = g_strdup_printf ("%s %s %s → %u %s", remote,
-                          soup_server_message_get_method (message),
+  text = g_strdup_printf ("%s %s %s → %u %s", remote, method,
                           g_uri_get_path (soup_server_message_get_uri (message)),
                           status, detail != NULL ? detail : "");
-  sse_hub_event_log_append (self->log, kind, soup_server_message_get_method (message), 0,
-                            strlen (text), text);
+  sse_hub_event_log_append_full (self->log, kind, event_name != NULL ? event_name : method,
+                                 remote, 0, strlen (text), text, -1);
+}
+
+/* The limits a presenter watches for get names of their own in the log. */
+static const char *
+refusal_event_name (const GError *error)
+{
+  if (error->domain != SSE_HUB_ERROR)
+    return NULL;
+
+  switch (error->code)
+    {
+    case SSE_HUB_ERROR_RATE_LIMITED:
+      return "rate-limit";
+    case SSE_HUB_ERROR_WRITES_DISABLED:
+      return "writes-off";
+    case SSE_HUB_ERROR_STORE_FULL:
+      return "list-full";
+    default:
+      return NULL;
+    }
 }
 
 static void
@@ -73,7 +95,7 @@ respond_error (SseHubServer      *self,
   guint status = sse_hub_error_http_status (error);
 
   respond_json (message, status, json);
-  log_request (self, SSE_HUB_LOG_REFUSAL, message, status, json);
+  log_request (self, SSE_HUB_LOG_REFUSAL, refusal_event_name (error), message, status, json);
 }
 
 void
@@ -128,7 +150,7 @@ refuse_full (SseHubServer      *self,
                                     SOUP_MEMORY_COPY, body->str, body->len);
 
   text = g_strdup_printf ("hub full (%u clients)", self->max_clients);
-  log_request (self, SSE_HUB_LOG_REFUSAL, message, SOUP_STATUS_OK, text);
+  log_request (self, SSE_HUB_LOG_REFUSAL, "full", message, SOUP_STATUS_OK, text);
 }
 
 static char *
@@ -280,7 +302,7 @@ sse_hub_routes_add_person (SseHubServer      *self,
 
   json = sse_hub_person_json (sse_hub_person_get_name (person), sse_hub_person_get_age (person));
   respond_json (message, SOUP_STATUS_OK, json);
-  log_request (self, SSE_HUB_LOG_REQUEST, message, SOUP_STATUS_OK, json);
+  log_request (self, SSE_HUB_LOG_REQUEST, NULL, message, SOUP_STATUS_OK, json);
 }
 
 /* Runs once the headers are in, before libsoup reads the body: a request

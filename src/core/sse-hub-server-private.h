@@ -8,6 +8,7 @@
 
 #include <libsoup/soup.h>
 
+#include "sse-hub-accept-watch.h"
 #include "sse-hub-client-private.h"
 #include "sse-hub-rate-limiter.h"
 #include "sse-hub-server.h"
@@ -25,6 +26,7 @@ struct _SseHubServer
   GListStore        *clients;      /* SseHubClient, in connection order */
   SseHubEventLog    *log;
   SoupServer        *soup;         /* NULL while stopped */
+  SseHubAcceptWatch *accept_watch; /* NULL while stopped */
   GHashTable        *streams;      /* set of SseHubClient (ref): fast to walk for broadcasts */
   SseHubRateLimiter *rate_limiter; /* per remote address */
   GBytes            *persons_frame; /* the list frame for persons_frame_revision */

@@ -155,6 +155,7 @@ sse_hub_server_start (SseHubServer  *self,
   local = g_socket_get_local_address (socket, NULL);
   self->bound_port = local != NULL ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
   self->soup = g_steal_pointer (&soup);
+  self->accept_watch = sse_hub_accept_watch_new (self->soup, socket, self->log);
 
   sse_hub_fanout_reset_keepalive (self);
 
@@ -174,6 +175,7 @@ sse_hub_server_stop (SseHubServer *self)
     return;
 
   sse_hub_fanout_stop (self);
+  g_clear_pointer (&self->accept_watch, sse_hub_accept_watch_free);
 
   /* Requests still arriving on open connections must not reach a hub that
    * may be gone by then. */

@@ -739,17 +739,30 @@ test_log_bounded (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
                     g_list_model_get_n_items (G_LIST_MODEL (log)));
 
-  /* Copy puts the shown frames on the clipboard as text. */
+  /* Copy puts the shown frames on the clipboard as text; a long one as its
+   * first few KiB, with its true size. */
   sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "copied", NULL, "{\"copy\":1}");
+  {
+    g_autofree char *long_data = g_strnfill (3 * SSE_HUB_EVENT_LOG_MAX_TEXT, 'x');
+
+    /* "event: long\ndata: " + data + "\n\n" */
+    sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "long", NULL, long_data);
+  }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.copy-log", NULL));
   {
     GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->window));
     ClipboardRead read = { NULL, FALSE };
+    g_autofree char *long_size = g_strdup_printf ("%u B\nevent: long\n",
+                                                  18 + 3 * SSE_HUB_EVENT_LOG_MAX_TEXT + 2);
+    g_autofree char *long_marker = g_strdup_printf ("xxx… (%u bytes in all)\n",
+                                                    18 + 3 * SSE_HUB_EVENT_LOG_MAX_TEXT + 2);
 
     gdk_clipboard_read_text_async (clipboard, NULL, on_clipboard_text, &read);
     wait_until (clipboard_done, &read, "the clipboard");
     g_assert_nonnull (read.text);
     g_assert_nonnull (strstr (read.text, "event: copied\ndata: {\"copy\":1}"));
+    g_assert_nonnull (strstr (read.text, long_size));
+    g_assert_nonnull (strstr (read.text, long_marker));
     g_free (read.text);
   }
 
