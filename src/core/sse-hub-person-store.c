@@ -300,25 +300,6 @@ changed (SseHubPersonStore *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
 }
 
-static char *
-journal_add_line (SseHubPerson *person)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *json = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "op");
-  json_builder_add_string_value (builder, "add");
-  sse_hub_person_json_add_members (builder, sse_hub_person_get_name (person),
-                                   sse_hub_person_get_age (person));
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-  return g_strconcat (json, "\n", NULL);
-}
-
 static void
 change_free (Change *change)
 {
@@ -492,7 +473,7 @@ sse_hub_person_store_add (SseHubPersonStore    *self,
   change = g_new0 (Change, 1);
   change->kind = CHANGE_ADD;
   change->person = sse_hub_person_new (valid_name, age);
-  line = journal_add_line (change->person);
+  line = sse_hub_journal_add_line (change->person);
   submit_change (self, change, line, callback, user_data);
 
   return g_object_ref (change->person);
@@ -569,82 +550,6 @@ sse_hub_person_store_change_finish (SseHubPersonStore  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Members of a journal line, only when they have the expected type: the
- * json-glib getters would turn a number into NULL or a string into 0. */
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-int_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return -1;
-  return json_node_get_int (node);
-}
-
-/* Applies one journal line; FALSE when the line is damaged. */
-static gboolean
-replay_line (GPtrArray  *persons,
-             const char *line,
-             gsize       length)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *object;
-  const char *op;
-
-  if (!json_parser_load_from_data (parser, line, length, NULL))
-    return FALSE;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return FALSE;
-
-  object = json_node_get_object (json_parser_get_root (parser));
-  op = string_member (object, "op");
-
-  if (g_strcmp0 (op, "add") == 0)
-    {
-      const char *name = string_member (object, "name");
-      gint64 age = int_member (object, "age");
-      g_autofree char *valid_name = NULL;
-
-      /* The file is outside our control: it gets the same validation as a
-       * request, so a hand-edited file cannot smuggle in a bad person. */
-      if (!sse_hub_validate_name (name, -1, &valid_name, NULL) ||
-          !sse_hub_validate_age (age, NULL))
-        return FALSE;
-
-      g_ptr_array_add (persons, sse_hub_person_new (valid_name, age));
-      return TRUE;
-    }
-  else if (g_strcmp0 (op, "remove") == 0)
-    {
-      gint64 index = int_member (object, "index");
-
-      if (index < 0 || index >= persons->len)
-        return FALSE;
-
-      g_ptr_array_remove_index (persons, index);
-      return TRUE;
-    }
-  else if (g_strcmp0 (op, "clear") == 0)
-    {
-      g_ptr_array_set_size (persons, 0);
-      return TRUE;
-    }
-
-  return FALSE;
-}
-
 static gboolean
 open_journal (SseHubPersonStore  *self,
               GError            **error)
@@ -667,53 +572,13 @@ open_journal (SseHubPersonStore  *self,
   return TRUE;
 }
 
-/* Writes the whole list as a fresh journal next to the old one, syncs it and
- * renames it into place, so a crash at any moment leaves one complete file. */
+/* Rewrites the journal as one line per person, then writes on to it. */
 static gboolean
 compact (SseHubPersonStore  *self,
          GError            **error)
 {
-  g_autofree char *tmp_path = g_strconcat (self->path, ".tmp", NULL);
-  g_autoptr(GString) contents = g_string_new (NULL);
-  int fd;
-  gboolean ok;
-
-  for (guint i = 0; i < self->persons->len; i++)
-    {
-      g_autofree char *line = journal_add_line (g_ptr_array_index (self->persons, i));
-
-      g_string_append (contents, line);
-    }
-
-  fd = open (tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                   _("Could not open %s: %s"), tmp_path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  ok = sse_hub_write_all (fd, contents->str, contents->len, error) && sse_hub_sync_fd (fd, error);
-  g_close (fd, NULL);
-
-  if (ok && g_rename (tmp_path, self->path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                   _("Could not save the person list: %s"), g_strerror (saved_errno));
-      ok = FALSE;
-    }
-
-  if (!ok)
-    {
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-
-  return sse_hub_sync_directory (self->path, error) && open_journal (self, error);
+  return sse_hub_journal_write_compact (self->path, self->persons, error) &&
+         open_journal (self, error);
 }
 
 gboolean
@@ -724,8 +589,7 @@ sse_hub_person_store_load (SseHubPersonStore  *self,
   g_autofree char *dir = NULL;
   g_autoptr(GError) read_error = NULL;
   gsize length = 0;
-  gsize pos = 0;
-  guint damaged = 0;
+  guint damaged;
   guint old_len;
 
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
@@ -758,20 +622,7 @@ sse_hub_person_store_load (SseHubPersonStore  *self,
       return FALSE;
     }
 
-  while (pos < length)
-    {
-      const char *line = contents + pos;
-      const char *newline = memchr (line, '\n', length - pos);
-      gsize line_len = newline != NULL ? (gsize) (newline - line) : length - pos;
-
-      pos += line_len + 1;
-
-      /* A last line with no newline is a write cut short by a crash: it
-       * was never acknowledged, but the file is still damaged. */
-      if (newline == NULL || !replay_line (self->persons, line, line_len))
-        damaged++;
-    }
-
+  damaged = sse_hub_journal_replay (self->persons, contents, length);
   if (damaged > 0)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
