@@ -194,7 +194,9 @@ writer_thread (gpointer data)
           ((Entry *) g_ptr_array_index (entries, i))->item;
 
       write_batch (self, batch, entries);
-      g_main_context_invoke (self->context, deliver_batch, batch);
+      /* Ahead of new requests: finishing the posts already made (their
+       * answers, the broadcast) comes before taking more. */
+      g_main_context_invoke_full (self->context, G_PRIORITY_HIGH, deliver_batch, batch, NULL);
     }
 
   return NULL;
