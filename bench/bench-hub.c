@@ -103,6 +103,17 @@ spawn_hub (Bench   *b,
   if (b->tmp_dir == NULL)
     return FALSE;
   data_file = g_build_filename (b->tmp_dir, "persons.json", NULL);
+  if (b->prefill > 0)
+    {
+      g_autoptr(GString) journal = g_string_new (NULL);
+
+      /* The hub's own journal format: one line per person. */
+      for (int i = 0; i < b->prefill; i++)
+        g_string_append_printf (journal, "{\"op\":\"add\",\"name\":\"prefill %d\",\"age\":%d}\n",
+                                i, 18 + i % 60);
+      if (!g_file_set_contents (data_file, journal->str, journal->len, error))
+        return FALSE;
+    }
 
   g_ptr_array_add (argv, g_strdup (b->hub_path));
   g_ptr_array_add (argv, g_strdup ("--headless"));
@@ -111,7 +122,7 @@ spawn_hub (Bench   *b,
   g_ptr_array_add (argv, g_strdup_printf ("--data-file=%s", data_file));
   g_ptr_array_add (argv, g_strdup_printf ("--max-clients=%d", b->n_clients + 100));
   g_ptr_array_add (argv, g_strdup ("--rate-limit=0"));
-  g_ptr_array_add (argv, g_strdup_printf ("--max-persons=%d", MAX (1000, b->n_posts + 100)));
+  g_ptr_array_add (argv, g_strdup_printf ("--max-persons=%d", MAX (1000, b->prefill + b->n_posts + 100)));
   g_ptr_array_add (argv, NULL);
 
   if (pipe2 (fds, O_CLOEXEC) != 0)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-/* Posting persons to /addPerson one at a time, on a connection of their
- * own, and reading the answers. */
+/* Posting persons to /addPerson on connections of their own, and reading
+ * the answers: one at a time, or (with --rate) on as many connections as
+ * the posts in flight need. */
 
 #define _GNU_SOURCE
 
@@ -15,22 +16,24 @@
 #include "bench-private.h"
 
 void
-post_close (Bench *b)
+post_close (Bench          *b,
+            PostConnection *post)
 {
-  if (b->post.fd >= 0)
-    close (b->post.fd);
-  b->post.fd = -1;
-  b->post.state = POST_IDLE;
+  if (post->fd >= 0)
+    close (post->fd);
+  post->fd = -1;
+  post->state = POST_IDLE;
 }
 
 static void
-post_finish (Bench      *b,
-             int         status,
+post_finish (Bench          *b,
+             PostConnection *post,
+             int             status,
              const char *body,
              gsize       body_len,
              gboolean    keep_alive)
 {
-  guint k = b->post.current;
+  guint k = post->current;
 
   b->post_done_us[k] = b->now_us;
   b->post_status[k] = status;
@@ -44,21 +47,22 @@ post_finish (Bench      *b,
 
   if (keep_alive)
     {
-      struct epoll_event event = { .events = 0, .data.u64 = TAG_POST };
+      struct epoll_event event = { .events = 0, .data.u64 = post->tag };
 
-      epoll_ctl (b->epfd, EPOLL_CTL_MOD, b->post.fd, &event);
-      b->post.state = POST_IDLE;
+      epoll_ctl (b->epfd, EPOLL_CTL_MOD, post->fd, &event);
+      post->state = POST_IDLE;
     }
   else
-    post_close (b);
+    post_close (b, post);
 }
 
 /* Returns TRUE when the response is complete (or broken). */
 static gboolean
-post_parse (Bench    *b,
-            gboolean  eof)
+post_parse (Bench          *b,
+            PostConnection *post,
+            gboolean        eof)
 {
-  GByteArray *r = b->post.response;
+  GByteArray *r = post->response;
   g_autofree char *lower = NULL;
   const char *head_end;
   const char *length;
@@ -71,7 +75,7 @@ post_parse (Bench    *b,
   if (head_end == NULL)
     {
       if (eof)
-        post_finish (b, 0, "connection closed before the response", 37, FALSE);
+        post_finish (b, post, 0, "connection closed before the response", 37, FALSE);
       return eof;
     }
   head_len = head_end + 4 - (const char *) r->data;
@@ -87,7 +91,7 @@ post_parse (Bench    *b,
       content_length = g_ascii_strtoull (length + strlen ("\ncontent-length:"), NULL, 10);
       if (body_len < content_length && !eof)
         return FALSE;
-      post_finish (b, body_len >= content_length ? status : 0,
+      post_finish (b, post, body_len >= content_length ? status : 0,
                    (const char *) r->data + head_len, MIN (body_len, content_length),
                    keep_alive);
       return TRUE;
@@ -97,29 +101,30 @@ post_parse (Bench    *b,
     {
       if (memmem (r->data + head_len, body_len, "0\r\n\r\n", 5) == NULL && !eof)
         return FALSE;
-      post_finish (b, status, (const char *) r->data + head_len, body_len, keep_alive);
+      post_finish (b, post, status, (const char *) r->data + head_len, body_len, keep_alive);
       return TRUE;
     }
 
   /* No length: the body ends with the connection. */
   if (!eof)
     return FALSE;
-  post_finish (b, status, (const char *) r->data + head_len, body_len, FALSE);
+  post_finish (b, post, status, (const char *) r->data + head_len, body_len, FALSE);
   return TRUE;
 }
 
 static void
-post_write (Bench *b)
+post_write (Bench          *b,
+            PostConnection *post)
 {
-  struct epoll_event event = { .events = EPOLLIN, .data.u64 = TAG_POST };
-  PostConnection *post = &b->post;
+  struct epoll_event event = { .events = EPOLLIN, .data.u64 = post->tag };
 
   if (post->written == 0)
     {
       /* Latency starts when the request leaves, not when the socket connects. */
       b->now_us = now_us ();
       b->post_sent_us[post->current] = b->now_us;
-      b->posts_sent = post->current + 1;
+      b->posts_sent = MAX (b->posts_sent, (int) post->current + 1);
+      b->last_post_sent_us = b->now_us;
     }
 
   while (post->written < post->request->len)
@@ -133,7 +138,7 @@ post_write (Bench *b)
         return;
       if (n < 0)
         {
-          post_finish (b, 0, g_strerror (errno), strlen (g_strerror (errno)), FALSE);
+          post_finish (b, post, 0, g_strerror (errno), strlen (g_strerror (errno)), FALSE);
           return;
         }
       post->written += n;
@@ -145,15 +150,15 @@ post_write (Bench *b)
 }
 
 void
-post_event (Bench *b)
+post_event (Bench          *b,
+            PostConnection *post)
 {
-  PostConnection *post = &b->post;
 
   /* Between posts only a hang-up can wake the idle connection: reconnect
    * for the next post. */
   if (post->state == POST_IDLE)
     {
-      post_close (b);
+      post_close (b, post);
       return;
     }
 
@@ -166,7 +171,7 @@ post_event (Bench *b)
         {
           const char *reason = g_strerror (error != 0 ? error : errno);
 
-          post_finish (b, 0, reason, strlen (reason), FALSE);
+          post_finish (b, post, 0, reason, strlen (reason), FALSE);
           return;
         }
       post->state = POST_WRITING;
@@ -174,7 +179,7 @@ post_event (Bench *b)
 
   if (post->state == POST_WRITING)
     {
-      post_write (b);
+      post_write (b, post);
       return;
     }
 
@@ -190,13 +195,13 @@ post_event (Bench *b)
         {
           b->now_us = now_us ();
           g_byte_array_append (post->response, chunk, n);
-          if (post_parse (b, FALSE))
+          if (post_parse (b, post, FALSE))
             return;
         }
       else if (n == 0)
         {
           b->now_us = now_us ();
-          post_parse (b, TRUE);
+          post_parse (b, post, TRUE);
           return;
         }
       else if (errno != EINTR)
@@ -204,7 +209,7 @@ post_event (Bench *b)
           if (errno != EAGAIN)
             {
               b->now_us = now_us ();
-              post_parse (b, TRUE);
+              post_parse (b, post, TRUE);
             }
           return;
         }
@@ -212,10 +217,10 @@ post_event (Bench *b)
 }
 
 void
-post_start (Bench *b,
-            guint  k)
+post_start (Bench          *b,
+            PostConnection *post,
+            guint           k)
 {
-  PostConnection *post = &b->post;
   g_autofree char *body = NULL;
 
   /* The needle is the quoted name: "bench-...-1" must not match "bench-...-12". */
@@ -234,7 +239,7 @@ post_start (Bench *b,
 
   if (post->fd < 0)
     {
-      struct epoll_event event = { .events = EPOLLOUT, .data.u64 = TAG_POST };
+      struct epoll_event event = { .events = EPOLLOUT, .data.u64 = post->tag };
 
       post->fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
       if (post->fd < 0 ||
@@ -244,7 +249,7 @@ post_start (Bench *b,
         {
           const char *reason = g_strerror (errno);
 
-          post_finish (b, 0, reason, strlen (reason), FALSE);
+          post_finish (b, post, 0, reason, strlen (reason), FALSE);
           return;
         }
       post->state = POST_CONNECTING;
@@ -252,10 +257,10 @@ post_start (Bench *b,
     }
 
   post->state = POST_WRITING;
-  post_write (b);
+  post_write (b, post);
   if (post->state == POST_WRITING)
     {
-      struct epoll_event event = { .events = EPOLLOUT, .data.u64 = TAG_POST };
+      struct epoll_event event = { .events = EPOLLOUT, .data.u64 = post->tag };
 
       epoll_ctl (b->epfd, EPOLL_CTL_MOD, post->fd, &event);
     }

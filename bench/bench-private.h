@@ -20,7 +20,8 @@
 
 /* epoll tags that are not client indices */
 #define TAG_HUB_STDOUT      G_MAXUINT64
-#define TAG_POST            (G_MAXUINT64 - 1)
+#define TAG_POST            (G_MAXUINT64 - 1)   /* the first post connection; */
+#define MAX_POST_CONNECTIONS 64                  /* the others count down from it */
 
 typedef struct _Bench Bench;
 
@@ -42,6 +43,7 @@ typedef struct
   guint8      hello : 1;
   guint16     request_sent;
   guint32     next_post;      /* every post before this one has arrived */
+  gint64      final_us;       /* when every post had arrived; 0 until then */
   guint64     revision;
   guint64     hub_id;
   gint64      connect_us;
@@ -61,6 +63,7 @@ typedef enum
 
 typedef struct
 {
+  guint64     tag;
   int         fd;
   PostState   state;
   guint       current;
@@ -79,6 +82,8 @@ struct _Bench
   int         timeout_s;
   int         connect_timeout_s;
   int         settle_ms;
+  int         prefill;
+  int         rate;           /* posts per second, open loop; 0 = one at a time */
   int         hub_pid_option;
   char       *url;
   char       *hub_path;
@@ -127,7 +132,7 @@ struct _Bench
 
   /* posts */
   char      **needles;        /* "\"bench-<tag>-<k>\"" */
-  gsize      *needle_lens;
+  char       *needle_prefix;  /* "\"bench-<tag>-" */
   gint64     *post_sent_us;
   gint64     *post_done_us;
   int        *post_status;
@@ -137,7 +142,8 @@ struct _Bench
   gint64     *latency_us;     /* [client * n_posts + post], -1 until it arrives */
   guint64     delivered;
   gint64      last_delivery_us;
-  PostConnection post;
+  gint64      last_post_sent_us;
+  PostConnection posts[MAX_POST_CONNECTIONS];
 };
 
 typedef struct
@@ -194,9 +200,12 @@ void     client_close         (Bench          *b,
 
 /* bench-posts.c */
 void     post_start           (Bench          *b,
+                               PostConnection *post,
                                guint           k);
-void     post_event           (Bench          *b);
-void     post_close           (Bench          *b);
+void     post_event           (Bench          *b,
+                               PostConnection *post);
+void     post_close           (Bench          *b,
+                               PostConnection *post);
 
 /* bench-report.c */
 guint64  expected_deliveries  (Bench          *b);

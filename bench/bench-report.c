@@ -71,6 +71,9 @@ report (Bench          *b,
   double rss_per_client = -1;
   double deliveries_per_s = 0;
   guint duplicate_ids = count_duplicate_ids (b);
+  int final_holders = 0;
+  gint64 last_final_us = 0;
+  double final_ms;
   gboolean ok;
 
   for (int i = 0; i < b->n_clients; i++)
@@ -95,6 +98,14 @@ report (Bench          *b,
       if (slowest >= 0)
         fanout[n_fanout++] = slowest;
     }
+  /* Holding the final list: every post has arrived at that client. */
+  for (int i = 0; i < b->n_clients; i++)
+    if (b->clients[i].hello && b->clients[i].final_us > 0)
+      {
+        final_holders++;
+        last_final_us = MAX (last_final_us, b->clients[i].final_us);
+      }
+  final_ms = last_final_us > 0 ? (last_final_us - b->last_post_sent_us) / 1000.0 : -1;
   qsort (latencies, n_latencies, sizeof (gint64), compare_gint64);
   qsort (hello_latencies, n_hello, sizeof (gint64), compare_gint64);
   qsort (fanout, n_fanout, sizeof (gint64), compare_gint64);
@@ -146,6 +157,10 @@ report (Bench          *b,
            percentile_ms (fanout, n_fanout, 0.50), percentile_ms (fanout, n_fanout, 1.0),
            percentile_ms (round_trips, n_round_trips, 0.50),
            percentile_ms (round_trips, n_round_trips, 1.0));
+  g_print ("  final list   %d of %d clients hold it (%d dropped), the last %.1f ms after "
+           "the last POST (%d persons before, %s)\n",
+           final_holders, b->hellos, b->dropped, final_ms, b->prefill,
+           b->rate > 0 ? "posted at --rate" : "one post at a time");
   g_print ("  throughput   %.0f deliveries/s from the first POST to the last delivery "
            "(%d ms between posts)\n", deliveries_per_s, b->gap_ms);
   if (b->protocol_errors > 0 || b->revision_errors > 0)
@@ -173,14 +188,15 @@ report (Bench          *b,
            "deliveries=%" G_GUINT64_FORMAT " missing=%" G_GUINT64_FORMAT
            " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f deliveries_per_s=%.0f"
            " client_event_bytes=%" G_GUINT64_FORMAT " client_event_frames=%" G_GUINT64_FORMAT
-           " rss_kib_per_client=%.1f ok=%d\n",
+           " rss_kib_per_client=%.1f prefill=%d rate=%d dropped=%d final_list=%d"
+           " final_ms=%.1f ok=%d\n",
            b->n_clients, b->hellos, connect_ms, percentile_ms (hello_latencies, n_hello, 0.99),
            b->posts_ok, b->delivered, missing,
            percentile_ms (latencies, n_latencies, 0.50),
            percentile_ms (latencies, n_latencies, 0.99),
            percentile_ms (latencies, n_latencies, 1.0),
            deliveries_per_s, b->storm_client_bytes, b->storm_client_frames, rss_per_client,
-           ok ? 1 : 0);
+           b->prefill, b->rate, b->dropped, final_holders, final_ms, ok ? 1 : 0);
 
   return ok ? 0 : 1;
 }

@@ -64,8 +64,8 @@ loop_once (Bench *b,
 
       if (tag == TAG_HUB_STDOUT)
         hub_stdout_readable (b);
-      else if (tag == TAG_POST)
-        post_event (b);
+      else if (tag > TAG_POST - MAX_POST_CONNECTIONS && tag <= TAG_POST)
+        post_event (b, &b->posts[TAG_POST - tag]);
       else
         client_event (b, &b->clients[tag]);
     }
@@ -137,15 +137,18 @@ phase_settle (Bench *b)
   b->storm_over = TRUE;
 }
 
+/* Closed loop: one post at a time, --gap after each answer. */
 static void
-phase_posts (Bench *b)
+posts_one_at_a_time (Bench *b)
 {
+  PostConnection *post = &b->posts[0];
+
   for (int k = 0; k < b->n_posts && !must_stop (b); k++)
     {
       gint64 deadline;
       gint64 next;
 
-      post_start (b, k);
+      post_start (b, post, k);
       deadline = now_us () + (gint64) b->timeout_s * G_USEC_PER_SEC;
       while (b->post_done_us[k] < 0 && !must_stop (b) && b->now_us < deadline)
         loop_once (b, 5);
@@ -153,7 +156,7 @@ phase_posts (Bench *b)
         {
           bench_error (b, "POST /addPerson #%d: no response within %d s", k, b->timeout_s);
           b->posts_failed++;
-          post_close (b);
+          post_close (b, post);
           continue;
         }
 
@@ -163,10 +166,65 @@ phase_posts (Bench *b)
     }
 }
 
+static PostConnection *
+idle_post_connection (Bench *b)
+{
+  for (int i = 0; i < MAX_POST_CONNECTIONS; i++)
+    if (b->posts[i].state == POST_IDLE)
+      return &b->posts[i];
+  return NULL;
+}
+
+/* Open loop, as a class posts: --rate posts per second whether or not the
+ * earlier ones were answered, each on an idle connection. */
+static void
+posts_at_rate (Bench *b)
+{
+  gint64 start = now_us ();
+  gint64 deadline;
+  int answered = 0;
+
+  for (int k = 0; k < b->n_posts && !must_stop (b); k++)
+    {
+      gint64 due = start + (gint64) k * G_USEC_PER_SEC / b->rate;
+      PostConnection *post;
+
+      while (!must_stop (b) && now_us () < due)
+        loop_once (b, (int) MAX (0, (due - now_us ()) / 1000));
+      while ((post = idle_post_connection (b)) == NULL && !must_stop (b))
+        loop_once (b, 1);
+      if (post != NULL)
+        post_start (b, post, k);
+    }
+
+  deadline = now_us () + (gint64) b->timeout_s * G_USEC_PER_SEC;
+  while (!must_stop (b) && b->now_us < deadline)
+    {
+      answered = 0;
+      for (int k = 0; k < b->n_posts; k++)
+        answered += b->post_done_us[k] >= 0;
+      if (answered == b->n_posts)
+        return;
+      loop_once (b, 5);
+    }
+  bench_error (b, "%d POSTs unanswered %d s after the last", b->n_posts - answered,
+               b->timeout_s);
+  b->posts_failed += b->n_posts - answered;
+}
+
+static void
+phase_posts (Bench *b)
+{
+  if (b->rate > 0)
+    posts_at_rate (b);
+  else
+    posts_one_at_a_time (b);
+}
+
 static void
 phase_drain (Bench *b)
 {
-  gint64 last_sent = b->posts_sent > 0 ? b->post_sent_us[b->posts_sent - 1] : now_us ();
+  gint64 last_sent = b->posts_sent > 0 ? b->last_post_sent_us : now_us ();
   gint64 deadline = last_sent + (gint64) b->timeout_s * G_USEC_PER_SEC;
 
   while (!must_stop (b) && b->delivered < expected_deliveries (b) && b->now_us < deadline)
@@ -179,7 +237,7 @@ check_options (Bench   *b,
 {
   if (b->n_clients < 1 || b->n_clients > 1000000 || b->n_posts < 1 || b->n_posts > 100000 ||
       b->batch < 1 || b->gap_ms < 0 || b->timeout_s < 1 || b->connect_timeout_s < 1 ||
-      b->settle_ms < 0)
+      b->settle_ms < 0 || b->prefill < 0 || b->rate < 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                            "-n, -m, --batch and the timeouts must be positive "
@@ -190,6 +248,12 @@ check_options (Bench   *b,
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                            "--url and --hub exclude each other");
+      return FALSE;
+    }
+  if (b->url != NULL && b->prefill > 0)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--prefill needs a hub started by the benchmark (no --url)");
       return FALSE;
     }
   if (b->url == NULL && b->hub_pid_option > 0)
@@ -215,7 +279,6 @@ main (int   argc,
     .settle_ms = 300,
     .hub_stdout = -1,
     .epfd = -1,
-    .post = { .fd = -1 },
   };
   Bench *b = &bench;
   const GOptionEntry entries[] = {
@@ -242,6 +305,11 @@ main (int   argc,
       "Milliseconds between a POST's answer and the next POST (default 50)", "MS" },
     { "settle", 0, 0, G_OPTION_ARG_INT, &b->settle_ms,
       "Quiet milliseconds without `client` events that end the storm (default 300)", "MS" },
+    { "prefill", 0, 0, G_OPTION_ARG_INT, &b->prefill,
+      "Persons already on the list when the hub starts (default 0)", "P" },
+    { "rate", 0, 0, G_OPTION_ARG_INT, &b->rate,
+      "Post at R per second without waiting for the answers, as a class does "
+      "(default 0: one at a time, --gap apart)", "R" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -336,19 +404,23 @@ main (int   argc,
   /* A tag per run keeps the names apart from earlier runs on the same hub. */
   tag = g_random_int () & 0xffffff;
   b->needles = g_new0 (char *, b->n_posts + 1);
-  b->needle_lens = g_new (gsize, b->n_posts);
   b->post_sent_us = g_new (gint64, b->n_posts);
   b->post_done_us = g_new (gint64, b->n_posts);
   b->post_status = g_new0 (int, b->n_posts);
   for (int k = 0; k < b->n_posts; k++)
     {
       b->needles[k] = g_strdup_printf ("\"bench-%06x-%d\"", tag, k);
-      b->needle_lens[k] = strlen (b->needles[k]);
       b->post_sent_us[k] = -1;
       b->post_done_us[k] = -1;
     }
-  b->post.request = g_string_new (NULL);
-  b->post.response = g_byte_array_new ();
+  b->needle_prefix = g_strdup_printf ("\"bench-%06x-", tag);
+  for (int i = 0; i < MAX_POST_CONNECTIONS; i++)
+    {
+      b->posts[i].tag = TAG_POST - i;
+      b->posts[i].fd = -1;
+      b->posts[i].request = g_string_new (NULL);
+      b->posts[i].response = g_byte_array_new ();
+    }
 
   b->epfd = epoll_create1 (EPOLL_CLOEXEC);
   if (b->epfd < 0)
@@ -394,7 +466,8 @@ main (int   argc,
 
   for (int i = 0; i < b->n_clients; i++)
     client_close (b, &b->clients[i], "done");
-  post_close (b);
+  for (int i = 0; i < MAX_POST_CONNECTIONS; i++)
+    post_close (b, &b->posts[i]);
   if (b->hub_stdout >= 0)
     close (b->hub_stdout);
   close (b->epfd);
@@ -403,12 +476,15 @@ main (int   argc,
   g_free (b->clients);
   g_free (b->latency_us);
   g_strfreev (b->needles);
-  g_free (b->needle_lens);
   g_free (b->post_sent_us);
   g_free (b->post_done_us);
   g_free (b->post_status);
-  g_string_free (b->post.request, TRUE);
-  g_byte_array_unref (b->post.response);
+  g_free (b->needle_prefix);
+  for (int i = 0; i < MAX_POST_CONNECTIONS; i++)
+    {
+      g_string_free (b->posts[i].request, TRUE);
+      g_byte_array_unref (b->posts[i].response);
+    }
   g_free (b->read_buffer);
   g_free (b->connect_request);
   g_free (b->host_header);

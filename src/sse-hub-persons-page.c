@@ -55,6 +55,19 @@ person_age_text (GtkListItem  *list_item,
   return g_strdup_printf ("%" G_GINT64_FORMAT, sse_hub_person_get_age (person));
 }
 
+/* A change the disk refused arrives after the click: it says so then. */
+static void
+on_change_saved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SseHubPersonsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sse_hub_server_change_finish (SSE_HUB_SERVER (source), result, &error))
+    sse_hub_toast_show (GTK_WIDGET (self), error->message);
+}
+
 static void
 on_remove_person_clicked (GtkButton   *button,
                           GtkListItem *list_item)
@@ -73,8 +86,12 @@ on_remove_person_clicked (GtkButton   *button,
       if (candidate != person)
         continue;
 
-      if (!sse_hub_server_remove_person (self->server, i, &error))
-        sse_hub_toast_show (GTK_WIDGET (self), error->message);
+      if (!sse_hub_server_remove_person (self->server, i, on_change_saved, g_object_ref (self),
+                                         &error))
+        {
+          g_object_unref (self);
+          sse_hub_toast_show (GTK_WIDGET (self), error->message);
+        }
       return;
     }
 }
@@ -134,8 +151,11 @@ on_clear_persons_response (AdwMessageDialog  *dialog,
   if (!g_str_equal (response, "clear"))
     return;
 
-  if (!sse_hub_server_clear_persons (self->server, &error))
-    sse_hub_toast_show (GTK_WIDGET (self), error->message);
+  if (!sse_hub_server_clear_persons (self->server, on_change_saved, g_object_ref (self), &error))
+    {
+      g_object_unref (self);
+      sse_hub_toast_show (GTK_WIDGET (self), error->message);
+    }
 }
 
 void
@@ -201,12 +221,57 @@ on_name_changed (SseHubPersonsPage *self)
     set_form_error (self, error->message);
 }
 
+static void
+show_form_refusal (SseHubPersonsPage *self,
+                   const char        *message)
+{
+  set_form_error (self, message);
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+}
+
+typedef struct
+{
+  SseHubPersonsPage *page;
+  SseHubPerson      *person;
+} PendingAdd;
+
+/* The form was cleared when the person was accepted: a person the disk
+ * refused comes back into it, to be tried again. */
+static void
+on_person_saved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  PendingAdd *pending = user_data;
+  SseHubPersonsPage *self = pending->page;
+  const char *name = sse_hub_person_get_name (pending->person);
+  g_autoptr(GError) error = NULL;
+
+  if (sse_hub_server_change_finish (SSE_HUB_SERVER (source), result, &error))
+    {
+      g_autofree char *added = g_strdup_printf (_("Added %s"), name);
+
+      sse_hub_toast_show (GTK_WIDGET (self), added);
+    }
+  else
+    {
+      if (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (self->name_entry)), ""))
+        gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name);
+      show_form_refusal (self, error->message);
+    }
+
+  g_object_unref (pending->page);
+  g_object_unref (pending->person);
+  g_free (pending);
+}
+
+/* Returns at once: a refusal shows in the form, and the person appears in
+ * the list once it is saved, while the window goes on drawing. */
 void
 sse_hub_persons_page_add_from_form (SseHubPersonsPage *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *added = NULL;
-  SseHubPerson *person;
+  PendingAdd *pending;
 
   g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
   g_return_if_fail (self->server != NULL);
@@ -214,24 +279,22 @@ sse_hub_persons_page_add_from_form (SseHubPersonsPage *self)
   /* Takes a number still being typed into the spin button. */
   gtk_spin_button_update (self->age_spin);
 
-  person = sse_hub_server_add_person (self->server,
-                                      gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
-                                      gtk_spin_button_get_value_as_int (self->age_spin),
-                                      &error);
-  if (person == NULL)
+  pending = g_new0 (PendingAdd, 1);
+  pending->person = sse_hub_server_add_person (self->server,
+                                               gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
+                                               gtk_spin_button_get_value_as_int (self->age_spin),
+                                               on_person_saved, pending, &error);
+  if (pending->person == NULL)
     {
-      set_form_error (self, error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+      g_free (pending);
+      show_form_refusal (self, error->message);
       return;
     }
-
-  added = g_strdup_printf (_("Added %s"), sse_hub_person_get_name (person));
-  g_object_unref (person);
+  pending->page = g_object_ref (self);
 
   set_form_error (self, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");
   gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
-  sse_hub_toast_show (GTK_WIDGET (self), added);
 }
 
 void

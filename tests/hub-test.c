@@ -87,10 +87,37 @@ test_hub_add (TestHub    *hub,
               gint64      age)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(SseHubPerson) person = sse_hub_server_add_person (hub->server, name, age, &error);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SseHubPerson) person = sse_hub_server_add_person (hub->server, name, age,
+                                                              test_keep_result, &result, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (person);
+  g_assert_true (sse_hub_server_change_finish (hub->server, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+}
+
+void
+test_keep_result (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+GAsyncResult *
+test_wait_result (GAsyncResult **slot)
+{
+  g_assert_true (test_pump_until (has_result, slot, 10000));
+  return *slot;
 }
 
 void

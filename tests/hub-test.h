@@ -57,6 +57,13 @@ void        test_hub_add              (TestHub       *hub,
                                        const char    *name,
                                        gint64         age);
 
+/* Asynchronous calls in tests: pass test_keep_result with a slot
+ * (GAsyncResult *, NULL at first) as user data, then wait for it. */
+void          test_keep_result        (GObject       *source,
+                                       GAsyncResult  *result,
+                                       gpointer       user_data);
+GAsyncResult *test_wait_result        (GAsyncResult **slot);
+
 /* Runs the main loop and reads every open peer until func returns TRUE or
  * timeout_ms passes; returns func's last answer. */
 typedef gboolean (*TestCondition) (gpointer data);

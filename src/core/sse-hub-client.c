@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <string.h>
 #include <sys/socket.h>
 
 #include "sse-hub-client-private.h"
@@ -23,6 +24,9 @@ struct _SseHubClient
   GSocket   *socket;
   GQueue     backlog;       /* GBytes not yet handed to the kernel */
   gsize      head_offset;   /* bytes of the first backlog entry already sent */
+  /* per SseHubFrameKind: the backlog link of the newest state frame of
+   * that kind, while it may still be replaced; NULL for OTHER */
+  GList     *replaceable[SSE_HUB_N_FRAME_KINDS];
   GSource   *write_source;  /* only while a write would block */
 };
 
@@ -165,6 +169,7 @@ sse_hub_client_close (SseHubClient *self)
     }
 
   g_queue_clear_full (&self->backlog, (GDestroyNotify) g_bytes_unref);
+  memset (self->replaceable, 0, sizeof self->replaceable);
   self->head_offset = 0;
   self->bytes_queued = 0;
 
@@ -172,6 +177,16 @@ sse_hub_client_close (SseHubClient *self)
     g_io_stream_close (self->stream, NULL, NULL);
   g_clear_object (&self->stream);
   g_clear_object (&self->socket);
+}
+
+/* A frame the kernel has begun to take must be completed as it is. */
+static void
+forget_replaceable (SseHubClient *self,
+                    GList        *link)
+{
+  for (guint kind = 0; kind < SSE_HUB_N_FRAME_KINDS; kind++)
+    if (self->replaceable[kind] == link)
+      self->replaceable[kind] = NULL;
 }
 
 /* Hands as much of the backlog to the kernel as it takes.  FALSE when the
@@ -200,6 +215,7 @@ flush_backlog (SseHubClient *self)
       self->bytes_sent += sent;
       self->bytes_queued -= sent;
       self->head_offset += sent;
+      forget_replaceable (self, self->backlog.head);
       if (self->head_offset == size)
         {
           g_bytes_unref (g_queue_pop_head (&self->backlog));
@@ -231,26 +247,58 @@ socket_writable_cb (GSocket      *socket,
   return G_SOURCE_REMOVE;
 }
 
+/* Drops the unsent state frame of this kind, if one is queued.  The new
+ * one then goes to the tail rather than into the old one's place: what the
+ * client receives stays in the order it was published, so the newest list
+ * never overtakes an event published before it. */
+static void
+drop_superseded (SseHubClient    *self,
+                 SseHubFrameKind  kind)
+{
+  GList *link = self->replaceable[kind];
+  GBytes *old;
+
+  if (link == NULL)
+    return;
+
+  old = link->data;
+  self->bytes_queued -= g_bytes_get_size (old);
+  self->events_sent--;
+  g_queue_delete_link (&self->backlog, link);
+  g_bytes_unref (old);
+  self->replaceable[kind] = NULL;
+}
+
 SseHubClientQueueResult
-sse_hub_client_queue (SseHubClient *self,
-                      GBytes       *frame,
-                      gsize         queue_cap)
+sse_hub_client_queue (SseHubClient    *self,
+                      GBytes          *frame,
+                      SseHubFrameKind  kind,
+                      gsize            queue_cap)
 {
   gsize size = g_bytes_get_size (frame);
+  gsize superseded = 0;
 
   g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), SSE_HUB_CLIENT_GONE);
 
   if (self->socket == NULL)
     return SSE_HUB_CLIENT_GONE;
 
+  if (self->replaceable[kind] != NULL)
+    superseded = g_bytes_get_size (self->replaceable[kind]->data);
+
   /* A frame larger than the cap still goes to a client that has kept up:
-   * only a backlog gets a client dropped. */
-  if (self->bytes_queued > 0 && self->bytes_queued + size > queue_cap)
+   * only a backlog gets a client dropped.  With conflation that backlog is
+   * what the client would still need however long it waits. */
+  if (self->bytes_queued > superseded &&
+      self->bytes_queued - superseded + size > queue_cap)
     return SSE_HUB_CLIENT_OVER_CAP;
 
+  drop_superseded (self, kind);
   g_queue_push_tail (&self->backlog, g_bytes_ref (frame));
   self->bytes_queued += size;
   self->events_sent++;
+  if (kind != SSE_HUB_FRAME_OTHER)
+    self->replaceable[kind] = self->backlog.tail;
 
   /* Frames behind a blocked write wait for the socket to drain. */
   if (self->write_source != NULL)

@@ -60,8 +60,10 @@ drop_slow_client (SseHubServer *self,
 {
   g_autofree char *text = NULL;
 
-  text = g_strdup_printf ("dropped client %" G_GUINT64_FORMAT " (%s): %" G_GUINT64_FORMAT
-                          " bytes queued, cap %u",
+  /* State frames are conflated: only a client that stopped reading
+   * altogether gets here. */
+  text = g_strdup_printf ("dropped client %" G_GUINT64_FORMAT " (%s): stopped reading: %"
+                          G_GUINT64_FORMAT " bytes queued, cap %u",
                           sse_hub_client_get_id (client),
                           sse_hub_client_get_remote_address (client),
                           sse_hub_client_get_bytes_queued (client), self->queue_cap);
@@ -75,10 +77,11 @@ drop_slow_client (SseHubServer *self,
  * or went away are dealt with after the walk, which must not change the
  * table it walks. */
 static guint
-broadcast (SseHubServer  *self,
-           SseHubLogKind  kind,
-           const char    *event_name,
-           GBytes        *frame)
+broadcast_frame (SseHubServer    *self,
+                 SseHubFrameKind  frame_kind,
+                 SseHubLogKind    kind,
+                 const char      *event_name,
+                 GBytes          *frame)
 {
   g_autoptr(GPtrArray) too_slow = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
@@ -91,7 +94,7 @@ broadcast (SseHubServer  *self,
     {
       SseHubClient *client = key;
 
-      switch (sse_hub_client_queue (client, frame, self->queue_cap))
+      switch (sse_hub_client_queue (client, frame, frame_kind, self->queue_cap))
         {
         case SSE_HUB_CLIENT_QUEUED:
           recipients++;
@@ -114,6 +117,16 @@ broadcast (SseHubServer  *self,
   sse_hub_fanout_log_frame (self, kind, event_name, recipients, frame);
 
   return recipients;
+}
+
+/* Frames that are not a whole state reach every client in full. */
+static guint
+broadcast (SseHubServer  *self,
+           SseHubLogKind  kind,
+           const char    *event_name,
+           GBytes        *frame)
+{
+  return broadcast_frame (self, SSE_HUB_FRAME_OTHER, kind, event_name, frame);
 }
 
 void
@@ -157,7 +170,8 @@ sse_hub_fanout_on_store_revision (SseHubServer *self)
   if (self->soup == NULL)
     return;
 
-  broadcast (self, SSE_HUB_LOG_PERSONS, "message", sse_hub_fanout_get_persons_frame (self));
+  broadcast_frame (self, SSE_HUB_FRAME_STATE_PERSONS, SSE_HUB_LOG_PERSONS, "message",
+                   sse_hub_fanout_get_persons_frame (self));
 }
 
 static char *
@@ -182,11 +196,13 @@ clients_event_cb (gpointer user_data)
 {
   SseHubServer *self = user_data;
   g_autofree char *json = NULL;
+  g_autoptr(GBytes) frame = NULL;
 
   self->clients_event_source = 0;
 
   json = clients_json (self);
-  sse_hub_server_publish (self, SSE_HUB_LOG_CLIENTS, "client", NULL, json);
+  frame = sse_hub_format_frame ("client", NULL, json);
+  broadcast_frame (self, SSE_HUB_FRAME_STATE_CLIENTS, SSE_HUB_LOG_CLIENTS, "client", frame);
 
   return G_SOURCE_REMOVE;
 }

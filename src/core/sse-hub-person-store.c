@@ -10,12 +10,32 @@
 #include <unistd.h>
 
 #include "sse-hub-durable-file.h"
+#include "sse-hub-journal.h"
 #include "sse-hub-person-store.h"
 #include "sse-hub-wire.h"
 
 /* Persistence is an append-only journal of JSON lines, one per change,
  * synced before a change is reported as done; it is rewritten compactly (one
- * "add" line per person) at load and at flush so it never grows for long. */
+ * "add" line per person) at load and at flush so it never grows for long.
+ *
+ * A change is checked at once against the list as it will be once every
+ * queued change is saved, written by the journal's thread, and enters the
+ * list (a new revision) only once it is on disk: nobody ever sees a person
+ * who could still be lost. */
+
+typedef enum
+{
+  CHANGE_ADD,
+  CHANGE_REMOVE,
+  CHANGE_CLEAR,
+} ChangeKind;
+
+typedef struct
+{
+  ChangeKind    kind;
+  SseHubPerson *person;    /* CHANGE_ADD */
+  guint         position;  /* CHANGE_REMOVE */
+} Change;
 
 struct _SseHubPersonStore
 {
@@ -26,7 +46,9 @@ struct _SseHubPersonStore
   char      *path;
   char      *json;       /* cached wire form of the list, NULL when stale */
 
-  int        journal_fd; /* -1 when memory-only or closed */
+  SseHubJournal *journal; /* NULL when memory-only or closed */
+  guint      n_pending;      /* changes queued, not yet saved */
+  guint      pending_len;    /* the list's length once they are */
   guint64    revision;
   guint      max_persons;
 };
@@ -83,11 +105,7 @@ sse_hub_person_store_list_model_iface_init (GListModelInterface *iface)
 static void
 close_journal (SseHubPersonStore *self)
 {
-  if (self->journal_fd >= 0)
-    {
-      g_close (self->journal_fd, NULL);
-      self->journal_fd = -1;
-    }
+  g_clear_pointer (&self->journal, sse_hub_journal_close);
 }
 
 static void
@@ -181,7 +199,6 @@ static void
 sse_hub_person_store_init (SseHubPersonStore *self)
 {
   self->persons = g_ptr_array_new_with_free_func (g_object_unref);
-  self->journal_fd = -1;
   self->max_persons = SSE_HUB_PERSON_STORE_DEFAULT_MAX_PERSONS;
   /* Revisions start from the wall clock in milliseconds, so a restarted hub
    * never reuses a revision a browser remembers from the previous run and
@@ -283,221 +300,266 @@ changed (SseHubPersonStore *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REVISION]);
 }
 
-static char *
-journal_add_line (SseHubPerson *person)
+static void
+change_free (Change *change)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *json = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "op");
-  json_builder_add_string_value (builder, "add");
-  sse_hub_person_json_add_members (builder, sse_hub_person_get_name (person),
-                                   sse_hub_person_get_age (person));
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-  return g_strconcat (json, "\n", NULL);
+  g_clear_object (&change->person);
+  g_free (change);
 }
 
-/* Appends one line and syncs it.  On failure the journal is cut back to
- * where it was, so a half-written line never glues onto the next one. */
-static gboolean
-journal_append (SseHubPersonStore  *self,
-                const char         *line,
-                GError            **error)
+/* Applies a saved change to the list. */
+static void
+apply_change (SseHubPersonStore *self,
+              const Change      *change)
 {
-  off_t end;
+  guint removed;
+
+  switch (change->kind)
+    {
+    case CHANGE_ADD:
+      g_ptr_array_add (self->persons, g_object_ref (change->person));
+      changed (self, self->persons->len - 1, 0, 1);
+      break;
+
+    case CHANGE_REMOVE:
+      /* Checked when queued; only a refused earlier change can undo that. */
+      if (change->position >= self->persons->len)
+        break;
+      g_ptr_array_remove_index (self->persons, change->position);
+      changed (self, change->position, 1, 0);
+      break;
+
+    case CHANGE_CLEAR:
+      removed = self->persons->len;
+      if (removed == 0)
+        break;
+      g_ptr_array_set_size (self->persons, 0);
+      changed (self, 0, removed, 0);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The length the list will have once the queued changes are all saved. */
+static guint
+length_after (guint         length,
+              const Change *change)
+{
+  switch (change->kind)
+    {
+    case CHANGE_ADD:
+      return length + 1;
+    case CHANGE_REMOVE:
+      return length - 1;
+    case CHANGE_CLEAR:
+    default:
+      return 0;
+    }
+}
+
+static void
+finish_change (SseHubPersonStore *self,
+               GTask             *task,
+               const GError      *error)
+{
+  if (error != NULL)
+    g_task_return_error (task, g_error_copy (error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* One batch of the journal, in order.  The notifications wait for the end
+ * of the batch, so a burst of posts costs one broadcast per sync. */
+static void
+on_journal_batch (const SseHubJournalResult *results,
+                  guint                      n_results,
+                  gpointer                   user_data)
+{
+  SseHubPersonStore *self = user_data;
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean refused = FALSE;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint i = 0; i < n_results; i++)
+    {
+      GTask *task = results[i].item;
+
+      self->n_pending--;
+      if (results[i].error == NULL)
+        apply_change (self, g_task_get_task_data (task));
+      else
+        refused = TRUE;
+      g_ptr_array_add (tasks, task);
+    }
+  /* A refused change takes back what the queued ones were checked against;
+   * the changes still queued are refused as well (see sse-hub-journal.c). */
+  if (refused || self->n_pending == 0)
+    self->pending_len = self->persons->len;
+  g_object_thaw_notify (G_OBJECT (self));
+
+  for (guint i = 0; i < n_results; i++)
+    finish_change (self, g_ptr_array_index (tasks, i), results[i].error);
+}
+
+/* Queues a checked change: saved by the journal's thread, or applied at
+ * once in a store with no file. */
+static void
+submit_change (SseHubPersonStore   *self,
+               Change              *change,
+               const char          *line,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, submit_change);
+  g_task_set_task_data (task, change, (GDestroyNotify) change_free);
 
   if (self->path == NULL)
+    {
+      apply_change (self, change);
+      self->pending_len = self->persons->len;
+      finish_change (self, task, NULL);
+      g_object_unref (task);
+      return;
+    }
+
+  self->pending_len = length_after (self->pending_len, change);
+  self->n_pending++;
+  sse_hub_journal_append (self->journal, line, task);
+}
+
+/* Not loaded, or the file could not be opened again: said at once. */
+static gboolean
+check_journal_open (SseHubPersonStore  *self,
+                    GError            **error)
+{
+  if (self->path == NULL || self->journal != NULL)
     return TRUE;
 
-  if (self->journal_fd < 0)
-    {
-      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                           _("The person list file is not open"));
-      return FALSE;
-    }
-
-  end = lseek (self->journal_fd, 0, SEEK_END);
-  if (!sse_hub_write_all (self->journal_fd, line, strlen (line), error) ||
-      !sse_hub_sync_fd (self->journal_fd, error))
-    {
-      if (end >= 0 && ftruncate (self->journal_fd, end) != 0)
-        g_debug ("Could not cut the journal back: %s", g_strerror (errno));
-      return FALSE;
-    }
-
-  return TRUE;
+  g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                       _("The person list file is not open"));
+  return FALSE;
 }
 
 SseHubPerson *
-sse_hub_person_store_add (SseHubPersonStore  *self,
-                          const char         *name,
-                          gint64              age,
-                          GError            **error)
+sse_hub_person_store_add (SseHubPersonStore    *self,
+                          const char           *name,
+                          gint64                age,
+                          GAsyncReadyCallback   callback,
+                          gpointer              user_data,
+                          GError              **error)
 {
   g_autofree char *valid_name = NULL;
   g_autofree char *line = NULL;
-  g_autoptr(SseHubPerson) person = NULL;
+  Change *change;
 
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), NULL);
 
   if (!sse_hub_validate_name (name, -1, &valid_name, error) ||
-      !sse_hub_validate_age (age, error))
+      !sse_hub_validate_age (age, error) ||
+      !check_journal_open (self, error))
     return NULL;
 
-  if (self->persons->len >= self->max_persons)
+  if (self->pending_len >= self->max_persons)
     {
       g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORE_FULL,
                    _("The list is full (%u persons)"), self->max_persons);
       return NULL;
     }
 
-  person = sse_hub_person_new (valid_name, age);
-  line = journal_add_line (person);
-  if (!journal_append (self, line, error))
-    return NULL;
+  change = g_new0 (Change, 1);
+  change->kind = CHANGE_ADD;
+  change->person = sse_hub_person_new (valid_name, age);
+  line = sse_hub_journal_add_line (change->person);
+  submit_change (self, change, line, callback, user_data);
 
-  g_ptr_array_add (self->persons, g_object_ref (person));
-  changed (self, self->persons->len - 1, 0, 1);
-
-  return g_steal_pointer (&person);
+  return g_object_ref (change->person);
 }
 
 gboolean
-sse_hub_person_store_remove (SseHubPersonStore  *self,
-                             guint               position,
-                             GError            **error)
+sse_hub_person_store_remove (SseHubPersonStore    *self,
+                             guint                 position,
+                             GAsyncReadyCallback   callback,
+                             gpointer              user_data,
+                             GError              **error)
 {
   g_autofree char *line = NULL;
+  Change *change;
 
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
 
-  if (position >= self->persons->len)
+  if (!check_journal_open (self, error))
+    return FALSE;
+
+  if (position >= self->pending_len)
     {
       g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND,
                    _("There is no person at position %u"), position);
       return FALSE;
     }
 
+  change = g_new0 (Change, 1);
+  change->kind = CHANGE_REMOVE;
+  change->position = position;
   line = g_strdup_printf ("{\"op\":\"remove\",\"index\":%u}\n", position);
-  if (!journal_append (self, line, error))
-    return FALSE;
-
-  g_ptr_array_remove_index (self->persons, position);
-  changed (self, position, 1, 0);
+  submit_change (self, change, line, callback, user_data);
 
   return TRUE;
 }
 
 gboolean
-sse_hub_person_store_clear (SseHubPersonStore  *self,
-                            GError            **error)
+sse_hub_person_store_clear (SseHubPersonStore    *self,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data,
+                            GError              **error)
 {
-  guint removed;
+  Change *change;
 
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
 
-  if (self->persons->len == 0)
-    return TRUE;
-
-  if (!journal_append (self, "{\"op\":\"clear\"}\n", error))
+  if (!check_journal_open (self, error))
     return FALSE;
 
-  removed = self->persons->len;
-  g_ptr_array_set_size (self->persons, 0);
-  changed (self, 0, removed, 0);
+  /* Clearing an empty list changes nothing and writes nothing. */
+  if (self->pending_len == 0)
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
 
+      g_task_set_source_tag (task, submit_change);
+      g_task_return_boolean (task, TRUE);
+      return TRUE;
+    }
+
+  change = g_new0 (Change, 1);
+  change->kind = CHANGE_CLEAR;
+  submit_change (self, change, "{\"op\":\"clear\"}\n", callback, user_data);
   return TRUE;
 }
 
-/* Members of a journal line, only when they have the expected type: the
- * json-glib getters would turn a number into NULL or a string into 0. */
-static const char *
-string_member (JsonObject *object,
-               const char *name)
+gboolean
+sse_hub_person_store_change_finish (SseHubPersonStore  *self,
+                                    GAsyncResult       *result,
+                                    GError            **error)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gint64
-int_member (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return -1;
-  return json_node_get_int (node);
-}
-
-/* Applies one journal line; FALSE when the line is damaged. */
-static gboolean
-replay_line (GPtrArray  *persons,
-             const char *line,
-             gsize       length)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *object;
-  const char *op;
-
-  if (!json_parser_load_from_data (parser, line, length, NULL))
-    return FALSE;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return FALSE;
-
-  object = json_node_get_object (json_parser_get_root (parser));
-  op = string_member (object, "op");
-
-  if (g_strcmp0 (op, "add") == 0)
-    {
-      const char *name = string_member (object, "name");
-      gint64 age = int_member (object, "age");
-      g_autofree char *valid_name = NULL;
-
-      /* The file is outside our control: it gets the same validation as a
-       * request, so a hand-edited file cannot smuggle in a bad person. */
-      if (!sse_hub_validate_name (name, -1, &valid_name, NULL) ||
-          !sse_hub_validate_age (age, NULL))
-        return FALSE;
-
-      g_ptr_array_add (persons, sse_hub_person_new (valid_name, age));
-      return TRUE;
-    }
-  else if (g_strcmp0 (op, "remove") == 0)
-    {
-      gint64 index = int_member (object, "index");
-
-      if (index < 0 || index >= persons->len)
-        return FALSE;
-
-      g_ptr_array_remove_index (persons, index);
-      return TRUE;
-    }
-  else if (g_strcmp0 (op, "clear") == 0)
-    {
-      g_ptr_array_set_size (persons, 0);
-      return TRUE;
-    }
-
-  return FALSE;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gboolean
 open_journal (SseHubPersonStore  *self,
               GError            **error)
 {
+  int fd;
+
   close_journal (self);
 
-  self->journal_fd = open (self->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (self->journal_fd < 0)
+  fd = open (self->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
     {
       int saved_errno = errno;
 
@@ -506,56 +568,17 @@ open_journal (SseHubPersonStore  *self,
       return FALSE;
     }
 
+  self->journal = sse_hub_journal_new (fd, on_journal_batch, self);
   return TRUE;
 }
 
-/* Writes the whole list as a fresh journal next to the old one, syncs it and
- * renames it into place, so a crash at any moment leaves one complete file. */
+/* Rewrites the journal as one line per person, then writes on to it. */
 static gboolean
 compact (SseHubPersonStore  *self,
          GError            **error)
 {
-  g_autofree char *tmp_path = g_strconcat (self->path, ".tmp", NULL);
-  g_autoptr(GString) contents = g_string_new (NULL);
-  int fd;
-  gboolean ok;
-
-  for (guint i = 0; i < self->persons->len; i++)
-    {
-      g_autofree char *line = journal_add_line (g_ptr_array_index (self->persons, i));
-
-      g_string_append (contents, line);
-    }
-
-  fd = open (tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                   _("Could not open %s: %s"), tmp_path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  ok = sse_hub_write_all (fd, contents->str, contents->len, error) && sse_hub_sync_fd (fd, error);
-  g_close (fd, NULL);
-
-  if (ok && g_rename (tmp_path, self->path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                   _("Could not save the person list: %s"), g_strerror (saved_errno));
-      ok = FALSE;
-    }
-
-  if (!ok)
-    {
-      g_unlink (tmp_path);
-      return FALSE;
-    }
-
-  return sse_hub_sync_directory (self->path, error) && open_journal (self, error);
+  return sse_hub_journal_write_compact (self->path, self->persons, error) &&
+         open_journal (self, error);
 }
 
 gboolean
@@ -566,8 +589,7 @@ sse_hub_person_store_load (SseHubPersonStore  *self,
   g_autofree char *dir = NULL;
   g_autoptr(GError) read_error = NULL;
   gsize length = 0;
-  gsize pos = 0;
-  guint damaged = 0;
+  guint damaged;
   guint old_len;
 
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
@@ -585,6 +607,9 @@ sse_hub_person_store_load (SseHubPersonStore  *self,
       return FALSE;
     }
 
+  /* Loading replaces the list: nothing may be on its way to the file. */
+  g_return_val_if_fail (self->n_pending == 0, FALSE);
+
   close_journal (self);
   old_len = self->persons->len;
   g_ptr_array_set_size (self->persons, 0);
@@ -597,20 +622,7 @@ sse_hub_person_store_load (SseHubPersonStore  *self,
       return FALSE;
     }
 
-  while (pos < length)
-    {
-      const char *line = contents + pos;
-      const char *newline = memchr (line, '\n', length - pos);
-      gsize line_len = newline != NULL ? (gsize) (newline - line) : length - pos;
-
-      pos += line_len + 1;
-
-      /* A last line with no newline is a write cut short by a crash: it
-       * was never acknowledged, but the file is still damaged. */
-      if (newline == NULL || !replay_line (self->persons, line, line_len))
-        damaged++;
-    }
-
+  damaged = sse_hub_journal_replay (self->persons, contents, length);
   if (damaged > 0)
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -625,6 +637,7 @@ sse_hub_person_store_load (SseHubPersonStore  *self,
                    self->path, damaged, self->persons->len);
     }
 
+  self->pending_len = self->persons->len;
   if (old_len > 0 || self->persons->len > 0)
     changed (self, 0, old_len, self->persons->len);
 
@@ -637,7 +650,9 @@ sse_hub_person_store_flush (SseHubPersonStore  *self,
 {
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
 
-  if (self->path == NULL)
+  /* Compacting writes the list as it is now: with changes still on their
+   * way it would leave them out.  The journal is complete as it is. */
+  if (self->path == NULL || self->n_pending > 0)
     return TRUE;
 
   return compact (self, error);

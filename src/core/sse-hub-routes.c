@@ -226,7 +226,7 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   opening = g_string_free_to_bytes (greeting);
 
-  if (sse_hub_client_queue (client, opening, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
+  if (sse_hub_client_queue (client, opening, SSE_HUB_FRAME_OTHER, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
     {
       sse_hub_fanout_forget (self, client);
       return;
@@ -234,7 +234,8 @@ sse_hub_routes_connect (SseHubServer      *self,
 
   revision = g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (self->store));
   if (g_strcmp0 (last_event_id, revision) != 0 &&
-      sse_hub_client_queue (client, sse_hub_fanout_get_persons_frame (self), self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
+      sse_hub_client_queue (client, sse_hub_fanout_get_persons_frame (self),
+                            SSE_HUB_FRAME_STATE_PERSONS, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
     {
       sse_hub_fanout_forget (self, client);
       return;
@@ -245,6 +246,38 @@ sse_hub_routes_connect (SseHubServer      *self,
 
 /* ------------------------------------------------------------------------ */
 /* POST /addPerson                                                          */
+
+/* A POST waiting for its person to be on disk. */
+typedef struct
+{
+  SseHubServer      *server;
+  SoupServerMessage *message;
+  char              *json;
+} PendingPost;
+
+static void
+on_person_saved (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  PendingPost *post = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* 200 means on disk: the answer waits for the sync. */
+  if (sse_hub_person_store_change_finish (SSE_HUB_PERSON_STORE (source), result, &error))
+    {
+      respond_json (post->message, SOUP_STATUS_OK, post->json);
+      log_request (post->server, SSE_HUB_LOG_REQUEST, NULL, post->message, SOUP_STATUS_OK, post->json);
+    }
+  else
+    respond_error (post->server, post->message, error);
+  soup_server_message_unpause (post->message);
+
+  g_object_unref (post->server);
+  g_object_unref (post->message);
+  g_free (post->json);
+  g_free (post);
+}
 
 void
 sse_hub_routes_add_person (SseHubServer      *self,
@@ -257,8 +290,8 @@ sse_hub_routes_add_person (SseHubServer      *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(SseHubPerson) person = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *json = NULL;
   g_autofree char *remote = sse_hub_peer_dup_host (message);
+  PendingPost *post = NULL;
   gboolean presenter;
   gint64 age = 0;
 
@@ -283,7 +316,10 @@ sse_hub_routes_add_person (SseHubServer      *self,
     }
 
   if (error == NULL)
-    person = sse_hub_person_store_add (self->store, name, age, &error);
+    {
+      post = g_new0 (PendingPost, 1);
+      person = sse_hub_person_store_add (self->store, name, age, on_person_saved, post, &error);
+    }
 
   if (error != NULL)
     {
@@ -296,13 +332,16 @@ sse_hub_routes_add_person (SseHubServer      *self,
           soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                         "Retry-After", seconds);
         }
+      g_free (post);
       respond_error (self, message, error);
       return;
     }
 
-  json = sse_hub_person_json (sse_hub_person_get_name (person), sse_hub_person_get_age (person));
-  respond_json (message, SOUP_STATUS_OK, json);
-  log_request (self, SSE_HUB_LOG_REQUEST, NULL, message, SOUP_STATUS_OK, json);
+  post->server = g_object_ref (self);
+  post->message = g_object_ref (message);
+  post->json = sse_hub_person_json (sse_hub_person_get_name (person),
+                                    sse_hub_person_get_age (person));
+  soup_server_message_pause (message);
 }
 
 /* Runs once the headers are in, before libsoup reads the body: a request

@@ -48,16 +48,28 @@ SseHubEventLog    *sse_hub_server_get_log         (SseHubServer      *self);
 
 /* The presenter's own path to change the list: same validation and store
  * as HTTP, never subject to the audience-write switch or the rate limit,
- * and every change recorded in the event log. */
-SseHubPerson      *sse_hub_server_add_person      (SseHubServer      *self,
-                                                   const char        *name,
-                                                   gint64             age,
-                                                   GError           **error);
-gboolean           sse_hub_server_remove_person   (SseHubServer      *self,
-                                                   guint              position,
-                                                   GError           **error);
-gboolean           sse_hub_server_clear_persons   (SseHubServer      *self,
-                                                   GError           **error);
+ * and every change recorded in the event log once saved.  As with the
+ * store, a refusal returns at once (callback never called); otherwise the
+ * callback follows once the change is on disk and in the list: collect it
+ * with sse_hub_server_change_finish().  Nothing here waits for the disk. */
+SseHubPerson      *sse_hub_server_add_person      (SseHubServer        *self,
+                                                   const char          *name,
+                                                   gint64               age,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data,
+                                                   GError             **error);
+gboolean           sse_hub_server_remove_person   (SseHubServer        *self,
+                                                   guint                position,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data,
+                                                   GError             **error);
+gboolean           sse_hub_server_clear_persons   (SseHubServer        *self,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data,
+                                                   GError             **error);
+gboolean           sse_hub_server_change_finish   (SseHubServer        *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
 
 /* The single publishing entry point: formats one frame and sends the same
  * bytes to every client.  A relay to a dedicated hub would hook in here. */

@@ -278,9 +278,13 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->data_file = g_build_filename (fixture->dir, "persons.jsonl", NULL);
 
+  /* user_data: a sync delay in milliseconds, read when the file opens */
+  if (user_data != NULL)
+    g_setenv ("SSE_HUB_TEST_SYNC_DELAY_MS", user_data, TRUE);
   fixture->store = sse_hub_person_store_new (fixture->data_file);
   sse_hub_person_store_load (fixture->store, &error);
   g_assert_no_error (error);
+  g_unsetenv ("SSE_HUB_TEST_SYNC_DELAY_MS");
 
   fixture->server = sse_hub_server_new (fixture->store);
   /* A short keep-alive: a departed client is noticed on the next write. */
@@ -331,6 +335,30 @@ static guint
 n_persons (Fixture *fixture)
 {
   return g_list_model_get_n_items (G_LIST_MODEL (fixture->store));
+}
+
+typedef struct
+{
+  Fixture  *fixture;
+  guint     persons;
+} PersonCount;
+
+static gboolean
+has_persons (gpointer data)
+{
+  PersonCount *count = data;
+
+  return n_persons (count->fixture) == count->persons;
+}
+
+/* Changes reach the list once they are on disk. */
+static void
+wait_for_persons (Fixture *fixture,
+                  guint    persons)
+{
+  PersonCount count = { fixture, persons };
+
+  wait_until (has_persons, &count, "the list to be saved");
 }
 
 static guint
@@ -462,6 +490,72 @@ test_add_reaches_client (Fixture       *fixture,
   sse_client_close (client);
 }
 
+#define SLOW_SYNC_MS 800
+
+typedef struct
+{
+  guint   beats;
+  gint64  last_beat;
+  gint64  longest_gap;
+} Beat;
+
+static gboolean
+beat_cb (gpointer user_data)
+{
+  Beat *beat = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (beat->last_beat != 0)
+    beat->longest_gap = MAX (beat->longest_gap, now - beat->last_beat);
+  beat->last_beat = now;
+  beat->beats++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* With a disk that takes SLOW_SYNC_MS to sync, the form answers at once,
+ * the window keeps running its timers and drawing, and the person shows up
+ * (in the list and on the wire) only once saved. */
+static void
+test_slow_disk (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  SseClient *client = sse_client_open (fixture->port, firefox_agent);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->window));
+  Beat beat = { 0 };
+  guint source;
+  gint64 started, returned;
+  gint64 frames_before;
+
+  wait_for_frame (client, "hello", NULL);
+  source = g_timeout_add (10, beat_cb, &beat);
+  frames_before = gdk_frame_clock_get_frame_counter (clock);
+
+  started = g_get_monotonic_time ();
+  submit_form (fixture, "Slow Disk", 44);
+  returned = g_get_monotonic_time ();
+  g_assert_cmpint (returned - started, <, SLOW_SYNC_MS * 1000 / 4);
+  g_assert_cmpstr (gtk_editable_get_text (fixture->w.name_entry), ==, "");
+  g_assert_cmpuint (n_persons (fixture), ==, 0);
+
+  /* Halfway through the sync: still not in the list, the loop alive. */
+  settle (SLOW_SYNC_MS / 2);
+  g_assert_cmpuint (n_persons (fixture), ==, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (fixture->window));
+
+  wait_for_frame (client, NULL, "\"name\":\"Slow Disk\",\"age\":44");
+  g_assert_cmpuint (n_persons (fixture), ==, 1);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, SLOW_SYNC_MS * 1000);
+  g_source_remove (source);
+
+  g_assert_cmpuint (beat.beats, >=, SLOW_SYNC_MS / 10 / 4);
+  g_assert_cmpint (beat.longest_gap, <, SLOW_SYNC_MS * 1000 / 4);
+  g_assert_cmpint (gdk_frame_clock_get_frame_counter (clock), >, frames_before);
+
+  settle (200);
+  g_assert_nonnull (find_label (fixture->w.persons_view, "Slow Disk"));
+  sse_client_close (client);
+}
+
 typedef struct
 {
   Fixture  *fixture;
@@ -577,13 +671,14 @@ test_remove_and_clear (Fixture       *fixture,
   submit_form (fixture, "Ada", 36);
   submit_form (fixture, "Alan", 41);
   submit_form (fixture, "Grace", 85);
+  wait_for_persons (fixture, 3);
   settle (300);
 
   /* The row's own button removes that row's person. */
   collect_buttons (GTK_WIDGET (fixture->w.persons_view), buttons);
   g_assert_cmpuint (buttons->len, >=, 3);
   g_signal_emit_by_name (buttons->pdata[buttons->len - 2], "clicked");
-  g_assert_cmpuint (n_persons (fixture), ==, 2);
+  wait_for_persons (fixture, 2);
   first = g_list_model_get_item (G_LIST_MODEL (fixture->store), 1);
   g_assert_cmpstr (sse_hub_person_get_name (first), ==, "Grace");
 
@@ -602,7 +697,7 @@ test_remove_and_clear (Fixture       *fixture,
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "clear");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  g_assert_cmpuint (n_persons (fixture), ==, 0);
+  wait_for_persons (fixture, 0);
 
   settle (300);
   g_assert_nonnull (find_label (fixture->window, "No Persons Yet"));
@@ -638,7 +733,7 @@ test_markup_literal (Fixture       *fixture,
       submit_form (fixture, names[i], 20 + i);
       g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->w.form_error_label)));
     }
-  g_assert_cmpuint (n_persons (fixture), ==, G_N_ELEMENTS (names));
+  wait_for_persons (fixture, G_N_ELEMENTS (names));
 
   settle (300);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -1051,6 +1146,9 @@ main (int   argc,
   ADD ("/ui/window/agent-parsed-once", test_agent_parsed_once);
 
 #undef ADD
+
+  g_test_add ("/ui/window/slow-disk", Fixture, G_STRINGIFY (SLOW_SYNC_MS), fixture_set_up,
+              test_slow_disk, fixture_tear_down);
 
   status = g_test_run ();
   g_application_release (G_APPLICATION (app));
