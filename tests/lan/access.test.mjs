@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { launchBrowser } from '../browser/hub.mjs';
 import { Lan, hostUrl, lanUnavailableReason } from './netns.mjs';
-import { curlFromHost, firstEvent, openStreams, postArgs, presenterStream, storedNames, withHub }
+import { curlFromHost, firstEvent, openStreams, postArgs, storedNames, withHub }
   from './helpers.mjs';
 
 const skip = lanUnavailableReason() ?? false;
@@ -74,7 +74,7 @@ test('a full hub still has slots for the presenter', { skip }, async () => {
       assert.equal(await firstEvent(late), 'full', 'the audience has used every slot');
 
       for (let i = 0; i < 3; i++) {
-        const own = await presenterStream(hub);
+        const own = await hub.openStream();
         streams.push(own);
         assert.equal(await firstEvent(own), 'hello', `presenter stream ${i + 1} is never refused`);
       }

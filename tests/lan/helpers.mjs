@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the LAN tests share: a hub on every interface for the length of a
-// test, event streams from the presenter's own machine and from students,
-// and curl from the presenter's machine with headers of the test's choosing.
+// test, event streams from students, the stored list as the presenter sees
+// it, and curl from the presenter's machine with headers of the test's
+// choosing.
 import { spawn } from 'node:child_process';
 import { Hub } from '../browser/hub.mjs';
 
@@ -40,29 +41,9 @@ export async function openStreams (lan, from, url, n) {
   return streams;
 }
 
-// A stream from the presenter's own machine, with no Origin, as the hub's
-// own page opens it.
-export async function presenterStream (hub) {
-  const controller = new AbortController();
-  const response = await fetch(`${hub.url}connect`, { signal: controller.signal });
-  const reader = response.body.getReader();
-  const stream = { text: '', close: () => controller.abort() };
-  (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done)
-          break;
-        stream.text += Buffer.from(value).toString();
-      }
-    } catch {}
-  })();
-  return stream;
-}
-
 // The stored list, read from the presenter's own stream.
 export async function storedNames (hub) {
-  const stream = await presenterStream(hub);
+  const stream = await hub.openStream();
   try {
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
