@@ -68,6 +68,12 @@ static const GOptionEntry option_entries[] = {
     N_("Bytes queued for one slow client before it is dropped (default 1048576)"), N_("BYTES") },
   { "rate-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Posts per minute from one other computer (default 30; 0 = no limit)"), N_("N") },
+  { "audience-rate-limit", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Posts per minute from all other computers together (default 300; 0 = no limit)"), N_("N") },
+  { "max-streams-per-address", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Event streams one other computer may hold at once (default 8; 0 = no limit)"), N_("N") },
+  { "max-persons-per-address", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Persons one other computer may add while the hub runs (default 25; 0 = no limit)"), N_("N") },
   { "max-persons", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Most persons the list holds (default 1000)"), N_("N") },
   { "read-only", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -123,6 +129,12 @@ sse_hub_application_handle_local_options (GApplication *app,
       !lookup_uint_option (options, "max-clients", 1, 1000000, &headless.max_clients) ||
       !lookup_uint_option (options, "queue-cap", 1024, G_MAXUINT, &headless.queue_cap) ||
       !lookup_uint_option (options, "rate-limit", 0, 100000, &headless.rate_limit) ||
+      !lookup_uint_option (options, "audience-rate-limit", 0, 1000000,
+                           &headless.audience_rate_limit) ||
+      !lookup_uint_option (options, "max-streams-per-address", 0, 1000000,
+                           &headless.max_streams_per_address) ||
+      !lookup_uint_option (options, "max-persons-per-address", 0, 1000000,
+                           &headless.max_persons_per_address) ||
       !lookup_uint_option (options, "max-persons", 1, 1000000, &headless.max_persons))
     return 1;
 
@@ -214,6 +226,12 @@ create_hub (SseHubApplication  *self,
                    self->server, "keepalive-interval", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "max-clients", self->server, "max-clients",
                    G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "max-streams-per-address",
+                   self->server, "max-streams-per-address", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "audience-rate-limit",
+                   self->server, "audience-rate-limit", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "max-persons-per-address",
+                   self->server, "max-persons-per-address", G_SETTINGS_BIND_GET);
 
   return sse_hub_person_store_load (self->store, error);
 }

@@ -23,6 +23,9 @@ sse_hub_headless_options_init (SseHubHeadlessOptions *options)
     .max_clients = SSE_HUB_DEFAULT_MAX_CLIENTS,
     .queue_cap = SSE_HUB_DEFAULT_QUEUE_CAP,
     .rate_limit = SSE_HUB_DEFAULT_RATE_LIMIT,
+    .audience_rate_limit = SSE_HUB_DEFAULT_AUDIENCE_RATE_LIMIT,
+    .max_streams_per_address = SSE_HUB_DEFAULT_MAX_STREAMS_PER_ADDRESS,
+    .max_persons_per_address = SSE_HUB_DEFAULT_MAX_PERSONS_PER_ADDRESS,
     .max_persons = SSE_HUB_PERSON_STORE_DEFAULT_MAX_PERSONS,
   };
 }
@@ -174,6 +177,9 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
                 "max-clients", options->max_clients,
                 "queue-cap", options->queue_cap,
                 "rate-limit", options->rate_limit,
+                "audience-rate-limit", options->audience_rate_limit,
+                "max-streams-per-address", options->max_streams_per_address,
+                "max-persons-per-address", options->max_persons_per_address,
                 "allow-audience-writes", !options->read_only,
                 NULL);
   g_signal_connect (sse_hub_server_get_log (server), "entry-added",

@@ -17,6 +17,9 @@ typedef struct
   guint       max_clients;
   guint       queue_cap;
   guint       rate_limit;
+  guint       audience_rate_limit;
+  guint       max_streams_per_address;
+  guint       max_persons_per_address;
   guint       max_persons;
   gboolean    read_only;      /* refuse audience writes */
 } SseHubHeadlessOptions;

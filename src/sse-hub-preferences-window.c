@@ -14,6 +14,9 @@ struct _SseHubPreferencesWindow
   GtkSwitch            *writes_switch;
   GtkSpinButton        *keepalive_spin;
   GtkSpinButton        *max_clients_spin;
+  GtkSpinButton        *streams_per_address_spin;
+  GtkSpinButton        *audience_rate_spin;
+  GtkSpinButton        *persons_per_address_spin;
   GtkSpinButton        *text_scale_spin;
 
   /* owned */
@@ -55,6 +58,11 @@ sse_hub_preferences_window_class_init (SseHubPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubPreferencesWindow, writes_switch);
   gtk_widget_class_bind_template_child (widget_class, SseHubPreferencesWindow, keepalive_spin);
   gtk_widget_class_bind_template_child (widget_class, SseHubPreferencesWindow, max_clients_spin);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPreferencesWindow,
+                                        streams_per_address_spin);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPreferencesWindow, audience_rate_spin);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPreferencesWindow,
+                                        persons_per_address_spin);
   gtk_widget_class_bind_template_child (widget_class, SseHubPreferencesWindow, text_scale_spin);
 }
 
@@ -78,6 +86,15 @@ sse_hub_preferences_window_init (SseHubPreferencesWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "max-clients",
                    gtk_spin_button_get_adjustment (self->max_clients_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "max-streams-per-address",
+                   gtk_spin_button_get_adjustment (self->streams_per_address_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "audience-rate-limit",
+                   gtk_spin_button_get_adjustment (self->audience_rate_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "max-persons-per-address",
+                   gtk_spin_button_get_adjustment (self->persons_per_address_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "text-scale",
                    gtk_spin_button_get_adjustment (self->text_scale_spin), "value",

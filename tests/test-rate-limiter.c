@@ -8,6 +8,14 @@ fake_clock (gpointer user_data)
   return *(gint64 *) user_data;
 }
 
+/* One post through both buckets. */
+static gboolean
+takes (SseHubRateLimiter *limiter,
+       const char        *key)
+{
+  return sse_hub_rate_limiter_take (limiter, key) == SSE_HUB_RATE_ALLOWED;
+}
+
 static SseHubRateLimiter *
 limiter_at (guint   per_minute,
             gint64 *now)
@@ -26,21 +34,21 @@ test_burst_then_refill (void)
 
   /* A full bucket: the whole minute's allowance at once, then no more. */
   for (guint i = 0; i < 30; i++)
-    g_assert_true (sse_hub_rate_limiter_take (limiter, "a"));
-  g_assert_false (sse_hub_rate_limiter_take (limiter, "a"));
+    g_assert_true (takes (limiter, "a"));
+  g_assert_false (takes (limiter, "a"));
 
   /* 30 a minute is one token every two seconds. */
   now += 1999999;
-  g_assert_false (sse_hub_rate_limiter_take (limiter, "a"));
+  g_assert_false (takes (limiter, "a"));
   now += 1;
-  g_assert_true (sse_hub_rate_limiter_take (limiter, "a"));
-  g_assert_false (sse_hub_rate_limiter_take (limiter, "a"));
+  g_assert_true (takes (limiter, "a"));
+  g_assert_false (takes (limiter, "a"));
 
   /* Refilling stops at the bucket's size. */
   now += (gint64) 3600 * G_USEC_PER_SEC;
   for (guint i = 0; i < 30; i++)
-    g_assert_true (sse_hub_rate_limiter_take (limiter, "a"));
-  g_assert_false (sse_hub_rate_limiter_take (limiter, "a"));
+    g_assert_true (takes (limiter, "a"));
+  g_assert_false (takes (limiter, "a"));
 }
 
 static void
@@ -49,9 +57,9 @@ test_keys_are_separate (void)
   gint64 now = 0;
   g_autoptr(SseHubRateLimiter) limiter = limiter_at (1, &now);
 
-  g_assert_true (sse_hub_rate_limiter_take (limiter, "a"));
-  g_assert_false (sse_hub_rate_limiter_take (limiter, "a"));
-  g_assert_true (sse_hub_rate_limiter_take (limiter, "b"));
+  g_assert_true (takes (limiter, "a"));
+  g_assert_false (takes (limiter, "a"));
+  g_assert_true (takes (limiter, "b"));
 }
 
 static void
@@ -62,7 +70,7 @@ test_retry_after (void)
 
   /* Unknown keys and keys with tokens left may retry at once: 1 s at least. */
   g_assert_cmpuint (sse_hub_rate_limiter_retry_after (limiter, "a"), ==, 1);
-  while (sse_hub_rate_limiter_take (limiter, "a"))
+  while (takes (limiter, "a"))
     ;
   g_assert_cmpuint (sse_hub_rate_limiter_retry_after (limiter, "a"), ==, 2);
 
@@ -73,14 +81,14 @@ test_retry_after (void)
   g_assert_cmpuint (sse_hub_rate_limiter_retry_after (limiter, "a"), ==, 1);
 
   /* Asking does not spend or refill anything. */
-  g_assert_false (sse_hub_rate_limiter_take (limiter, "a"));
+  g_assert_false (takes (limiter, "a"));
   now += G_USEC_PER_SEC;
-  g_assert_true (sse_hub_rate_limiter_take (limiter, "a"));
+  g_assert_true (takes (limiter, "a"));
 
   /* Slow rates wait long: 2 a minute is 30 s per token. */
   sse_hub_rate_limiter_set_rate (limiter, 2);
-  g_assert_true (sse_hub_rate_limiter_take (limiter, "slow"));
-  g_assert_true (sse_hub_rate_limiter_take (limiter, "slow"));
+  g_assert_true (takes (limiter, "slow"));
+  g_assert_true (takes (limiter, "slow"));
   g_assert_cmpuint (sse_hub_rate_limiter_retry_after (limiter, "slow"), ==, 30);
 }
 
@@ -91,7 +99,7 @@ test_no_limit (void)
   g_autoptr(SseHubRateLimiter) limiter = limiter_at (0, &now);
 
   for (guint i = 0; i < 10000; i++)
-    g_assert_true (sse_hub_rate_limiter_take (limiter, "a"));
+    g_assert_true (takes (limiter, "a"));
   g_assert_cmpuint (sse_hub_rate_limiter_get_rate (limiter), ==, 0);
   g_assert_cmpuint (sse_hub_rate_limiter_retry_after (limiter, "a"), ==, 1);
 }
@@ -102,18 +110,108 @@ test_table_is_bounded (void)
   gint64 now = 0;
   g_autoptr(SseHubRateLimiter) limiter = limiter_at (1, &now);
 
-  g_assert_true (sse_hub_rate_limiter_take (limiter, "first"));
-  g_assert_false (sse_hub_rate_limiter_take (limiter, "first"));
+  g_assert_true (takes (limiter, "first"));
+  g_assert_false (takes (limiter, "first"));
+  g_assert_true (takes (limiter, "busy"));
+  g_assert_false (takes (limiter, "busy"));
 
-  /* A flood of new addresses empties the table rather than growing it,
-   * so the first address starts over with a full bucket. */
-  for (guint i = 0; i < 4096; i++)
+  /* A flood of new addresses does not grow the table without bound: the
+   * least recently used key goes first, so "first" starts over... */
+  for (guint i = 0; i < 4095; i++)
     {
       g_autofree char *key = g_strdup_printf ("10.0.%u.%u", i / 256, i % 256);
 
-      g_assert_true (sse_hub_rate_limiter_take (limiter, key));
+      g_assert_true (takes (limiter, key));
+      /* ...while an address still posting keeps its empty bucket: the
+       * table is never wiped wholesale. */
+      if (i % 512 == 0)
+        g_assert_false (takes (limiter, "busy"));
     }
-  g_assert_true (sse_hub_rate_limiter_take (limiter, "first"));
+  g_assert_true (takes (limiter, "first"));
+  g_assert_false (takes (limiter, "busy"));
+}
+
+static void
+test_full_buckets_go_first (void)
+{
+  gint64 now = 0;
+  g_autoptr(SseHubRateLimiter) limiter = limiter_at (2, &now);
+
+  /* "old" is the least recently used, but still limited; the flood's
+   * buckets refill completely after a minute and carry no information. */
+  g_assert_true (takes (limiter, "old"));
+  g_assert_true (takes (limiter, "old"));
+  for (guint i = 0; i < 4095; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("10.1.%u.%u", i / 256, i % 256);
+
+      g_assert_true (takes (limiter, key));
+    }
+  now += 30 * G_USEC_PER_SEC;
+  g_assert_true (takes (limiter, "newcomer"));
+
+  /* Half a minute refilled one of its two tokens: had it been evicted, it
+   * would have two again. */
+  g_assert_true (takes (limiter, "old"));
+  g_assert_false (takes (limiter, "old"));
+}
+
+static void
+test_address_groups (void)
+{
+  const struct { const char *address; const char *group; } cases[] = {
+    { "192.168.1.5", "192.168.1.5" },
+    { "::ffff:192.168.1.5", "192.168.1.5" },
+    { "2001:db8:1:2:a:b:c:d", "2001:db8:1:2::/64" },
+    { "2001:db8:1:2::1", "2001:db8:1:2::/64" },
+    { "2001:db8:1:3::1", "2001:db8:1:3::/64" },
+    { "::1", "::/64" },
+    { "not an address", "not an address" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *group = sse_hub_address_group (cases[i].address);
+
+      g_assert_cmpstr (group, ==, cases[i].group);
+    }
+}
+
+static void
+test_audience_bucket (void)
+{
+  gint64 now = 0;
+  g_autoptr(SseHubRateLimiter) limiter = limiter_at (2, &now);
+
+  sse_hub_rate_limiter_set_audience_rate (limiter, 3);
+  g_assert_cmpuint (sse_hub_rate_limiter_get_audience_rate (limiter), ==, 3);
+
+  /* An address past its own rate spends nothing of the shared budget. */
+  g_assert_true (takes (limiter, "a"));
+  g_assert_true (takes (limiter, "a"));
+  g_assert_cmpint (sse_hub_rate_limiter_take (limiter, "a"), ==, SSE_HUB_RATE_KEY_EMPTY);
+
+  /* Many addresses together: three a minute for all of them. */
+  g_assert_true (takes (limiter, "b"));
+  g_assert_cmpint (sse_hub_rate_limiter_take (limiter, "c"), ==, SSE_HUB_RATE_AUDIENCE_EMPTY);
+  g_assert_cmpint (sse_hub_rate_limiter_take (limiter, "d"), ==, SSE_HUB_RATE_AUDIENCE_EMPTY);
+
+  /* A refusal by the shared bucket takes nothing from the address's own,
+   * and Retry-After follows the bucket that refused: 3 a minute is 20 s. */
+  g_assert_cmpuint (sse_hub_rate_limiter_retry_after (limiter, "c"), ==, 20);
+  g_assert_cmpuint (sse_hub_rate_limiter_retry_after (limiter, "a"), ==, 30);
+  now += 20 * G_USEC_PER_SEC;
+  g_assert_true (takes (limiter, "c"));
+  now += 20 * G_USEC_PER_SEC;
+  g_assert_true (takes (limiter, "c"));
+  g_assert_cmpint (sse_hub_rate_limiter_take (limiter, "c"), ==, SSE_HUB_RATE_KEY_EMPTY);
+
+  /* Without a per-address rate, the shared budget still holds. */
+  sse_hub_rate_limiter_set_rate (limiter, 0);
+  sse_hub_rate_limiter_set_audience_rate (limiter, 1);
+  g_assert_true (takes (limiter, "e"));
+  g_assert_cmpint (sse_hub_rate_limiter_take (limiter, "f"), ==, SSE_HUB_RATE_AUDIENCE_EMPTY);
+  g_assert_cmpuint (sse_hub_rate_limiter_retry_after (limiter, "f"), ==, 60);
 }
 
 int
@@ -127,6 +225,9 @@ main (int   argc,
   g_test_add_func ("/rate-limiter/retry-after", test_retry_after);
   g_test_add_func ("/rate-limiter/no-limit", test_no_limit);
   g_test_add_func ("/rate-limiter/table-is-bounded", test_table_is_bounded);
+  g_test_add_func ("/rate-limiter/full-buckets-go-first", test_full_buckets_go_first);
+  g_test_add_func ("/rate-limiter/address-groups", test_address_groups);
+  g_test_add_func ("/rate-limiter/audience-bucket", test_audience_bucket);
 
   return g_test_run ();
 }

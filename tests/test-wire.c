@@ -69,14 +69,19 @@ test_event_payloads (void)
   static const guint64 ids[] = { 1, 22, 18446744073709551615u };
   g_autofree char *hello = sse_hub_hello_json (7, TRUE, 3000);
   g_autofree char *hello_ro = sse_hub_hello_json (8, FALSE, 2251);
-  g_autofree char *full = sse_hub_full_json (30000);
+  g_autofree char *full = sse_hub_full_json (30000, SSE_HUB_FULL_HUB);
+  g_autofree char *address_full = sse_hub_full_json (31000, SSE_HUB_FULL_ADDRESS);
   g_autofree char *no_clients = sse_hub_client_ids_json (NULL, 0);
   g_autofree char *clients = sse_hub_client_ids_json (ids, G_N_ELEMENTS (ids));
 
   g_assert_cmpstr (hello, ==, "{\"id\":7,\"writes\":true,\"retry\":3000}");
   g_assert_cmpstr (hello_ro, ==, "{\"id\":8,\"writes\":false,\"retry\":2251}");
   g_assert_cmpstr (full, ==,
-                   "{\"error\":\"The hub is full; trying again later\",\"retryMs\":30000}");
+                   "{\"error\":\"The hub is full; trying again later\",\"reason\":\"full\","
+                   "\"retryMs\":30000}");
+  g_assert_cmpstr (address_full, ==,
+                   "{\"error\":\"This computer has the most streams one computer may open; "
+                   "trying again later\",\"reason\":\"address-full\",\"retryMs\":31000}");
   g_assert_cmpstr (sse_hub_config_json (TRUE), ==, "{\"writes\":true}");
   g_assert_cmpstr (sse_hub_config_json (FALSE), ==, "{\"writes\":false}");
   g_assert_cmpstr (no_clients, ==, "[]");

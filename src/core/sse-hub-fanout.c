@@ -40,6 +40,7 @@ sse_hub_fanout_forget (SseHubServer *self,
     return;
 
   g_signal_handlers_disconnect_by_data (client, self);
+  sse_hub_access_forget_stream (self, client);
   /* Before the close: afterwards the descriptor may belong to a newcomer. */
   fd = sse_hub_client_get_fd (client);
   if (fd >= 0)
@@ -322,6 +323,7 @@ sse_hub_fanout_stop (SseHubServer *self)
       sse_hub_client_close (key);
     }
   g_hash_table_remove_all (self->streams);
+  sse_hub_access_forget_streams (self);
   g_list_store_remove_all (self->clients);
   close (self->hangup_fd);
   self->hangup_fd = -1;

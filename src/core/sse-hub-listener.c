@@ -289,6 +289,36 @@ is_reachable_interface_address (GInetAddress *address)
          !g_inet_address_get_is_any (address);
 }
 
+GPtrArray *
+sse_hub_listener_dup_interface_addresses (void)
+{
+  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func (g_object_unref);
+  struct ifaddrs *ifaddrs = NULL;
+
+  if (getifaddrs (&ifaddrs) != 0)
+    return g_steal_pointer (&addresses);
+
+  for (struct ifaddrs *ifa = ifaddrs; ifa != NULL; ifa = ifa->ifa_next)
+    {
+      g_autoptr(GSocketAddress) socket_address = NULL;
+
+      if (ifa->ifa_addr == NULL ||
+          (ifa->ifa_addr->sa_family != AF_INET && ifa->ifa_addr->sa_family != AF_INET6))
+        continue;
+
+      socket_address = g_socket_address_new_from_native (ifa->ifa_addr,
+                                                         ifa->ifa_addr->sa_family == AF_INET
+                                                           ? sizeof (struct sockaddr_in)
+                                                           : sizeof (struct sockaddr_in6));
+      if (socket_address != NULL)
+        g_ptr_array_add (addresses,
+                         g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (socket_address))));
+    }
+  freeifaddrs (ifaddrs);
+
+  return g_steal_pointer (&addresses);
+}
+
 GStrv
 sse_hub_listener_dup_urls (const char *bind_address,
                            guint       port)
@@ -298,7 +328,6 @@ sse_hub_listener_dup_urls (const char *bind_address,
   g_autoptr(GInetAddress) bound = NULL;
   gboolean wildcard;
   gboolean ipv4_only = FALSE;
-  struct ifaddrs *ifaddrs = NULL;
 
   wildcard = bind_address == NULL || *bind_address == '\0';
   if (!wildcard)
@@ -318,30 +347,18 @@ sse_hub_listener_dup_urls (const char *bind_address,
       if (bound != NULL)
         g_ptr_array_add (addresses, g_object_ref (bound));
     }
-  else if (getifaddrs (&ifaddrs) == 0)
+  else
     {
-      for (struct ifaddrs *ifa = ifaddrs; ifa != NULL; ifa = ifa->ifa_next)
+      g_autoptr(GPtrArray) interfaces = sse_hub_listener_dup_interface_addresses ();
+
+      for (guint i = 0; i < interfaces->len; i++)
         {
-          g_autoptr(GSocketAddress) socket_address = NULL;
-          GInetAddress *address;
+          GInetAddress *address = g_ptr_array_index (interfaces, i);
 
-          if (ifa->ifa_addr == NULL ||
-              (ifa->ifa_addr->sa_family != AF_INET && ifa->ifa_addr->sa_family != AF_INET6) ||
-              (ipv4_only && ifa->ifa_addr->sa_family != AF_INET))
-            continue;
-
-          socket_address = g_socket_address_new_from_native (ifa->ifa_addr,
-                                                             ifa->ifa_addr->sa_family == AF_INET
-                                                               ? sizeof (struct sockaddr_in)
-                                                               : sizeof (struct sockaddr_in6));
-          if (socket_address == NULL)
-            continue;
-
-          address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (socket_address));
-          if (is_reachable_interface_address (address))
+          if ((!ipv4_only || g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4) &&
+              is_reachable_interface_address (address))
             g_ptr_array_add (addresses, g_object_ref (address));
         }
-      freeifaddrs (ifaddrs);
 
       /* Without a network only this computer can join. */
       if (addresses->len == 0)
@@ -358,4 +375,3 @@ sse_hub_listener_dup_urls (const char *bind_address,
 
   return g_strv_builder_end (builder);
 }
-

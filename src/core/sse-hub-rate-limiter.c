@@ -1,23 +1,60 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
 #include "sse-hub-rate-limiter.h"
 
-/* Forget every bucket when the table reaches this size, so a flood of
- * addresses cannot grow memory without bound. */
+/* The most keys remembered at once, so that a flood of addresses cannot
+ * grow memory without bound. */
 #define MAX_BUCKETS 4096
 
 typedef struct
 {
-  double tokens;
-  gint64 updated;  /* µs, on the limiter's clock */
+  double  tokens;
+  gint64  updated;   /* µs, on the limiter's clock */
+  GList  *lru_link;  /* in the limiter's lru queue; data is the table's key */
 } RateBucket;
 
 struct _SseHubRateLimiter
 {
-  GHashTable      *buckets;  /* key → RateBucket */
+  GHashTable      *buckets;        /* key → RateBucket */
+  GQueue           lru;            /* keys, least recently used first */
+  RateBucket       audience;
   SseHubClockFunc  clock;
   gpointer         clock_data;
-  guint            rate;     /* tokens per minute, 0 = no limit */
+  guint            rate;           /* tokens per minute per key, 0 = no limit */
+  guint            audience_rate;  /* tokens per minute for everyone, 0 = no limit */
 };
+
+char *
+sse_hub_address_group (const char *address)
+{
+  static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GInetAddress) network = NULL;
+  g_autofree char *text = NULL;
+  guint8 bytes[16];
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  inet = g_inet_address_new_from_string (address);
+  if (inet == NULL || g_inet_address_get_family (inet) != G_SOCKET_FAMILY_IPV6)
+    return g_strdup (address);
+
+  memcpy (bytes, g_inet_address_to_bytes (inet), sizeof bytes);
+  if (memcmp (bytes, mapped_prefix, sizeof mapped_prefix) == 0)
+    {
+      network = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
+      return g_inet_address_to_string (network);
+    }
+
+  memset (bytes + 8, 0, 8);
+  network = g_inet_address_new_from_bytes (bytes, G_SOCKET_FAMILY_IPV6);
+  text = g_inet_address_to_string (network);
+  return g_strconcat (text, "/64", NULL);
+}
 
 static gint64
 monotonic_clock (gpointer user_data)
@@ -31,6 +68,7 @@ sse_hub_rate_limiter_new (guint per_minute)
   SseHubRateLimiter *self = g_new0 (SseHubRateLimiter, 1);
 
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_queue_init (&self->lru);
   self->clock = monotonic_clock;
   self->rate = per_minute;
 
@@ -43,6 +81,7 @@ sse_hub_rate_limiter_free (SseHubRateLimiter *self)
   if (self == NULL)
     return;
 
+  g_queue_clear (&self->lru);
   g_hash_table_unref (self->buckets);
   g_free (self);
 }
@@ -73,80 +112,175 @@ sse_hub_rate_limiter_set_rate (SseHubRateLimiter *self,
   self->rate = per_minute;
 }
 
+guint
+sse_hub_rate_limiter_get_audience_rate (SseHubRateLimiter *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->audience_rate;
+}
+
+void
+sse_hub_rate_limiter_set_audience_rate (SseHubRateLimiter *self,
+                                        guint              per_minute)
+{
+  g_return_if_fail (self != NULL);
+
+  self->audience_rate = per_minute;
+  self->audience.tokens = per_minute;
+  self->audience.updated = self->clock (self->clock_data);
+}
+
 /* The bucket's tokens at now, without storing anything. */
 static double
-refilled_tokens (SseHubRateLimiter *self,
-                 const RateBucket  *bucket,
-                 gint64             now)
+refilled_tokens (const RateBucket *bucket,
+                 guint             rate,
+                 gint64            now)
 {
   /* Multiplying before dividing keeps whole seconds exact: at 30 a minute,
    * two seconds refill one whole token, not 0.999…. */
-  return MIN ((double) self->rate,
-              bucket->tokens + (double) (now - bucket->updated) * self->rate / 60e6);
+  return MIN ((double) rate, bucket->tokens + (double) (now - bucket->updated) * rate / 60e6);
 }
 
-gboolean
+static void
+refill (RateBucket *bucket,
+        guint       rate,
+        gint64      now)
+{
+  bucket->tokens = refilled_tokens (bucket, rate, now);
+  bucket->updated = now;
+}
+
+static gboolean
+forget_if_full (gpointer key,
+                gpointer value,
+                gpointer user_data)
+{
+  SseHubRateLimiter *self = user_data;
+  RateBucket *bucket = value;
+
+  if (refilled_tokens (bucket, self->rate, self->clock (self->clock_data)) < self->rate)
+    return FALSE;
+
+  g_queue_delete_link (&self->lru, bucket->lru_link);
+  return TRUE;
+}
+
+/* Makes room for one more key without wiping what the table knows about
+ * addresses that are still being limited. */
+static void
+make_room (SseHubRateLimiter *self)
+{
+  if (g_hash_table_size (self->buckets) < MAX_BUCKETS)
+    return;
+
+  g_hash_table_foreach_remove (self->buckets, forget_if_full, self);
+  if (g_hash_table_size (self->buckets) >= MAX_BUCKETS)
+    g_hash_table_remove (self->buckets, g_queue_pop_head (&self->lru));
+}
+
+static RateBucket *
+bucket_for (SseHubRateLimiter *self,
+            const char        *key,
+            gint64             now)
+{
+  RateBucket *bucket = g_hash_table_lookup (self->buckets, key);
+  char *owned_key;
+
+  if (bucket != NULL)
+    {
+      g_queue_unlink (&self->lru, bucket->lru_link);
+      g_queue_push_tail_link (&self->lru, bucket->lru_link);
+      return bucket;
+    }
+
+  make_room (self);
+  owned_key = g_strdup (key);
+  bucket = g_new0 (RateBucket, 1);
+  bucket->tokens = self->rate;
+  bucket->updated = now;
+  g_queue_push_tail (&self->lru, owned_key);
+  bucket->lru_link = g_queue_peek_tail_link (&self->lru);
+  g_hash_table_insert (self->buckets, owned_key, bucket);
+
+  return bucket;
+}
+
+SseHubRateVerdict
 sse_hub_rate_limiter_take (SseHubRateLimiter *self,
                            const char        *key)
 {
-  RateBucket *bucket;
+  RateBucket *bucket = NULL;
   gint64 now;
 
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (key != NULL, FALSE);
-
-  if (self->rate == 0)
-    return TRUE;
+  g_return_val_if_fail (self != NULL, SSE_HUB_RATE_KEY_EMPTY);
+  g_return_val_if_fail (key != NULL, SSE_HUB_RATE_KEY_EMPTY);
 
   now = self->clock (self->clock_data);
-  bucket = g_hash_table_lookup (self->buckets, key);
-  if (bucket == NULL)
+  if (self->rate > 0)
     {
-      if (g_hash_table_size (self->buckets) >= MAX_BUCKETS)
-        g_hash_table_remove_all (self->buckets);
-
-      bucket = g_new0 (RateBucket, 1);
-      bucket->tokens = self->rate;
-      bucket->updated = now;
-      g_hash_table_insert (self->buckets, g_strdup (key), bucket);
+      bucket = bucket_for (self, key, now);
+      refill (bucket, self->rate, now);
+      if (bucket->tokens < 1.0)
+        return SSE_HUB_RATE_KEY_EMPTY;
     }
 
-  bucket->tokens = refilled_tokens (self, bucket, now);
-  bucket->updated = now;
+  /* Checked second, so that one address past its own rate cannot spend
+   * what the rest of the class shares. */
+  if (self->audience_rate > 0)
+    {
+      refill (&self->audience, self->audience_rate, now);
+      if (self->audience.tokens < 1.0)
+        return SSE_HUB_RATE_AUDIENCE_EMPTY;
+      self->audience.tokens -= 1.0;
+    }
 
-  if (bucket->tokens < 1.0)
-    return FALSE;
+  if (bucket != NULL)
+    bucket->tokens -= 1.0;
 
-  bucket->tokens -= 1.0;
-  return TRUE;
+  return SSE_HUB_RATE_ALLOWED;
+}
+
+/* Whole seconds until the bucket has a token; 0 when it has one. */
+static guint
+seconds_until_token (const RateBucket *bucket,
+                     guint             rate,
+                     gint64            now)
+{
+  double missing;
+  double seconds;
+  guint whole;
+
+  if (rate == 0 || bucket == NULL)
+    return 0;
+
+  missing = 1.0 - refilled_tokens (bucket, rate, now);
+  if (missing <= 0.0)
+    return 0;
+
+  /* Written this way round the division is exact for whole rates, so two
+   * seconds stay two and do not round up to three. */
+  seconds = missing * 60.0 / rate;
+  whole = (guint) seconds;
+  if (whole < seconds)
+    whole++;
+
+  return whole;
 }
 
 guint
 sse_hub_rate_limiter_retry_after (SseHubRateLimiter *self,
                                   const char        *key)
 {
-  RateBucket *bucket;
-  double missing;
-  double seconds;
-  guint whole;
+  gint64 now;
+  guint key_wait;
+  guint audience_wait;
 
   g_return_val_if_fail (self != NULL, 1);
   g_return_val_if_fail (key != NULL, 1);
 
-  bucket = g_hash_table_lookup (self->buckets, key);
-  if (self->rate == 0 || bucket == NULL)
-    return 1;
+  now = self->clock (self->clock_data);
+  key_wait = seconds_until_token (g_hash_table_lookup (self->buckets, key), self->rate, now);
+  audience_wait = seconds_until_token (&self->audience, self->audience_rate, now);
 
-  missing = 1.0 - refilled_tokens (self, bucket, self->clock (self->clock_data));
-  if (missing <= 0.0)
-    return 1;
-
-  /* Written this way round the division is exact for whole rates, so two
-   * seconds stay two and do not round up to three. */
-  seconds = missing * 60.0 / self->rate;
-  whole = (guint) seconds;
-  if (whole < seconds)
-    whole++;
-
-  return MAX (whole, 1);
+  return MAX (MAX (key_wait, audience_wait), 1);
 }

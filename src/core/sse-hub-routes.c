@@ -41,7 +41,9 @@ respond_json (SoupServerMessage *message,
               guint              status,
               const char        *json)
 {
-  soup_server_message_set_status (message, status, NULL);
+  /* libsoup 3.2 knows no phrase for 429 and would say "Unknown Error". */
+  soup_server_message_set_status (message, status,
+                                  status == 429 ? "Too Many Requests" : NULL);
   soup_server_message_set_response (message, "application/json; charset=utf-8",
                                     SOUP_MEMORY_COPY, json, strlen (json));
 }
@@ -86,16 +88,19 @@ refusal_event_name (const GError *error)
     }
 }
 
-static void
-respond_error (SseHubServer      *self,
-               SoupServerMessage *message,
-               const GError      *error)
+void
+sse_hub_routes_refuse (SseHubServer      *self,
+                       SoupServerMessage *message,
+                       const GError      *error,
+                       const char        *event_name)
 {
   g_autofree char *json = sse_hub_error_to_json (error);
   guint status = sse_hub_error_http_status (error);
 
   respond_json (message, status, json);
-  log_request (self, SSE_HUB_LOG_REFUSAL, refusal_event_name (error), message, status, json);
+  log_request (self, SSE_HUB_LOG_REFUSAL,
+               event_name != NULL ? event_name : refusal_event_name (error),
+               message, status, json);
 }
 
 void
@@ -110,7 +115,7 @@ sse_hub_routes_method_not_allowed (SseHubServer      *self,
                soup_server_message_get_method (message), allow);
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "Allow", allow);
-  respond_error (self, message, error);
+  sse_hub_routes_refuse (self, message, error, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -129,7 +134,8 @@ jittered_retry (guint retry_ms)
  * for good, while a long retry and a clean end make it come back later. */
 static void
 refuse_full (SseHubServer      *self,
-             SoupServerMessage *message)
+             SoupServerMessage *message,
+             SseHubFullReason   reason)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
   guint retry_ms = jittered_retry (SSE_HUB_FULL_RETRY_MS);
@@ -139,7 +145,7 @@ refuse_full (SseHubServer      *self,
   g_autofree char *data = NULL;
   g_autofree char *text = NULL;
 
-  data = sse_hub_full_json (retry_ms);
+  data = sse_hub_full_json (retry_ms, reason);
   frame = sse_hub_format_frame ("full", NULL, data);
   g_string_append_len (body, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
   g_string_append_len (body, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
@@ -149,8 +155,12 @@ refuse_full (SseHubServer      *self,
   soup_server_message_set_response (message, SSE_HUB_STREAM_CONTENT_TYPE,
                                     SOUP_MEMORY_COPY, body->str, body->len);
 
-  text = g_strdup_printf ("hub full (%u clients)", self->max_clients);
-  log_request (self, SSE_HUB_LOG_REFUSAL, "full", message, SOUP_STATUS_OK, text);
+  if (reason == SSE_HUB_FULL_ADDRESS)
+    text = g_strdup_printf ("address full (%u streams)", self->max_streams_per_address);
+  else
+    text = g_strdup_printf ("hub full (%u clients)", self->max_clients);
+  log_request (self, SSE_HUB_LOG_REFUSAL, sse_hub_full_reason_name (reason), message,
+               SOUP_STATUS_OK, text);
 }
 
 static char *
@@ -185,18 +195,23 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_autofree char *last_event_id = NULL;
   g_autofree char *hello_data = NULL;
   g_autofree char *revision = NULL;
+  g_autofree char *group = NULL;
   GString *greeting;
+  SseHubFullReason full;
+  gboolean presenter;
   guint retry_ms;
-
-  if (g_hash_table_size (self->streams) >= self->max_clients)
-    {
-      refuse_full (self, message);
-      return;
-    }
 
   /* Everything needed from the message is read first: stealing the
    * connection may free it. */
   remote = sse_hub_peer_dup_host (message);
+  group = sse_hub_address_group (remote);
+  presenter = sse_hub_access_is_presenter (self, message);
+  if (!sse_hub_access_admit_stream (self, presenter, group, &full))
+    {
+      refuse_full (self, message, full);
+      return;
+    }
+
   user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
   last_event_id = requested_last_event_id (message, query);
   socket = g_object_ref (soup_server_message_get_socket (message));
@@ -205,6 +220,7 @@ sse_hub_routes_connect (SseHubServer      *self,
     return;
 
   client = sse_hub_client_new (++self->next_client_id, remote, user_agent, stream, socket);
+  sse_hub_access_track_stream (self, client, presenter, group);
   sse_hub_fanout_add (self, client);
 
   retry_ms = jittered_retry (self->retry_ms);
@@ -270,7 +286,7 @@ on_person_saved (GObject      *source,
       log_request (post->server, SSE_HUB_LOG_REQUEST, NULL, post->message, SOUP_STATUS_OK, post->json);
     }
   else
-    respond_error (post->server, post->message, error);
+    sse_hub_routes_refuse (post->server, post->message, error, NULL);
   soup_server_message_unpause (post->message);
 
   g_object_unref (post->server);
@@ -291,18 +307,15 @@ sse_hub_routes_add_person (SseHubServer      *self,
   g_autoptr(SseHubPerson) person = NULL;
   g_autofree char *name = NULL;
   g_autofree char *remote = sse_hub_peer_dup_host (message);
+  g_autofree char *group = sse_hub_address_group (remote);
+  const char *refusal = NULL;
   PendingPost *post = NULL;
   gboolean presenter;
   gint64 age = 0;
 
-  presenter = self->trust_local && sse_hub_peer_is_local (message);
-
-  if (!presenter && !self->allow_audience_writes)
-    g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_WRITES_DISABLED,
-                         _("The presenter has turned off adding persons"));
-  else if (!presenter && !sse_hub_rate_limiter_take (self->rate_limiter, remote))
-    g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
-                         _("Too many persons from this computer; wait a little"));
+  presenter = sse_hub_access_is_presenter (self, message);
+  if (!presenter)
+    refusal = sse_hub_access_check_post (self, message, group, &error);
 
   if (error == NULL)
     {
@@ -323,19 +336,14 @@ sse_hub_routes_add_person (SseHubServer      *self,
 
   if (error != NULL)
     {
-      if (g_error_matches (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED))
-        {
-          g_autofree char *seconds = g_strdup_printf ("%u",
-                                                      sse_hub_rate_limiter_retry_after (self->rate_limiter,
-                                                                                        remote));
-
-          soup_message_headers_replace (soup_server_message_get_response_headers (message),
-                                        "Retry-After", seconds);
-        }
       g_free (post);
-      respond_error (self, message, error);
+      sse_hub_routes_refuse (self, message, error, refusal);
       return;
     }
+
+  /* Counted once accepted, so posts racing a slow sync cannot pass the total. */
+  if (!presenter)
+    sse_hub_access_count_person (self, group);
 
   post->server = g_object_ref (self);
   post->message = g_object_ref (message);
@@ -382,7 +390,7 @@ sse_hub_routes_early_handler (SoupServer        *soup,
    * another request. */
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "Connection", "close");
-  respond_error (self, message, error);
+  sse_hub_routes_refuse (self, message, error, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -458,5 +466,5 @@ sse_hub_routes_not_found (SseHubServer      *self,
   g_autoptr(GError) error = NULL;
 
   g_set_error (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND, _("Nothing here: %s"), path);
-  respond_error (self, message, error);
+  sse_hub_routes_refuse (self, message, error, NULL);
 }

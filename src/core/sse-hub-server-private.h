@@ -12,6 +12,7 @@
 #include "sse-hub-client-private.h"
 #include "sse-hub-rate-limiter.h"
 #include "sse-hub-server.h"
+#include "sse-hub-wire.h"
 
 G_BEGIN_DECLS
 
@@ -28,7 +29,7 @@ struct _SseHubServer
   SoupServer        *soup;         /* NULL while stopped */
   SseHubAcceptWatch *accept_watch; /* NULL while stopped */
   GHashTable        *streams;      /* set of SseHubClient (ref): fast to walk for broadcasts */
-  SseHubRateLimiter *rate_limiter; /* per remote address */
+  SseHubRateLimiter *rate_limiter; /* per address group, and the audience's shared budget */
   GBytes            *persons_frame; /* the list frame for persons_frame_revision */
   char              *bind_address;
 
@@ -40,6 +41,13 @@ struct _SseHubServer
   guint              hangup_source;
   guint              clients_event_source;
 
+  /* access (sse-hub-access.c) */
+  GHashTable        *stream_groups;    /* SseHubClient → its address group, or the presenter's key */
+  GHashTable        *group_streams;    /* address group → open streams (GUINT_TO_POINTER) */
+  GHashTable        *group_persons;    /* address group → persons added since the hub began */
+  GPtrArray         *local_addresses;  /* GInetAddress: this machine's, cached briefly */
+  gint64             local_addresses_read; /* monotonic µs */
+
   /* settings */
   guint              port;
   guint              keepalive_interval;
@@ -49,6 +57,8 @@ struct _SseHubServer
   guint              request_timeout;
   gboolean           allow_audience_writes;
   gboolean           trust_local;
+  guint              max_streams_per_address;
+  guint              max_persons_per_address;
 };
 
 /* sse-hub-server.c */
@@ -60,10 +70,38 @@ GSocket  *sse_hub_listener_create_socket           (const char        *bind_addr
                                                     GError           **error);
 GStrv     sse_hub_listener_dup_urls                (const char        *bind_address,
                                                     guint              port);
+/* Every address of this machine's interfaces, loopback included. */
+GPtrArray *sse_hub_listener_dup_interface_addresses (void);
 void      sse_hub_listener_watch_deadlines         (SseHubServer      *self,
                                                     SoupServer        *soup);
 char     *sse_hub_peer_dup_host                    (SoupServerMessage *message);
 gboolean  sse_hub_peer_is_local                    (SoupServerMessage *message);
+
+/* sse-hub-access.c: who is the presenter, and the limits on everyone else */
+void        sse_hub_access_init                    (SseHubServer      *self);
+void        sse_hub_access_finalize                (SseHubServer      *self);
+gboolean    sse_hub_access_check_host              (SseHubServer      *self,
+                                                    SoupServerMessage *message,
+                                                    GError           **error);
+gboolean    sse_hub_access_is_presenter            (SseHubServer      *self,
+                                                    SoupServerMessage *message);
+gboolean    sse_hub_access_admit_stream            (SseHubServer      *self,
+                                                    gboolean           presenter,
+                                                    const char        *group,
+                                                    SseHubFullReason  *out_reason);
+void        sse_hub_access_track_stream            (SseHubServer      *self,
+                                                    SseHubClient      *client,
+                                                    gboolean           presenter,
+                                                    const char        *group);
+void        sse_hub_access_forget_stream           (SseHubServer      *self,
+                                                    SseHubClient      *client);
+void        sse_hub_access_forget_streams          (SseHubServer      *self);
+const char *sse_hub_access_check_post              (SseHubServer      *self,
+                                                    SoupServerMessage *message,
+                                                    const char        *group,
+                                                    GError           **error);
+void        sse_hub_access_count_person            (SseHubServer      *self,
+                                                    const char        *group);
 
 /* sse-hub-routes.c */
 typedef void (*SseHubRouteHandler) (SseHubServer      *self,
@@ -79,6 +117,12 @@ void      sse_hub_routes_add_person                (SseHubServer      *self,
 void      sse_hub_routes_preflight                 (SoupServerMessage *message);
 gboolean  sse_hub_routes_serve_resource            (SoupServerMessage *message,
                                                     const char        *path);
+/* Answers error as JSON and logs it as a refusal named event_name (NULL:
+ * by the request's method). */
+void      sse_hub_routes_refuse                    (SseHubServer      *self,
+                                                    SoupServerMessage *message,
+                                                    const GError      *error,
+                                                    const char        *event_name);
 void      sse_hub_routes_method_not_allowed        (SseHubServer      *self,
                                                     SoupServerMessage *message,
                                                     const char        *allow);

@@ -24,6 +24,9 @@ enum {
   PROP_RETRY_MS,
   PROP_ALLOW_AUDIENCE_WRITES,
   PROP_RATE_LIMIT,
+  PROP_AUDIENCE_RATE_LIMIT,
+  PROP_MAX_STREAMS_PER_ADDRESS,
+  PROP_MAX_PERSONS_PER_ADDRESS,
   PROP_TRUST_LOCAL,
   PROP_REQUEST_TIMEOUT,
   PROP_N_CLIENTS,
@@ -70,6 +73,7 @@ route (SoupServer        *soup,
 {
   SseHubServer *self = user_data;
   const char *method = soup_server_message_get_method (message);
+  g_autoptr(GError) error = NULL;
 
   sse_hub_routes_set_cors_headers (message);
   /* libsoup 3.2 leaks the socket of a kept-alive connection that the peer
@@ -78,6 +82,12 @@ route (SoupServer        *soup,
    * idle; an event stream holds its connection to the end anyway. */
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "Connection", "close");
+
+  if (!sse_hub_access_check_host (self, message, &error))
+    {
+      sse_hub_routes_refuse (self, message, error, "host");
+      return;
+    }
 
   if (method == SOUP_METHOD_OPTIONS)
     {
@@ -336,6 +346,7 @@ sse_hub_server_finalize (GObject *object)
   g_clear_object (&self->log);
   g_clear_pointer (&self->streams, g_hash_table_unref);
   g_clear_pointer (&self->rate_limiter, sse_hub_rate_limiter_free);
+  sse_hub_access_finalize (self);
   g_clear_pointer (&self->persons_frame, g_bytes_unref);
   g_clear_pointer (&self->bind_address, g_free);
 
@@ -395,6 +406,15 @@ sse_hub_server_get_property (GObject    *object,
       break;
     case PROP_RATE_LIMIT:
       g_value_set_uint (value, sse_hub_rate_limiter_get_rate (self->rate_limiter));
+      break;
+    case PROP_AUDIENCE_RATE_LIMIT:
+      g_value_set_uint (value, sse_hub_rate_limiter_get_audience_rate (self->rate_limiter));
+      break;
+    case PROP_MAX_STREAMS_PER_ADDRESS:
+      g_value_set_uint (value, self->max_streams_per_address);
+      break;
+    case PROP_MAX_PERSONS_PER_ADDRESS:
+      g_value_set_uint (value, self->max_persons_per_address);
       break;
     case PROP_TRUST_LOCAL:
       g_value_set_boolean (value, self->trust_local);
@@ -465,6 +485,19 @@ sse_hub_server_set_property (GObject      *object,
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_AUDIENCE_RATE_LIMIT:
+      if (sse_hub_rate_limiter_get_audience_rate (self->rate_limiter) != g_value_get_uint (value))
+        {
+          sse_hub_rate_limiter_set_audience_rate (self->rate_limiter, g_value_get_uint (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_MAX_STREAMS_PER_ADDRESS:
+      set_uint_setting (self, &self->max_streams_per_address, g_value_get_uint (value), prop_id);
+      break;
+    case PROP_MAX_PERSONS_PER_ADDRESS:
+      set_uint_setting (self, &self->max_persons_per_address, g_value_get_uint (value), prop_id);
+      break;
     case PROP_REQUEST_TIMEOUT:
       set_uint_setting (self, &self->request_timeout, g_value_get_uint (value), prop_id);
       break;
@@ -518,6 +551,15 @@ sse_hub_server_class_init (SseHubServerClass *klass)
     g_param_spec_boolean ("allow-audience-writes", NULL, NULL, TRUE, rw);
   properties[PROP_RATE_LIMIT] =
     g_param_spec_uint ("rate-limit", NULL, NULL, 0, 100000, SSE_HUB_DEFAULT_RATE_LIMIT, rw);
+  properties[PROP_AUDIENCE_RATE_LIMIT] =
+    g_param_spec_uint ("audience-rate-limit", NULL, NULL, 0, 1000000,
+                       SSE_HUB_DEFAULT_AUDIENCE_RATE_LIMIT, rw);
+  properties[PROP_MAX_STREAMS_PER_ADDRESS] =
+    g_param_spec_uint ("max-streams-per-address", NULL, NULL, 0, G_MAXUINT,
+                       SSE_HUB_DEFAULT_MAX_STREAMS_PER_ADDRESS, rw);
+  properties[PROP_MAX_PERSONS_PER_ADDRESS] =
+    g_param_spec_uint ("max-persons-per-address", NULL, NULL, 0, G_MAXUINT,
+                       SSE_HUB_DEFAULT_MAX_PERSONS_PER_ADDRESS, rw);
   properties[PROP_TRUST_LOCAL] =
     g_param_spec_boolean ("trust-local", NULL, NULL, TRUE, rw);
   properties[PROP_REQUEST_TIMEOUT] =
@@ -541,6 +583,8 @@ sse_hub_server_init (SseHubServer *self)
   self->log = sse_hub_event_log_new (SSE_HUB_EVENT_LOG_DEFAULT_MAX_ENTRIES);
   self->streams = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->rate_limiter = sse_hub_rate_limiter_new (SSE_HUB_DEFAULT_RATE_LIMIT);
+  sse_hub_rate_limiter_set_audience_rate (self->rate_limiter, SSE_HUB_DEFAULT_AUDIENCE_RATE_LIMIT);
+  sse_hub_access_init (self);
   self->hangup_fd = -1;
 
   self->port = SSE_HUB_DEFAULT_PORT;

@@ -18,6 +18,11 @@ G_DECLARE_FINAL_TYPE (SseHubServer, sse_hub_server, SSE_HUB, SERVER, GObject)
 #define SSE_HUB_DEFAULT_RETRY_MS           3000
 #define SSE_HUB_FULL_RETRY_MS              30000
 #define SSE_HUB_DEFAULT_RATE_LIMIT         30   /* posts per minute per address */
+#define SSE_HUB_DEFAULT_AUDIENCE_RATE_LIMIT 300 /* posts per minute, the whole audience */
+#define SSE_HUB_DEFAULT_MAX_STREAMS_PER_ADDRESS 8 /* one student's devices and tabs */
+#define SSE_HUB_DEFAULT_MAX_PERSONS_PER_ADDRESS 25
+/* Streams the presenter's machine may open past max-clients. */
+#define SSE_HUB_PRESENTER_STREAM_SLOTS     4
 
 /* The hub: an HTTP server on a listening socket it creates itself, the SSE
  * clients (a GListModel of SseHubClient), the event log and the person store
@@ -27,9 +32,14 @@ G_DECLARE_FINAL_TYPE (SseHubServer, sse_hub_server, SSE_HUB, SERVER, GObject)
  *   running (read-only), keepalive-interval (seconds), max-clients,
  *   queue-cap (bytes queued for one client before it is dropped),
  *   retry-ms, allow-audience-writes, rate-limit (posts per minute per remote
- *   address, 0 = none), trust-local (requests from this machine are the
- *   presenter's: not rate-limited, never refused as audience writes),
+ *   address group, 0 = none), audience-rate-limit (posts per minute from
+ *   the whole audience, 0 = none), max-streams-per-address (0 = none),
+ *   max-persons-per-address (persons one address group may add while the
+ *   process runs, 0 = none), trust-local (requests from this machine that
+ *   no other web origin made are the presenter's: exempt from those limits,
+ *   never refused as audience writes, a few stream slots past max-clients),
  *   request-timeout (seconds a request may take to arrive whole).
+ * An address group is an IPv4 address or an IPv6 /64.
  * Signals: error (GError) when the server stops for a reason of its own. */
 SseHubServer      *sse_hub_server_new             (SseHubPersonStore *store);
 gboolean           sse_hub_server_start           (SseHubServer      *self,

@@ -28,6 +28,7 @@ sse_hub_error_http_status (const GError *error)
     case SSE_HUB_ERROR_BAD_REQUEST:
       return 400;
     case SSE_HUB_ERROR_WRITES_DISABLED:
+    case SSE_HUB_ERROR_FOREIGN_HOST:
       return 403;
     case SSE_HUB_ERROR_NOT_FOUND:
       return 404;
@@ -69,6 +70,8 @@ sse_hub_error_field (const GError *error)
       return "body";
     case SSE_HUB_ERROR_UNSUPPORTED_TYPE:
       return "content-type";
+    case SSE_HUB_ERROR_FOREIGN_HOST:
+      return "host";
     case SSE_HUB_ERROR_BAD_REQUEST:
     case SSE_HUB_ERROR_WRITES_DISABLED:
     case SSE_HUB_ERROR_RATE_LIMITED:
@@ -225,12 +228,23 @@ sse_hub_hello_json (guint64  client_id,
                           client_id, writes ? "true" : "false", retry_ms);
 }
 
+const char *
+sse_hub_full_reason_name (SseHubFullReason reason)
+{
+  return reason == SSE_HUB_FULL_ADDRESS ? "address-full" : "full";
+}
+
 /* The event repeats the jittered delay: scripts cannot read retry:. */
 char *
-sse_hub_full_json (guint retry_ms)
+sse_hub_full_json (guint            retry_ms,
+                   SseHubFullReason reason)
 {
-  return g_strdup_printf ("{\"error\":\"%s\",\"retryMs\":%u}",
-                          "The hub is full; trying again later", retry_ms);
+  const char *error = reason == SSE_HUB_FULL_ADDRESS
+                        ? "This computer has the most streams one computer may open; trying again later"
+                        : "The hub is full; trying again later";
+
+  return g_strdup_printf ("{\"error\":\"%s\",\"reason\":\"%s\",\"retryMs\":%u}",
+                          error, sse_hub_full_reason_name (reason), retry_ms);
 }
 
 const char *

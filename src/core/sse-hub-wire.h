@@ -36,6 +36,7 @@ typedef enum
   SSE_HUB_ERROR_NOT_FOUND,
   SSE_HUB_ERROR_METHOD_NOT_ALLOWED,
   SSE_HUB_ERROR_BAD_REQUEST,
+  SSE_HUB_ERROR_FOREIGN_HOST,   /* a Host that is not this machine: DNS rebinding */
 } SseHubError;
 
 guint       sse_hub_error_http_status (const GError *error);
@@ -84,7 +85,18 @@ char       *sse_hub_person_json       (const char  *name,
 char       *sse_hub_hello_json        (guint64      client_id,
                                        gboolean     writes,
                                        guint        retry_ms);
-char       *sse_hub_full_json         (guint        retry_ms);
+/* Why a stream was turned away: the whole hub is full, or the peer's
+ * address group has all the streams one group may hold. */
+typedef enum
+{
+  SSE_HUB_FULL_HUB,
+  SSE_HUB_FULL_ADDRESS,
+} SseHubFullReason;
+
+/* "full" or "address-full": the event's "reason" and the log's name. */
+const char *sse_hub_full_reason_name  (SseHubFullReason reason);
+char       *sse_hub_full_json         (guint            retry_ms,
+                                       SseHubFullReason reason);
 const char *sse_hub_config_json       (gboolean     writes);
 char       *sse_hub_client_ids_json   (const guint64 *ids,
                                        gsize          n_ids);

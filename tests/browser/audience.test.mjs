@@ -181,6 +181,9 @@ test('offline: the page says so, and catches up as soon as the network is back',
 test('a full hub: the page says so and counts down to its next try', async () => {
   await withHub(['--max-clients', '1'], async hub => {
     const first = await openPage(hub);
+    // Pages on this machine are the presenter's, who keeps a few streams
+    // past the limit (SSE_HUB_PRESENTER_STREAM_SLOTS, 4): take the rest.
+    const reserved = await Promise.all([1, 2, 3].map(() => hub.openStream()));
     const second = await openPage(hub, { waitConnected: false });
     await second.locator('#status.status-full').waitFor(WAIT);
     assert.equal(await second.textContent('#status-text'),
@@ -189,6 +192,7 @@ test('a full hub: the page says so and counts down to its next try', async () =>
     assert.equal(await second.locator('#wire li', { hasText: 'event: full' }).count(), 1);
     await closePage(second);
     await closePage(first);
+    reserved.forEach(stream => stream.close());
   });
 });
 

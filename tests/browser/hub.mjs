@@ -82,6 +82,27 @@ export class Hub {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  // An event stream from this machine with no Origin, as the hub's own
+  // page opens it: the presenter's.  Resolves once the head is in; the
+  // stream's text grows as frames arrive, close() ends it.
+  async openStream () {
+    const controller = new AbortController();
+    const response = await fetch(`${this.url}connect`, { signal: controller.signal });
+    const reader = response.body.getReader();
+    const stream = { text: '', close: () => controller.abort() };
+    (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done)
+            break;
+          stream.text += Buffer.from(value).toString();
+        }
+      } catch {}
+    })();
+    return stream;
+  }
+
   async post (body, contentType = 'application/json') {
     const response = await fetch(`${this.url}addPerson`, {
       method: 'POST',

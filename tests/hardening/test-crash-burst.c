@@ -57,7 +57,7 @@ test_crash_during_bursts (void)
         {
           char *name = g_strdup_printf ("r%u-p%u", round, i);
           g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"age\":%u}", name, i);
-          g_autofree char *request = g_strdup_printf ("POST /addPerson HTTP/1.1\r\nHost: x\r\n"
+          g_autofree char *request = g_strdup_printf ("POST /addPerson HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                                       "Content-Type: application/json\r\n"
                                                       "Content-Length: %zu\r\n\r\n%s",
                                                       strlen (body), body);

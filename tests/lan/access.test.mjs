@@ -6,11 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import net from 'node:net';
-import { Hub, launchBrowser } from '../browser/hub.mjs';
+import { launchBrowser } from '../browser/hub.mjs';
 import { Lan, hostUrl, lanUnavailableReason } from './netns.mjs';
+import { curlFromHost, firstEvent, openStreams, postArgs, storedNames, withHub }
+  from './helpers.mjs';
 
 const skip = lanUnavailableReason() ?? false;
 let lan;
@@ -24,97 +24,6 @@ after(() => {
   lan?.tearDown();
 });
 
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-
-async function withHub (args, body, options = {}) {
-  const hub = await new Hub(args, { bind: null, ...options }).start();
-  try {
-    await body(hub);
-  } finally {
-    await hub.dispose();
-  }
-}
-
-// What one /connect answers first: 'hello' for a slot, 'full' for a refusal.
-async function firstEvent (stream) {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    const match = /^event: (hello|full)$/m.exec(stream.text);
-    if (match)
-      return match[1];
-    await sleep(20);
-  }
-  throw new Error(`no hello or full event in ${JSON.stringify(stream.text)}`);
-}
-
-async function openStreams (from, url, n) {
-  const streams = [];
-  for (let i = 0; i < n; i++) {
-    const stream = lan.openStream(from, url);
-    await stream.opened;
-    streams.push(stream);
-  }
-  return streams;
-}
-
-// A stream from the presenter's own machine, with no Origin, as the hub's
-// own page opens it.
-async function presenterStream (hub) {
-  const controller = new AbortController();
-  const response = await fetch(`${hub.url}connect`, { signal: controller.signal });
-  const reader = response.body.getReader();
-  const stream = { text: '', close: () => controller.abort() };
-  (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done)
-          break;
-        stream.text += Buffer.from(value).toString();
-      }
-    } catch {}
-  })();
-  return stream;
-}
-
-// The stored list, read from the presenter's own stream.
-async function storedNames (hub) {
-  const stream = await presenterStream(hub);
-  try {
-    const deadline = Date.now() + 5000;
-    while (Date.now() < deadline) {
-      const match = /^id: \d+\ndata: (.*)$/m.exec(stream.text);
-      if (match)
-        return JSON.parse(match[1]).map(person => person.name);
-      await sleep(20);
-    }
-    throw new Error('no list on the presenter stream');
-  } finally {
-    stream.close();
-  }
-}
-
-async function curlFromHost (url, args = []) {
-  const output = await new Promise((resolve, reject) => {
-    const child = spawn('curl', ['-sS', '-g', '--max-time', '10', '-D', '-', ...args, url],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', chunk => { out += chunk; });
-    child.on('exit', code => code === 0 ? resolve(out) : reject(new Error(`curl exited ${code}`)));
-  });
-  const split = output.indexOf('\r\n\r\n');
-  return {
-    status: Number(/^HTTP\/1\.1 (\d+)/.exec(output)?.[1]),
-    head: output.slice(0, split),
-    body: output.slice(split + 4),
-  };
-}
-
-function postArgs (person, headers = []) {
-  return ['-H', 'Content-Type: application/json', ...headers.flatMap(h => ['-H', h]),
-    '--data-binary', JSON.stringify(person)];
-}
-
 test('one address cannot take every stream slot; IPv6 counts per /64', { skip }, async () => {
   await withHub(['--max-streams-per-address', '3', '--max-clients', '50'], async hub => {
     const url4 = hostUrl(lan.hostIPv4, hub.port, 'connect');
@@ -123,7 +32,7 @@ test('one address cannot take every stream slot; IPv6 counts per /64', { skip },
     const [privacyA, privacyB, otherNet] = lan.studentIPv6;
     const streams = [];
     try {
-      streams.push(...await openStreams(greedy, url4, 3));
+      streams.push(...await openStreams(lan, greedy, url4, 3));
       for (const stream of streams)
         assert.equal(await firstEvent(stream), 'hello');
       const fourth = lan.openStream(greedy, url4);
@@ -136,8 +45,8 @@ test('one address cannot take every stream slot; IPv6 counts per /64', { skip },
       assert.equal(await firstEvent(other), 'hello', 'another address still gets a slot');
 
       // Two privacy addresses of one phone share their /64's allowance.
-      streams.push(...await openStreams(privacyA, url6, 2));
-      const sameNet = await openStreams(privacyB, url6, 2);
+      streams.push(...await openStreams(lan, privacyA, url6, 2));
+      const sameNet = await openStreams(lan, privacyB, url6, 2);
       streams.push(...sameNet);
       assert.equal(await firstEvent(sameNet[0]), 'hello');
       assert.equal(await firstEvent(sameNet[1]), 'full', 'the /64 has used its three slots');
@@ -165,7 +74,7 @@ test('a full hub still has slots for the presenter', { skip }, async () => {
       assert.equal(await firstEvent(late), 'full', 'the audience has used every slot');
 
       for (let i = 0; i < 3; i++) {
-        const own = await presenterStream(hub);
+        const own = await hub.openStream();
         streams.push(own);
         assert.equal(await firstEvent(own), 'hello', `presenter stream ${i + 1} is never refused`);
       }
@@ -235,27 +144,38 @@ test('a page from another origin on the presenter\'s laptop is audience', { skip
       'another port is another origin');
 
     // A real page, served from a student's machine and opened in the
-    // presenter's browser, tries both ways in.
-    const page = spawn('ip', ['netns', 'exec', lan.ns, 'node', '-e', `
+    // presenter's browser, tries both ways in: blind posts as in the attack,
+    // then one it may read (the hub lets any origin read its answers), to
+    // show that the posts reached the hub and the hub itself said no.
+    const targets = [`http://localhost:${hub.port}/addPerson`, `http://${lan.hostIPv4}:${hub.port}/addPerson`];
+    const script = `
+      const targets = ${JSON.stringify(targets)};
+      const form = { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
+      window.sent = Promise.all(targets.flatMap(url => Array.from({ length: 10 }, (_, i) =>
+        fetch(url, { ...form, mode: 'no-cors', body: 'name=intruder' + i + '&age=1' }).catch(() => null))));
+      window.answers = window.sent.then(() => Promise.all(targets.map(url =>
+        fetch(url, { ...form, body: 'name=probe&age=1' }).then(r => r.status, () => 'unreachable'))));`;
+    const page = spawn('ip', ['netns', 'exec', lan.ns, process.execPath, '-e', `
+      const html = '<!doctype html><title>elsewhere</title><script>' + ${JSON.stringify(script)} + '</script>';
       require('node:http').createServer((request, response) => {
         response.writeHead(200, { 'Content-Type': 'text/html' });
-        response.end('<!doctype html><title>elsewhere</title><script>' +
-          'window.sent = Promise.all(' + JSON.stringify(${JSON.stringify([
-            `http://localhost:${hub.port}/addPerson`,
-            `http://${lan.hostIPv4}:${hub.port}/addPerson`,
-          ])}) + '.flatMap(url => Array.from({ length: 10 }, (_, i) => fetch(url, { method: "POST", mode: "no-cors",' +
-          ' headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "name=intruder" + i + "&age=1" })' +
-          '.catch(() => null))));</script>');
-      }).listen(8123, '${lan.studentIPv4[3]}', () => console.log('ready'));
+        response.end(html);
+      }).listen(8123, ${JSON.stringify(lan.studentIPv4[3])}, () => console.log('ready'));
     `], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise(resolve => page.stdout.once('data', resolve));
-    const browser = await launchBrowser();
+    let browser;
     try {
+      await new Promise((resolve, reject) => {
+        page.stdout.once('data', resolve);
+        page.once('exit', code => reject(new Error(`the page's server exited with ${code}`)));
+      });
+      browser = await launchBrowser();
       const tab = await browser.newPage();
       await tab.goto(`http://${lan.studentIPv4[3]}:8123/`);
       await tab.evaluate(() => window.sent);
+      assert.deepEqual(await tab.evaluate(() => window.answers), [403, 403],
+        'the hub refused the other origin on both of its addresses');
     } finally {
-      await browser.close();
+      await browser?.close();
       page.kill();
     }
     assert.deepEqual(await storedNames(hub), ['x', 'x'], 'nothing from the other origin was stored');

@@ -3,8 +3,8 @@
 // namespace with real LAN addresses), the presenter on this one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Hub } from '../browser/hub.mjs';
 import { Lan, hostUrl, lanUnavailableReason } from './netns.mjs';
+import { withHub } from './helpers.mjs';
 
 const skip = lanUnavailableReason() ?? false;
 let lan;
@@ -17,15 +17,6 @@ before(() => {
 after(() => {
   lan?.tearDown();
 });
-
-async function withHub (args, body) {
-  const hub = await new Hub(args, { bind: null }).start();
-  try {
-    await body(hub);
-  } finally {
-    await hub.dispose();
-  }
-}
 
 test('a student is audience: rate-limited per address, the presenter is not', { skip }, async () => {
   await withHub(['--rate-limit', '3'], async hub => {

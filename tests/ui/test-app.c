@@ -42,27 +42,36 @@ pick_free_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
 }
 
+/* The port comes from GSettings, so use a key file the test can write;
+ * extra_keys are more "key=value\n" lines. */
 static void
-app_fixture_set_up (AppFixture    *fixture,
-                    gconstpointer  user_data)
+write_settings (AppFixture *fixture,
+                const char *extra_keys)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *settings_dir = NULL;
   g_autofree char *keyfile = NULL;
   g_autofree char *contents = NULL;
 
-  fixture->dir = g_dir_make_tmp ("sse-hub-app-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->port = pick_free_port ();
-
-  /* The port comes from GSettings, so use a key file the test can write. */
   settings_dir = g_build_filename (fixture->dir, "config", "glib-2.0", "settings", NULL);
   g_assert_cmpint (g_mkdir_with_parents (settings_dir, 0700), ==, 0);
   keyfile = g_build_filename (settings_dir, "keyfile", NULL);
-  contents = g_strdup_printf ("[com/example/SseHub]\nport=%u\nlisten-on-network=false\n",
-                              fixture->port);
+  contents = g_strdup_printf ("[com/example/SseHub]\nport=%u\nlisten-on-network=false\n%s",
+                              fixture->port, extra_keys);
   g_file_set_contents (keyfile, contents, -1, &error);
   g_assert_no_error (error);
+}
+
+static void
+app_fixture_set_up (AppFixture    *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("sse-hub-app-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->port = pick_free_port ();
+  write_settings (fixture, "");
 
   fixture->data_file = g_build_filename (fixture->dir, "data", "sse-hub", "persons.jsonl", NULL);
 }
@@ -292,6 +301,95 @@ test_headless_options_refused (AppFixture    *fixture,
     }
 }
 
+/* A post made by a page of another origin open on this machine: audience,
+ * so the limits in Preferences apply to it. */
+static char *
+post_from_elsewhere (guint       port,
+                     const char *origin_header)
+{
+  static const char body[] = "{\"name\":\"Eve\",\"age\":30}";
+  g_autofree char *request = g_strdup_printf ("POST /addPerson HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+                                              "%sContent-Type: application/json\r\n"
+                                              "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                                              port, origin_header, strlen (body), body);
+
+  return http_exchange (port, request);
+}
+
+#define ELSEWHERE "Origin: http://elsewhere.example\r\n"
+
+/* The access limits of Preferences reach the hub the window serves. */
+static void
+test_access_settings (AppFixture    *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *stream_request = g_strdup_printf ("GET /connect HTTP/1.1\r\n"
+                                                     "Host: 127.0.0.1:%u\r\n" ELSEWHERE "\r\n",
+                                                     fixture->port);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) held = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) greeting = g_string_new (NULL);
+  g_autoptr(GSubprocess) app = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *turned_away = NULL;
+  char buffer[4096];
+
+  write_settings (fixture, "max-streams-per-address=1\nmax-persons-per-address=1\n");
+  app = spawn_app (fixture);
+  page = wait_for_page (fixture->port);
+  g_assert_nonnull (page);
+
+  {
+    g_autofree char *first = post_from_elsewhere (fixture->port, ELSEWHERE);
+    g_autofree char *second = post_from_elsewhere (fixture->port, ELSEWHERE);
+    g_autofree char *own = post_from_elsewhere (fixture->port, "");
+
+    g_assert_true (g_str_has_prefix (first, "HTTP/1.1 200"));
+    g_assert_true (g_str_has_prefix (second, "HTTP/1.1 429 Too Many Requests"));
+    g_assert_nonnull (strstr (second, "added 1 persons"));
+    g_assert_true (g_str_has_prefix (own, "HTTP/1.1 200"));
+  }
+
+  /* One stream held open; the next from the same address is turned away. */
+  held = g_socket_client_connect_to_host (client, "127.0.0.1", fixture->port, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (held)), stream_request,
+                             strlen (stream_request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  while (strstr (greeting->str, "event: hello") == NULL)
+    {
+      gssize n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (held)),
+                                      buffer, sizeof buffer, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (greeting, buffer, n);
+    }
+  turned_away = http_exchange (fixture->port, stream_request);
+  g_assert_nonnull (strstr (turned_away, "event: full"));
+  g_assert_nonnull (strstr (turned_away, "\"reason\":\"address-full\""));
+  g_clear_object (&held);
+  terminate (app);
+  g_clear_object (&app);
+
+  /* The whole audience's budget: one a minute. */
+  write_settings (fixture, "audience-rate-limit=1\n");
+  app = spawn_app (fixture);
+  g_clear_pointer (&page, g_free);
+  page = wait_for_page (fixture->port);
+  g_assert_nonnull (page);
+  {
+    g_autofree char *first = post_from_elsewhere (fixture->port, ELSEWHERE);
+    g_autofree char *second = post_from_elsewhere (fixture->port, ELSEWHERE);
+
+    g_assert_true (g_str_has_prefix (first, "HTTP/1.1 200"));
+    g_assert_true (g_str_has_prefix (second, "HTTP/1.1 429 Too Many Requests"));
+    g_assert_nonnull (strstr (second, "Retry-After: 60"));
+  }
+  terminate (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -310,6 +408,8 @@ main (int   argc,
               app_fixture_set_up, test_port_in_use, app_fixture_tear_down);
   g_test_add ("/ui/app/headless-options-refused", AppFixture, NULL,
               app_fixture_set_up, test_headless_options_refused, app_fixture_tear_down);
+  g_test_add ("/ui/app/access-settings", AppFixture, NULL,
+              app_fixture_set_up, test_access_settings, app_fixture_tear_down);
 
   return g_test_run ();
 }

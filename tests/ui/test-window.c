@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sse-hub-headless.h"
+#include "sse-hub-preferences-window.h"
 #include "sse-hub-user-agent.h"
 #include "sse-hub-window-private.h"
 #include "sse-hub-wire.h"
@@ -1112,6 +1113,59 @@ test_agent_parsed_once (Fixture       *fixture,
   sse_client_close (client);
 }
 
+/* The spin button in the preferences row with this title, or NULL. */
+static GtkSpinButton *
+find_row_spin (GtkWidget  *widget,
+               const char *title,
+               gboolean    in_row)
+{
+  if (in_row && GTK_IS_SPIN_BUTTON (widget))
+    return GTK_SPIN_BUTTON (widget);
+
+  in_row = in_row || (ADW_IS_PREFERENCES_ROW (widget) &&
+                      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                                 title) == 0);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkSpinButton *spin = find_row_spin (child, title, in_row);
+
+      if (spin != NULL)
+        return spin;
+    }
+
+  return NULL;
+}
+
+/* The access limits have rows in Preferences that read and write their keys. */
+static void
+test_preferences_limits (void)
+{
+  static const struct { const char *key; const char *title; guint default_value; } rows[] = {
+    { "max-streams-per-address", "Most _Streams per Computer", 8 },
+    { "audience-rate-limit", "Posts per _Minute from the Audience", 300 },
+    { "max-persons-per-address", "Most _Persons per Computer", 25 },
+  };
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *preferences = GTK_WIDGET (sse_hub_preferences_window_new (NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GtkSpinButton *spin = find_row_spin (preferences, rows[i].title, FALSE);
+
+      g_assert_nonnull (spin);
+      g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, rows[i].default_value);
+      g_settings_set_uint (settings, rows[i].key, 3);
+      g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 3);
+      /* 0 turns the limit off, so the row must reach it. */
+      gtk_spin_button_set_value (spin, 0);
+      g_assert_cmpuint (g_settings_get_uint (settings, rows[i].key), ==, 0);
+      g_settings_reset (settings, rows[i].key);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1149,6 +1203,7 @@ main (int   argc,
 
   g_test_add ("/ui/window/slow-disk", Fixture, G_STRINGIFY (SLOW_SYNC_MS), fixture_set_up,
               test_slow_disk, fixture_tear_down);
+  g_test_add_func ("/ui/preferences/limits", test_preferences_limits);
 
   status = g_test_run ();
   g_application_release (G_APPLICATION (app));
