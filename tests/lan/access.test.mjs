@@ -3,26 +3,17 @@
 // the presenter's reserved slots, posting budgets, who counts as the
 // presenter, DNS rebinding.
 // Students are real LAN addresses in a network namespace (see netns.mjs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { launchBrowser } from '../browser/hub.mjs';
-import { Lan, hostUrl, lanUnavailableReason } from './netns.mjs';
+import { hostUrl, lanForThisFile, lanSkip } from './netns.mjs';
 import { curlFromHost, firstEvent, openStreams, postArgs, storedNames, withHub }
   from './helpers.mjs';
 
-const skip = lanUnavailableReason() ?? false;
-let lan;
-
-before(() => {
-  if (!skip)
-    lan = new Lan().setUp();
-});
-
-after(() => {
-  lan?.tearDown();
-});
+const skip = lanSkip;
+const lan = lanForThisFile();
 
 test('one address cannot take every stream slot; IPv6 counts per /64', { skip }, async () => {
   await withHub(['--max-streams-per-address', '3', '--max-clients', '50'], async hub => {

@@ -1,22 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The hub as a class reaches it: students on their own machine (a network
 // namespace with real LAN addresses), the presenter on this one.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Lan, hostUrl, lanUnavailableReason } from './netns.mjs';
+import { hostUrl, lanForThisFile, lanSkip } from './netns.mjs';
 import { withHub } from './helpers.mjs';
 
-const skip = lanUnavailableReason() ?? false;
-let lan;
-
-before(() => {
-  if (!skip)
-    lan = new Lan().setUp();
-});
-
-after(() => {
-  lan?.tearDown();
-});
+const skip = lanSkip;
+const lan = lanForThisFile();
 
 test('a student is audience: rate-limited per address, the presenter is not', { skip }, async () => {
   await withHub(['--rate-limit', '3'], async hub => {

@@ -4,6 +4,7 @@
 // addresses the test assigns.  On loopback every peer is the presenter, so
 // only a path like this one shows what the audience can and cannot do.
 import { execFileSync, spawn } from 'node:child_process';
+import { before, after } from 'node:test';
 
 function ip (...args) {
   return execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
@@ -14,6 +15,24 @@ export function lanUnavailableReason () {
   if (process.getuid?.() !== 0)
     return 'network namespaces need root (CI runs as root)';
   return null;
+}
+
+// Why this machine cannot make namespaces, or false: the tests' skip option.
+export const lanSkip = lanUnavailableReason() ?? false;
+
+// The student machine of one test file, made before its first test and
+// removed after its last.
+export function lanForThisFile () {
+  const lan = new Lan();
+  before(() => {
+    if (!lanSkip)
+      lan.setUp();
+  });
+  after(() => {
+    if (!lanSkip)
+      lan.tearDown();
+  });
+  return lan;
 }
 
 let instances = 0;

@@ -2,35 +2,15 @@
 // A hub under attack keeps working and says so: descriptor exhaustion, the
 // event log's memory, refusals reported in headless mode.
 // Students are real LAN addresses in a network namespace (see netns.mjs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { Hub } from '../browser/hub.mjs';
-import { Lan, hostUrl, lanUnavailableReason } from './netns.mjs';
+import { hostUrl, lanForThisFile, lanSkip } from './netns.mjs';
+import { sleep, withHub } from './helpers.mjs';
 
-const skip = lanUnavailableReason() ?? false;
-let lan;
-
-before(() => {
-  if (!skip)
-    lan = new Lan().setUp();
-});
-
-after(() => {
-  lan?.tearDown();
-});
-
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-
-async function withHub (args, body, options = {}) {
-  const hub = await new Hub(args, { bind: null, ...options }).start();
-  try {
-    await body(hub);
-  } finally {
-    await hub.dispose();
-  }
-}
+const skip = lanSkip;
+const lan = lanForThisFile();
 
 test('the listener keeps accepting after running out of descriptors', { skip }, async () => {
   await withHub([], async hub => {
