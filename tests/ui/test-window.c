@@ -485,7 +485,7 @@ test_client_list (Fixture       *fixture,
   SseClient *client;
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.clients_stack), ==, "empty");
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  sse_hub_window_set_view (fixture->window, "clients");
 
   client = sse_client_open (fixture->port, firefox_agent);
   wait_until (has_client_rows, &one, "the client to appear");
@@ -566,46 +566,84 @@ collect_buttons (GtkWidget *widget,
     collect_buttons (child, buttons);
 }
 
+/* The Undo button of the toast on screen, as the presenter would press it. */
+static void
+press_undo (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  /* Long enough for an earlier toast to finish sliding away. */
+  settle (600);
+  collect_buttons (GTK_WIDGET (fixture->window), buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "_Undo") == 0)
+      {
+        g_signal_emit_by_name (buttons->pdata[i], "clicked");
+        return;
+      }
+
+  g_error ("no Undo button on screen");
+}
+
+static const char *
+person_name_at (Fixture *fixture,
+                guint    position)
+{
+  g_autoptr(SseHubPerson) person = g_list_model_get_item (G_LIST_MODEL (fixture->store), position);
+
+  return sse_hub_person_get_name (person);
+}
+
 static void
 test_remove_and_clear (Fixture       *fixture,
                        gconstpointer  user_data)
 {
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-  g_autoptr(SseHubPerson) first = NULL;
-  AdwMessageDialog *dialog;
+  SseHubEventLog *log = sse_hub_server_get_log (fixture->server);
+  guint n_log_entries;
 
   submit_form (fixture, "Ada", 36);
   submit_form (fixture, "Alan", 41);
   submit_form (fixture, "Grace", 85);
   settle (300);
 
-  /* The row's own button removes that row's person. */
+  /* The row's own button removes that row's person; Undo brings them back
+   * (at the end: the store only appends). */
   collect_buttons (GTK_WIDGET (fixture->w.persons_view), buttons);
   g_assert_cmpuint (buttons->len, >=, 3);
   g_signal_emit_by_name (buttons->pdata[buttons->len - 2], "clicked");
   g_assert_cmpuint (n_persons (fixture), ==, 2);
-  first = g_list_model_get_item (G_LIST_MODEL (fixture->store), 1);
-  g_assert_cmpstr (sse_hub_person_get_name (first), ==, "Grace");
+  g_assert_cmpstr (person_name_at (fixture, 1), ==, "Grace");
+  press_undo (fixture);
+  g_assert_cmpuint (n_persons (fixture), ==, 3);
+  g_assert_cmpstr (person_name_at (fixture, 2), ==, "Alan");
 
-  /* Clear All asks first; Cancel keeps everything. */
+  /* Clear All asks nothing: it clears and offers Undo, which restores the
+   * list in its order. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.clear-persons", NULL));
-  dialog = find_message_dialog ();
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (dialog, "cancel");
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  g_assert_cmpuint (n_persons (fixture), ==, 2);
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
-                                             "win.clear-persons", NULL));
-  dialog = find_message_dialog ();
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (dialog, "clear");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_null (find_message_dialog ());
   g_assert_cmpuint (n_persons (fixture), ==, 0);
+  press_undo (fixture);
+  g_assert_cmpuint (n_persons (fixture), ==, 3);
+  g_assert_cmpstr (person_name_at (fixture, 0), ==, "Ada");
+  g_assert_cmpstr (person_name_at (fixture, 1), ==, "Grace");
+  g_assert_cmpstr (person_name_at (fixture, 2), ==, "Alan");
 
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.clear-persons", NULL));
+  g_assert_cmpuint (n_persons (fixture), ==, 0);
   settle (300);
   g_assert_nonnull (find_label (fixture->window, "No Persons Yet"));
+
+  /* Ctrl+L clears the log; Undo puts the entries back. */
+  sse_hub_event_log_flush (log);
+  n_log_entries = g_list_model_get_n_items (G_LIST_MODEL (log));
+  g_assert_cmpuint (n_log_entries, >, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.clear-log", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
+  press_undo (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), >=, n_log_entries);
 }
 
 static void
@@ -652,7 +690,7 @@ test_markup_literal (Fixture       *fixture,
   assert_no_markup_parsed (GTK_WIDGET (fixture->window), "<b>x</b>");
 
   /* The event log shows the frames literally too. */
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "log");
+  sse_hub_window_set_view (fixture->window, "log");
   sse_hub_event_log_flush (log);
   settle (300);
   {
@@ -703,7 +741,7 @@ test_log_bounded (Fixture       *fixture,
   gint64 start;
 
   wait_for_frame (client, "hello", NULL);
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "log");
+  sse_hub_window_set_view (fixture->window, "log");
 
   /* Four times what the log keeps, at a pace the window must absorb. */
   start = g_get_monotonic_time ();
@@ -812,7 +850,7 @@ test_busy_hub (Fixture       *fixture,
   gint64 start;
 
   sse_hub_raise_fd_limit ();
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  sse_hub_window_set_view (fixture->window, "clients");
 
   /* A thousand browsers that never read: the kernel buffers what they get. */
   start = g_get_monotonic_time ();
@@ -896,17 +934,17 @@ test_screenshots (Fixture       *fixture,
   settle (1500);
 
   save_screenshot (fixture, "window-persons.png");
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  sse_hub_window_set_view (fixture->window, "clients");
   save_screenshot (fixture, "window-clients.png");
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "log");
+  sse_hub_window_set_view (fixture->window, "log");
   save_screenshot (fixture, "window-log.png");
 
   /* Projection: the whole window zooms. */
   g_settings_set_double (settings, "text-scale", 1.75);
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "persons");
+  sse_hub_window_set_view (fixture->window, "persons");
   settle (1500);
   save_screenshot (fixture, "window-zoom-persons.png");
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  sse_hub_window_set_view (fixture->window, "clients");
   save_screenshot (fixture, "window-zoom-clients.png");
 
   /* Dark style, as some presenters prefer: the QR code stays dark on light. */
@@ -949,19 +987,19 @@ static void
 test_clients_refresh_visible (Fixture       *fixture,
                               gconstpointer  user_data)
 {
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "persons");
+  sse_hub_window_set_view (fixture->window, "persons");
   settle (100);
   g_assert_false (sse_hub_window_get_clients_refresh_active (fixture->window));
 
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  sse_hub_window_set_view (fixture->window, "clients");
   settle (100);
   g_assert_true (sse_hub_window_get_clients_refresh_active (fixture->window));
 
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "log");
+  sse_hub_window_set_view (fixture->window, "log");
   settle (100);
   g_assert_false (sse_hub_window_get_clients_refresh_active (fixture->window));
 
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  sse_hub_window_set_view (fixture->window, "clients");
   settle (100);
   g_assert_true (sse_hub_window_get_clients_refresh_active (fixture->window));
 
@@ -983,7 +1021,7 @@ test_agent_parsed_once (Fixture       *fixture,
   g_autoptr(SseHubClient) hub_client = NULL;
   const SseHubUserAgent *agent;
 
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  sse_hub_window_set_view (fixture->window, "clients");
   wait_until (has_client_rows, &one, "the client to appear");
   settle (300);
   g_assert_nonnull (find_label (fixture->w.clients_view, "Safari 17"));
@@ -993,9 +1031,9 @@ test_agent_parsed_once (Fixture       *fixture,
   g_assert_cmpstr (agent->browser, ==, "Safari 17");
   g_assert_cmpstr (agent->os, ==, "iOS 17");
 
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "log");
+  sse_hub_window_set_view (fixture->window, "log");
   settle (100);
-  adw_view_stack_set_visible_child_name (fixture->w.view_stack, "clients");
+  sse_hub_window_set_view (fixture->window, "clients");
   sse_hub_window_refresh_clients (fixture->window);
   settle (300);
   g_assert_nonnull (find_label (fixture->w.clients_view, "iOS 17"));
