@@ -439,6 +439,13 @@ sse_hub_persons_page_get_view (SseHubPersonsPage *self)
   return self->persons_view;
 }
 
+GtkLabel *
+sse_hub_persons_page_get_refusal_label (SseHubPersonsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
+  return self->refusal_label;
+}
+
 static void
 sse_hub_persons_page_dispose (GObject *object)
 {

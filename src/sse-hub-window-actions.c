@@ -304,6 +304,9 @@ _sse_hub_window_actions_init (SseHubWindow *self)
 void
 _sse_hub_window_actions_dispose (SseHubWindow *self)
 {
+  /* The settings outlive a closed window (and tell every window of a
+   * change): the action that follows them goes with this one. */
+  g_action_map_remove_action (G_ACTION_MAP (self), "show-join-panel");
   if (self->zoom_provider != NULL)
     {
       gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),

@@ -70,6 +70,7 @@ typedef struct
   GtkWidget      *clients_page;
   GtkWidget      *view_switcher;
   GtkButton      *jump_button;
+  GtkLabel       *refusal_label;
   SseHubJoinPanel *join_panel;
 } SseHubWindowWidgets;
 

@@ -13,7 +13,7 @@
 #define STATUS_DELAY_MS 100
 /* The QR code's share of the window: large enough to scan from the back
  * row, small enough to leave the lists most of the width. */
-#define QR_WIDTH_SHARE 0.22
+#define QR_WIDTH_SHARE 0.18
 #define QR_HEIGHT_SHARE 0.5
 #define QR_MIN_SIZE 240
 
@@ -260,11 +260,12 @@ sync_view_switcher_cb (gpointer user_data)
 
   self->switcher_source = 0;
   gtk_widget_set_visible (self->view_switcher, adw_leaflet_get_folded (self->leaflet));
+  sse_hub_clients_page_set_compact (self->clients_page, !adw_leaflet_get_folded (self->leaflet));
   return G_SOURCE_REMOVE;
 }
 
-/* The leaflet folds while it is allocated: show the switcher right after,
- * not in the middle of the allocation. */
+/* The leaflet folds while it is allocated: show the switcher (and the
+ * clients' full table) right after, not in the middle of the allocation. */
 static void
 on_folded_changed (SseHubWindow *self)
 {
@@ -344,6 +345,9 @@ sse_hub_window_dispose (GObject *object)
   g_clear_handle_id (&self->status_source, g_source_remove);
   g_clear_handle_id (&self->qr_size_source, g_source_remove);
   g_clear_handle_id (&self->switcher_source, g_source_remove);
+  /* The leaflet loses its pages on the way out: no view to report then. */
+  if (self->leaflet != NULL)
+    g_signal_handlers_disconnect_by_data (self->leaflet, self);
   if (self->server != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->server, self);
@@ -550,6 +554,7 @@ sse_hub_window_get_widgets (SseHubWindow        *self,
     .clients_page = GTK_WIDGET (self->clients_page),
     .view_switcher = self->view_switcher,
     .jump_button = sse_hub_event_log_view_get_jump_button (self->event_log_view),
+    .refusal_label = sse_hub_persons_page_get_refusal_label (self->persons_page),
     .join_panel = self->join_panel,
   };
 }
