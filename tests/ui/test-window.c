@@ -1559,6 +1559,52 @@ test_presentation_screenshots (Fixture       *fixture,
     sse_client_close (clients[i]);
 }
 
+/* Every key of the window is in the shortcuts window (keypad and "="
+ * variants of the zoom keys aside). */
+static void
+test_shortcuts_listed (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GBytes) bytes = g_resources_lookup_data ("/com/example/SseHub/gtk/help-overlay.ui",
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  const char *overlay = g_bytes_get_data (bytes, NULL);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  guint n_checked = 0;
+
+  g_assert_nonnull (overlay);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (
+            gtk_shortcut_get_trigger (shortcut));
+          g_autofree char *escaped = g_markup_escape_text (trigger, -1);
+          g_autofree char *property = g_strdup_printf ("\"accelerator\">%s<", escaped);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          g_autofree char *by_name = NULL;
+
+          /* GtkWindow's own keys (Space, Enter) are signals, not actions. */
+          if (!GTK_IS_NAMED_ACTION (action) ||
+              strstr (trigger, "KP_") != NULL || strstr (trigger, "equal") != NULL)
+            continue;
+          /* Or listed by its action, whose accelerator GTK fills in. */
+          by_name = g_strdup_printf ("\"action-name\">%s<",
+                                     gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)));
+          if (strstr (overlay, property) == NULL && strstr (overlay, by_name) == NULL)
+            g_error ("%s is not in the shortcuts window", trigger);
+          n_checked++;
+        }
+    }
+
+  g_assert_cmpuint (n_checked, >=, 12);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1603,6 +1649,7 @@ main (int   argc,
   ADD ("/ui/lecture/layout", test_lecture_layout);
   ADD ("/ui/lecture/view-shortcuts", test_view_shortcuts);
   ADD ("/ui/lecture/unique-mnemonics", test_unique_mnemonics);
+  ADD ("/ui/lecture/shortcuts-listed", test_shortcuts_listed);
   ADD ("/ui/lecture/fresh-and-refused", test_fresh_and_refused);
   ADD ("/ui/lecture/log-follows", test_log_follows);
   ADD ("/ui/lecture/presentation-mode", test_presentation_mode);
