@@ -994,22 +994,29 @@ test_screenshots (Fixture       *fixture,
     sse_client_close (clients[i]);
 }
 
+static gboolean
+clients_refresh_stopped (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return !sse_hub_window_get_clients_refresh_active (fixture->window);
+}
+
 /* The once-a-second counters redraw costs nothing while nobody sees it. */
 static void
 test_clients_refresh_visible (Fixture       *fixture,
                               gconstpointer  user_data)
 {
+  /* The views slide: the one left behind is unmapped once the slide ends. */
   sse_hub_window_set_view (fixture->window, "persons");
-  settle (100);
-  g_assert_false (sse_hub_window_get_clients_refresh_active (fixture->window));
+  wait_until (clients_refresh_stopped, fixture, "the refresh to stop");
 
   sse_hub_window_set_view (fixture->window, "clients");
   settle (100);
   g_assert_true (sse_hub_window_get_clients_refresh_active (fixture->window));
 
   sse_hub_window_set_view (fixture->window, "log");
-  settle (100);
-  g_assert_false (sse_hub_window_get_clients_refresh_active (fixture->window));
+  wait_until (clients_refresh_stopped, fixture, "the refresh to stop");
 
   sse_hub_window_set_view (fixture->window, "clients");
   settle (100);
@@ -1261,24 +1268,25 @@ count_fresh_rows (GtkWidget *widget,
     count_fresh_rows (child, n_fresh);
 }
 
-static gboolean
-has_fresh_row (gpointer data)
+static guint
+n_fresh_rows (Fixture *fixture)
 {
-  Fixture *fixture = data;
   guint n_fresh = 0;
 
   count_fresh_rows (GTK_WIDGET (fixture->w.persons_view), &n_fresh);
-  return n_fresh == 1;
+  return n_fresh;
+}
+
+static gboolean
+has_fresh_row (gpointer data)
+{
+  return n_fresh_rows (data) == 1;
 }
 
 static gboolean
 has_no_fresh_row (gpointer data)
 {
-  Fixture *fixture = data;
-  guint n_fresh = 0;
-
-  count_fresh_rows (GTK_WIDGET (fixture->w.persons_view), &n_fresh);
-  return n_fresh == 0;
+  return n_fresh_rows (data) == 0;
 }
 
 static void
@@ -1412,6 +1420,36 @@ label_pixels (GtkWidget *label)
   return pango_font_description_get_size_is_absolute (font) ? size : size * 96 / 72;
 }
 
+static GtkWidget *
+find_image (GtkWidget *widget)
+{
+  if (GTK_IS_IMAGE (widget) && gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *image = find_image (child);
+
+      if (image != NULL)
+        return image;
+    }
+
+  return NULL;
+}
+
+static int
+image_size (Fixture *fixture)
+{
+  GtkWidget *image = find_image (GTK_WIDGET (fixture->w.persons_view));
+  int size;
+
+  g_assert_nonnull (image);
+  gtk_widget_measure (image, GTK_ORIENTATION_VERTICAL, -1, &size, NULL, NULL, NULL);
+  return size;
+}
+
 static void
 test_presentation_mode (Fixture       *fixture,
                         gconstpointer  user_data)
@@ -1419,9 +1457,12 @@ test_presentation_mode (Fixture       *fixture,
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   GtkWidget *window = GTK_WIDGET (fixture->window);
   double normal_pixels;
+  int normal_icon;
 
+  submit_form (fixture, "Ada", 36);
   settle (300);
   normal_pixels = label_pixels (GTK_WIDGET (fixture->w.url_label));
+  normal_icon = image_size (fixture);
 
   /* F5: full screen, large text, the presentation style. */
   g_assert_true (press_shortcut (fixture, "F5"));
@@ -1430,9 +1471,9 @@ test_presentation_mode (Fixture       *fixture,
   settle (600);
   g_assert_cmpfloat (label_pixels (GTK_WIDGET (fixture->w.url_label)), >=,
                      normal_pixels * 1.45);
+  /* Icons grow with the text (the row's trash can). */
+  g_assert_cmpint (image_size (fixture), >=, normal_icon * 1.4);
   /* Body text at least 16 px: a person's name in the list. */
-  submit_form (fixture, "Ada", 36);
-  settle (300);
   g_assert_cmpfloat (label_pixels (GTK_WIDGET (find_label (fixture->w.persons_view, "Ada"))),
                      >=, 16);
 
