@@ -170,9 +170,15 @@ scroll_log_to_end_cb (gpointer user_data)
   SseHubEventLogView *self = user_data;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
 
+  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
   self->scroll_source = 0;
-  if (self->log_follow)
-    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  /* Only a laid-out list can be scrolled; it lays out again once shown,
+   * and the "changed" that follows brings it here. */
+  if (self->log_follow && gtk_widget_get_mapped (GTK_WIDGET (self->log_view)) &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->log_filtered)) > 0 &&
+      gtk_adjustment_get_value (adjustment) < end)
+    gtk_adjustment_set_value (adjustment, end);
   return G_SOURCE_REMOVE;
 }
 
