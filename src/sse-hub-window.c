@@ -189,6 +189,7 @@ sse_hub_window_set_view (SseHubWindow *self,
                          const char   *view)
 {
   GtkWidget *page;
+  GtkWidget *focus;
 
   g_return_if_fail (SSE_HUB_IS_WINDOW (self));
   g_return_if_fail (view != NULL);
@@ -199,8 +200,9 @@ sse_hub_window_set_view (SseHubWindow *self,
 
   adw_leaflet_set_visible_child (self->leaflet, page);
   /* Side by side, "showing" a view means going there with the keyboard. */
-  if (!adw_leaflet_get_folded (self->leaflet) && !gtk_widget_is_ancestor (
-        gtk_root_get_focus (GTK_ROOT (self)), page))
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (!adw_leaflet_get_folded (self->leaflet) &&
+      (focus == NULL || !gtk_widget_is_ancestor (focus, page)))
     gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
 }
 
