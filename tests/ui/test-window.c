@@ -1132,30 +1132,41 @@ test_lecture_layout (Fixture       *fixture,
   g_assert_false (gtk_widget_get_mapped (fixture->w.persons_page));
 }
 
+/* The window's key bindings (its shortcut controllers' shortcuts). */
+static GPtrArray *
+window_shortcuts (Fixture *fixture)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  GPtrArray *shortcuts = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_SHORTCUT_CONTROLLER (controller))
+        for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+          g_ptr_array_add (shortcuts, g_list_model_get_item (G_LIST_MODEL (controller), j));
+    }
+
+  return shortcuts;
+}
+
 /* The window's shortcut for keys, run the way a key press runs it. */
 static gboolean
 press_shortcut (Fixture    *fixture,
                 const char *accelerator)
 {
   g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (accelerator);
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  g_autoptr(GPtrArray) shortcuts = window_shortcuts (fixture);
 
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+  for (guint i = 0; i < shortcuts->len; i++)
     {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      GtkShortcut *shortcut = shortcuts->pdata[i];
 
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-
-          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
-            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
-                                                 GTK_WIDGET (fixture->window),
-                                                 gtk_shortcut_get_arguments (shortcut));
-        }
+      if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+        return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                             GTK_WIDGET (fixture->window),
+                                             gtk_shortcut_get_arguments (shortcut));
     }
 
   g_error ("no shortcut for %s", accelerator);
@@ -1611,38 +1622,30 @@ test_shortcuts_listed (Fixture       *fixture,
   g_autoptr(GBytes) bytes = g_resources_lookup_data ("/com/example/SseHub/gtk/help-overlay.ui",
                                                      G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   const char *overlay = g_bytes_get_data (bytes, NULL);
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  g_autoptr(GPtrArray) shortcuts = window_shortcuts (fixture);
   guint n_checked = 0;
 
   g_assert_nonnull (overlay);
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+  for (guint i = 0; i < shortcuts->len; i++)
     {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      GtkShortcut *shortcut = shortcuts->pdata[i];
+      GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+      g_autofree char *trigger = gtk_shortcut_trigger_to_string (
+        gtk_shortcut_get_trigger (shortcut));
+      g_autofree char *escaped = g_markup_escape_text (trigger, -1);
+      g_autofree char *property = g_strdup_printf ("\"accelerator\">%s<", escaped);
+      g_autofree char *by_name = NULL;
 
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+      /* GtkWindow's own keys (Space, Enter) are signals, not actions. */
+      if (!GTK_IS_NAMED_ACTION (action) ||
+          strstr (trigger, "KP_") != NULL || strstr (trigger, "equal") != NULL)
         continue;
-
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          g_autofree char *trigger = gtk_shortcut_trigger_to_string (
-            gtk_shortcut_get_trigger (shortcut));
-          g_autofree char *escaped = g_markup_escape_text (trigger, -1);
-          g_autofree char *property = g_strdup_printf ("\"accelerator\">%s<", escaped);
-          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
-          g_autofree char *by_name = NULL;
-
-          /* GtkWindow's own keys (Space, Enter) are signals, not actions. */
-          if (!GTK_IS_NAMED_ACTION (action) ||
-              strstr (trigger, "KP_") != NULL || strstr (trigger, "equal") != NULL)
-            continue;
-          /* Or listed by its action, whose accelerator GTK fills in. */
-          by_name = g_strdup_printf ("\"action-name\">%s<",
-                                     gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)));
-          if (strstr (overlay, property) == NULL && strstr (overlay, by_name) == NULL)
-            g_error ("%s is not in the shortcuts window", trigger);
-          n_checked++;
-        }
+      /* Or listed by its action, whose accelerator GTK fills in. */
+      by_name = g_strdup_printf ("\"action-name\">%s<",
+                                 gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)));
+      if (strstr (overlay, property) == NULL && strstr (overlay, by_name) == NULL)
+        g_error ("%s is not in the shortcuts window", trigger);
+      n_checked++;
     }
 
   g_assert_cmpuint (n_checked, >=, 12);
