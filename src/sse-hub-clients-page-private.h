@@ -11,4 +11,9 @@ GtkStack      *sse_hub_clients_page_get_stack          (SseHubClientsPage *self)
 /* Whether the once-a-second refresh is scheduled (only while mapped). */
 gboolean       sse_hub_clients_page_get_refresh_active (SseHubClientsPage *self);
 
+/* Beside the persons and the log only who is connected fits: browser and
+ * system; the full table comes back when the views are one at a time. */
+void           sse_hub_clients_page_set_compact        (SseHubClientsPage *self,
+                                                        gboolean           compact);
+
 G_END_DECLS

@@ -336,6 +336,26 @@ sse_hub_clients_page_get_stack (SseHubClientsPage *self)
   return self->clients_stack;
 }
 
+void
+sse_hub_clients_page_set_compact (SseHubClientsPage *self,
+                                  gboolean           compact)
+{
+  /* ID, Address, Browser, System, Connected For, Sent */
+  static const gboolean shown_when_compact[] = { FALSE, FALSE, TRUE, TRUE, FALSE, FALSE };
+  GListModel *columns;
+
+  g_return_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self));
+
+  columns = gtk_column_view_get_columns (self->clients_view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && i < G_N_ELEMENTS (shown_when_compact);
+       i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      gtk_column_view_column_set_visible (column, !compact || shown_when_compact[i]);
+    }
+}
+
 gboolean
 sse_hub_clients_page_get_refresh_active (SseHubClientsPage *self)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sse-hub-event-log-view-private.h"
+#include "sse-hub-log-text.h"
 #include "sse-hub-toast.h"
 
 /* Longest stretch of one frame shown in a log row: a thousand persons make a
@@ -25,6 +26,7 @@ struct _SseHubEventLogView
   GtkToggleButton      *pause_button;
   GtkScrolledWindow    *log_scroller;
   GtkListView          *log_view;
+  GtkWidget            *jump_button;
 
   /* owned */
   SseHubServer         *server;
@@ -35,7 +37,12 @@ struct _SseHubEventLogView
 
   guint                 scroll_source;
   guint                 log_kinds_shown; /* bit per SseHubLogKind */
-  gboolean              log_follow;      /* scrolled to the end: keep following */
+  gboolean              log_follow;      /* keep the newest entry in view */
+  /* the adjustment as last seen, to tell the presenter's scrolling from the
+   * list's own re-layout (zoom, F9, new rows) */
+  double                last_value;
+  double                last_upper;
+  double                last_page_size;
 };
 
 G_DEFINE_FINAL_TYPE (SseHubEventLogView, sse_hub_event_log_view, ADW_TYPE_BIN)
@@ -49,95 +56,20 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* ------------------------------------------------------------------------ */
-/* Entries as text                                                          */
-
-static const char *
-log_kind_name (SseHubLogKind kind)
-{
-  switch (kind)
-    {
-    case SSE_HUB_LOG_PERSONS:
-      return "persons";
-    case SSE_HUB_LOG_CLIENTS:
-      return "clients";
-    case SSE_HUB_LOG_HELLO:
-      return "hello";
-    case SSE_HUB_LOG_KEEPALIVE:
-      return "keep-alive";
-    case SSE_HUB_LOG_REQUEST:
-      return "request";
-    case SSE_HUB_LOG_REFUSAL:
-      return "refusal";
-    case SSE_HUB_LOG_NOTICE:
-    default:
-      return "notice";
-    }
-}
-
-static char *
-log_entry_heading (SseHubLogEntry *entry)
-{
-  gint64 usec = sse_hub_log_entry_get_time (entry);
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
-  g_autofree char *clock = g_date_time_format (time, "%H:%M:%S");
-  const char *event = sse_hub_log_entry_get_event_name (entry);
-  guint recipients = sse_hub_log_entry_get_recipients (entry);
-  gsize bytes = sse_hub_log_entry_get_bytes (entry);
-  GString *heading = g_string_new (NULL);
-
-  g_string_append_printf (heading, "%s.%03d  %-10s", clock,
-                          (int) (usec % G_USEC_PER_SEC / 1000),
-                          event != NULL && *event != '\0'
-                            ? event : log_kind_name (sse_hub_log_entry_get_kind (entry)));
-  if (recipients > 0)
-    g_string_append_printf (heading,
-                            g_dngettext (GETTEXT_PACKAGE, "  → %u client", "  → %u clients",
-                                         recipients),
-                            recipients);
-  if (bytes > 0)
-    g_string_append_printf (heading, "  %" G_GSIZE_FORMAT " B", bytes);
-
-  return g_string_free (heading, FALSE);
-}
-
-/* The frame as sent, without the blank line that ends it. */
-static char *
-log_entry_body (SseHubLogEntry *entry,
-                gssize          max_chars)
-{
-  const char *text = sse_hub_log_entry_get_text (entry);
-  gsize length = text != NULL ? strlen (text) : 0;
-  g_autofree char *trimmed = NULL;
-
-  while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == '\r'))
-    length--;
-  trimmed = g_strndup (text != NULL ? text : "", length);
-
-  if (max_chars >= 0 && g_utf8_strlen (trimmed, -1) > max_chars)
-    {
-      g_autofree char *cut = g_utf8_substring (trimmed, 0, max_chars);
-
-      return g_strconcat (cut, "…", NULL);
-    }
-
-  return g_steal_pointer (&trimmed);
-}
-
-/* ------------------------------------------------------------------------ */
 /* Row template closures                                                    */
 
 static char *
 log_row_heading (GtkListItem    *list_item,
                  SseHubLogEntry *entry)
 {
-  return entry != NULL ? log_entry_heading (entry) : NULL;
+  return entry != NULL ? sse_hub_log_entry_format_heading (entry) : NULL;
 }
 
 static char *
 log_row_body (GtkListItem    *list_item,
               SseHubLogEntry *entry)
 {
-  return entry != NULL ? log_entry_body (entry, LOG_ROW_MAX_CHARS) : NULL;
+  return entry != NULL ? sse_hub_log_entry_format_body (entry, LOG_ROW_MAX_CHARS) : NULL;
 }
 
 static GStrv
@@ -224,35 +156,100 @@ update_log_status (SseHubEventLogView *self)
   gtk_label_set_text (self->log_status_label, text);
 }
 
+static void
+set_following (SseHubEventLogView *self,
+               gboolean            follow)
+{
+  self->log_follow = follow;
+  gtk_widget_set_visible (self->jump_button, !follow);
+}
+
 static gboolean
 scroll_log_to_end_cb (gpointer user_data)
 {
   SseHubEventLogView *self = user_data;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
 
+  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
   self->scroll_source = 0;
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  /* Only a laid-out list can be scrolled; it lays out again once shown,
+   * and the "changed" that follows brings it here. */
+  if (self->log_follow && gtk_widget_get_mapped (GTK_WIDGET (self->log_view)) &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->log_filtered)) > 0 &&
+      gtk_adjustment_get_value (adjustment) < end)
+    gtk_adjustment_set_value (adjustment, end);
   return G_SOURCE_REMOVE;
+}
+
+static void
+queue_scroll_to_end (SseHubEventLogView *self)
+{
+  if (self->log_follow && self->scroll_source == 0)
+    self->scroll_source = g_idle_add_full (G_PRIORITY_LOW, scroll_log_to_end_cb, self, NULL);
 }
 
 static void
 on_log_items_changed (SseHubEventLogView *self)
 {
   update_log_status (self);
+  queue_scroll_to_end (self);
+}
 
-  /* New entries arrive at the end: follow them unless the presenter has
-   * scrolled back to read something. */
-  if (self->log_follow && self->scroll_source == 0)
-    self->scroll_source = g_idle_add_full (G_PRIORITY_LOW, scroll_log_to_end_cb, self, NULL);
+/* Rows re-measured after a zoom or a resize move the end: stay there. */
+static void
+on_log_adjustment_changed (GtkAdjustment      *adjustment,
+                           SseHubEventLogView *self)
+{
+  queue_scroll_to_end (self);
 }
 
 static void
 on_log_scrolled (GtkAdjustment      *adjustment,
                  SseHubEventLogView *self)
 {
-  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  double value = gtk_adjustment_get_value (adjustment);
+  double upper = gtk_adjustment_get_upper (adjustment);
+  double page_size = gtk_adjustment_get_page_size (adjustment);
 
-  self->log_follow = gtk_adjustment_get_value (adjustment) >= end - 8;
+  /* Back at the end, by hand or by Jump to Newest: follow again.  Moved up
+   * while the content kept its size: the presenter went to read. */
+  if (value >= upper - page_size - 8)
+    set_following (self, TRUE);
+  else if (upper == self->last_upper && page_size == self->last_page_size &&
+           value < self->last_value - 0.5)
+    set_following (self, FALSE);
+
+  self->last_value = value;
+  self->last_upper = upper;
+  self->last_page_size = page_size;
+}
+
+/* A wheel or touchpad turned upwards means reading, whatever the list does
+ * with its estimated height meanwhile. */
+static gboolean
+on_log_wheel (GtkEventControllerScroll *controller,
+              double                    dx,
+              double                    dy,
+              SseHubEventLogView       *self)
+{
+  if (dy < 0)
+    set_following (self, FALSE);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+on_jump_clicked (SseHubEventLogView *self)
+{
+  set_following (self, TRUE);
+  queue_scroll_to_end (self);
+}
+
+gboolean
+sse_hub_event_log_view_get_following (SseHubEventLogView *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self), FALSE);
+  return self->log_follow;
 }
 
 static void
@@ -287,14 +284,51 @@ on_pause_toggled (SseHubEventLogView *self)
 /* ------------------------------------------------------------------------ */
 /* Clear, copy and export                                                   */
 
+typedef struct
+{
+  SseHubEventLog *log;
+  GPtrArray      *entries;
+} LogUndo;
+
+static void
+log_undo_free (gpointer data)
+{
+  LogUndo *undo = data;
+
+  g_object_unref (undo->log);
+  g_ptr_array_unref (undo->entries);
+  g_free (undo);
+}
+
+static void
+log_undo (LogUndo *undo)
+{
+  sse_hub_event_log_restore (undo->log, undo->entries);
+}
+
 void
 sse_hub_event_log_view_clear (SseHubEventLogView *self)
 {
+  SseHubEventLog *log;
+  guint n_items;
+  LogUndo *undo;
+
   g_return_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self));
   g_return_if_fail (self->server != NULL);
 
-  sse_hub_event_log_clear (sse_hub_server_get_log (self->server));
+  log = sse_hub_server_get_log (self->server);
+  sse_hub_event_log_flush (log);
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (log));
+  undo = g_new0 (LogUndo, 1);
+  undo->log = g_object_ref (log);
+  undo->entries = g_ptr_array_new_full (n_items, g_object_unref);
+  for (guint i = 0; i < n_items; i++)
+    g_ptr_array_add (undo->entries, g_list_model_get_item (G_LIST_MODEL (log), i));
+
+  sse_hub_event_log_clear (log);
   g_list_store_remove_all (self->log_snapshot);
+  sse_hub_toast_show_undo (GTK_WIDGET (self), _("Event log cleared"), G_CALLBACK (log_undo),
+                           undo, log_undo_free);
 }
 
 /* The shown entries (filtered, and frozen when paused) as plain text. */
@@ -313,8 +347,8 @@ shown_log_text (SseHubEventLogView *self,
   for (guint i = 0; i < n_items; i++)
     {
       g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (model, i);
-      g_autofree char *heading = log_entry_heading (entry);
-      g_autofree char *body = log_entry_body (entry, -1);
+      g_autofree char *heading = sse_hub_log_entry_format_heading (entry);
+      g_autofree char *body = sse_hub_log_entry_format_body (entry, -1);
 
       g_string_append_printf (text, "# %s\n%s\n\n", heading, body);
     }
@@ -444,6 +478,13 @@ sse_hub_event_log_view_get_pause_button (SseHubEventLogView *self)
   return self->pause_button;
 }
 
+GtkButton *
+sse_hub_event_log_view_get_jump_button (SseHubEventLogView *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self), NULL);
+  return GTK_BUTTON (self->jump_button);
+}
+
 static void
 sse_hub_event_log_view_dispose (GObject *object)
 {
@@ -541,7 +582,9 @@ sse_hub_event_log_view_class_init (SseHubEventLogViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, pause_button);
   gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, log_view);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, jump_button);
   gtk_widget_class_bind_template_callback (widget_class, on_log_filter_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_jump_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
   gtk_widget_class_bind_template_callback (widget_class, log_row_heading);
   gtk_widget_class_bind_template_callback (widget_class, log_row_body);
@@ -553,12 +596,14 @@ sse_hub_event_log_view_init (SseHubEventLogView *self)
 {
   g_autoptr(GtkSelectionModel) selection = NULL;
   GtkAdjustment *log_adjustment;
+  GtkEventController *wheel;
 
   self->log_snapshot = g_list_store_new (SSE_HUB_TYPE_LOG_ENTRY);
-  self->log_follow = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   on_log_filter_toggled (self);
+  /* Opens at the newest entries. */
+  set_following (self, TRUE);
 
   self->log_filter = gtk_custom_filter_new (log_filter_func, self, NULL);
   self->log_filtered = gtk_filter_list_model_new (NULL,
@@ -570,5 +615,10 @@ sse_hub_event_log_view_init (SseHubEventLogView *self)
                             G_CALLBACK (on_log_items_changed), self);
   log_adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
   g_signal_connect (log_adjustment, "value-changed", G_CALLBACK (on_log_scrolled), self);
+  g_signal_connect (log_adjustment, "changed", G_CALLBACK (on_log_adjustment_changed), self);
+  wheel = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_propagation_phase (wheel, GTK_PHASE_CAPTURE);
+  g_signal_connect (wheel, "scroll", G_CALLBACK (on_log_wheel), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->log_scroller), wheel);
   update_log_status (self);
 }

@@ -6,6 +6,10 @@
 #include "sse-hub-join-panel-private.h"
 #include "sse-hub-qr.h"
 
+/* A hotspot or a new Wi-Fi changes addresses in several steps: wait for
+ * them to settle before drawing a new QR code. */
+#define NETWORK_SETTLE_MS 500
+
 struct _SseHubJoinPanel
 {
   AdwBin        parent_instance;
@@ -21,6 +25,9 @@ struct _SseHubJoinPanel
   /* owned */
   SseHubServer *server;
   char         *join_url;
+  guint         network_source;
+
+  SseHubJoinPanelUrlsFunc dup_urls;
 };
 
 G_DEFINE_FINAL_TYPE (SseHubJoinPanel, sse_hub_join_panel, ADW_TYPE_BIN)
@@ -65,7 +72,7 @@ static void
 update_join_panel (SseHubJoinPanel *self)
 {
   gboolean running = self->server != NULL && sse_hub_server_get_running (self->server);
-  g_auto(GStrv) urls = running ? sse_hub_server_dup_urls (self->server) : NULL;
+  g_auto(GStrv) urls = running ? self->dup_urls (self->server) : NULL;
   g_autoptr(SseHubQr) qr = NULL;
 
   set_join_url (self, urls != NULL ? urls[0] : NULL);
@@ -102,6 +109,54 @@ on_qr_scale_factor_changed (SseHubJoinPanel *self)
   if (qr != NULL)
     sse_hub_qr_set_scale_factor (SSE_HUB_QR (qr),
                                  gtk_widget_get_scale_factor (GTK_WIDGET (self->qr_picture)));
+}
+
+static gboolean
+network_settled_cb (gpointer user_data)
+{
+  SseHubJoinPanel *self = user_data;
+
+  self->network_source = 0;
+  update_join_panel (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+sse_hub_join_panel_network_changed (SseHubJoinPanel *self)
+{
+  g_return_if_fail (SSE_HUB_IS_JOIN_PANEL (self));
+
+  g_clear_handle_id (&self->network_source, g_source_remove);
+  self->network_source = g_timeout_add (NETWORK_SETTLE_MS, network_settled_cb, self);
+}
+
+void
+sse_hub_join_panel_set_urls_func (SseHubJoinPanel         *self,
+                                  SseHubJoinPanelUrlsFunc  dup_urls)
+{
+  g_return_if_fail (SSE_HUB_IS_JOIN_PANEL (self));
+
+  self->dup_urls = dup_urls != NULL ? dup_urls : sse_hub_server_dup_urls;
+}
+
+void
+sse_hub_join_panel_set_qr_size (SseHubJoinPanel *self,
+                                int              size)
+{
+  g_return_if_fail (SSE_HUB_IS_JOIN_PANEL (self));
+
+  gtk_widget_set_size_request (GTK_WIDGET (self->qr_picture), size, size);
+}
+
+int
+sse_hub_join_panel_get_qr_size (SseHubJoinPanel *self)
+{
+  int size;
+
+  g_return_val_if_fail (SSE_HUB_IS_JOIN_PANEL (self), 0);
+
+  gtk_widget_get_size_request (GTK_WIDGET (self->qr_picture), &size, NULL);
+  return size;
 }
 
 SseHubServer *
@@ -164,6 +219,8 @@ sse_hub_join_panel_dispose (GObject *object)
 
   if (self->server != NULL)
     g_signal_handlers_disconnect_by_data (self->server, self);
+  g_signal_handlers_disconnect_by_data (g_network_monitor_get_default (), self);
+  g_clear_handle_id (&self->network_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_JOIN_PANEL);
   g_clear_object (&self->server);
 
@@ -251,7 +308,12 @@ sse_hub_join_panel_class_init (SseHubJoinPanelClass *klass)
 static void
 sse_hub_join_panel_init (SseHubJoinPanel *self)
 {
+  self->dup_urls = sse_hub_server_dup_urls;
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
+                           G_CALLBACK (sse_hub_join_panel_network_changed), self,
+                           G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->qr_picture, "notify::scale-factor",
                            G_CALLBACK (on_qr_scale_factor_changed), self, G_CONNECT_SWAPPED);

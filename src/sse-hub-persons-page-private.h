@@ -10,5 +10,6 @@ GtkEditable   *sse_hub_persons_page_get_name_entry       (SseHubPersonsPage *sel
 GtkSpinButton *sse_hub_persons_page_get_age_spin         (SseHubPersonsPage *self);
 GtkLabel      *sse_hub_persons_page_get_form_error_label (SseHubPersonsPage *self);
 GtkColumnView *sse_hub_persons_page_get_view             (SseHubPersonsPage *self);
+GtkLabel      *sse_hub_persons_page_get_refusal_label    (SseHubPersonsPage *self);
 
 G_END_DECLS

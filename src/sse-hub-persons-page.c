@@ -3,9 +3,13 @@
 
 #include <glib/gi18n.h>
 
+#include "sse-hub-fresh-rows.h"
 #include "sse-hub-persons-page-private.h"
 #include "sse-hub-toast.h"
 #include "sse-hub-wire.h"
+
+/* How long a refused post shows. */
+#define REFUSAL_SECONDS 5
 
 struct _SseHubPersonsPage
 {
@@ -17,11 +21,16 @@ struct _SseHubPersonsPage
   GtkLabel            *form_error_label;
   GtkStack            *persons_stack;
   GtkColumnView       *persons_view;
+  GtkColumnViewColumn *person_name_column;
   GtkColumnViewColumn *person_remove_column;
   GtkLabel            *persons_count_label;
+  GtkRevealer         *refusal_revealer;
+  GtkLabel            *refusal_label;
 
   /* owned */
   SseHubServer        *server;
+  SseHubFreshRows     *fresh_rows;
+  guint                refusal_source;
   gboolean             has_persons;
 };
 
@@ -68,6 +77,65 @@ on_change_saved (GObject      *source,
     sse_hub_toast_show (GTK_WIDGET (self), error->message);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Undo                                                                     */
+
+typedef struct
+{
+  GWeakRef   page;
+  GPtrArray *persons;  /* SseHubPerson, in list order */
+} PersonsUndo;
+
+static void
+persons_undo_free (gpointer data)
+{
+  PersonsUndo *undo = data;
+
+  g_weak_ref_clear (&undo->page);
+  g_ptr_array_unref (undo->persons);
+  g_free (undo);
+}
+
+/* The store appends only: what comes back goes to the end, in its order. */
+static void
+persons_undo (PersonsUndo *undo)
+{
+  g_autoptr(SseHubPersonsPage) self = g_weak_ref_get (&undo->page);
+
+  if (self == NULL || self->server == NULL)
+    return;
+
+  for (guint i = 0; i < undo->persons->len; i++)
+    {
+      SseHubPerson *person = g_ptr_array_index (undo->persons, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SseHubPerson) added = NULL;
+
+      added = sse_hub_server_add_person (self->server, sse_hub_person_get_name (person),
+                                         sse_hub_person_get_age (person), on_change_saved,
+                                         g_object_ref (self), &error);
+      if (added == NULL)
+        {
+          g_object_unref (self);
+          sse_hub_toast_show (GTK_WIDGET (self), error->message);
+          return;
+        }
+    }
+}
+
+static void
+offer_undo (SseHubPersonsPage *self,
+            const char        *text,
+            GPtrArray         *persons)
+{
+  PersonsUndo *undo = g_new0 (PersonsUndo, 1);
+
+  g_weak_ref_init (&undo->page, self);
+  undo->persons = g_ptr_array_ref (persons);
+  sse_hub_toast_show_undo (GTK_WIDGET (self), text, G_CALLBACK (persons_undo), undo,
+                           persons_undo_free);
+}
+
 static void
 on_remove_person_clicked (GtkButton   *button,
                           GtkListItem *list_item)
@@ -82,6 +150,8 @@ on_remove_person_clicked (GtkButton   *button,
     {
       g_autoptr(SseHubPerson) candidate = g_list_model_get_item (G_LIST_MODEL (store), i);
       g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) removed = NULL;
+      g_autofree char *text = NULL;
 
       if (candidate != person)
         continue;
@@ -91,7 +161,14 @@ on_remove_person_clicked (GtkButton   *button,
         {
           g_object_unref (self);
           sse_hub_toast_show (GTK_WIDGET (self), error->message);
+          return;
         }
+
+      removed = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (removed, g_steal_pointer (&candidate));
+      text = g_strdup_printf (_("Removed %s"),
+                              sse_hub_person_get_name (g_ptr_array_index (removed, 0)));
+      offer_undo (self, text, removed);
       return;
     }
 }
@@ -122,6 +199,46 @@ remove_cell_bind (GtkSignalListItemFactory *factory,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Refused posts show where the class looks                                 */
+
+static gboolean
+hide_refusal_cb (gpointer user_data)
+{
+  SseHubPersonsPage *self = user_data;
+
+  self->refusal_source = 0;
+  gtk_revealer_set_reveal_child (self->refusal_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_log_changed (GListModel        *log,
+                guint              position,
+                guint              removed,
+                guint              added,
+                SseHubPersonsPage *self)
+{
+  gint64 recent = g_get_real_time () - REFUSAL_SECONDS * G_USEC_PER_SEC;
+
+  /* Only what just happened: an Undo of a cleared log brings old entries. */
+  for (guint i = position + added; i > position; i--)
+    {
+      g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (log, i - 1);
+
+      if (sse_hub_log_entry_get_kind (entry) != SSE_HUB_LOG_REFUSAL ||
+          g_strcmp0 (sse_hub_log_entry_get_event_name (entry), "POST") != 0 ||
+          sse_hub_log_entry_get_time (entry) < recent)
+        continue;
+
+      gtk_label_set_text (self->refusal_label, sse_hub_log_entry_get_text (entry));
+      gtk_revealer_set_reveal_child (self->refusal_revealer, TRUE);
+      g_clear_handle_id (&self->refusal_source, g_source_remove);
+      self->refusal_source = g_timeout_add_seconds (REFUSAL_SECONDS, hide_refusal_cb, self);
+      return;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* List                                                                     */
 
 static void
@@ -141,52 +258,36 @@ on_persons_changed (SseHubPersonsPage *self)
     }
 }
 
-static void
-on_clear_persons_response (AdwMessageDialog  *dialog,
-                           const char        *response,
-                           SseHubPersonsPage *self)
+/* No question first: on stage a dialog is one more thing to read aloud,
+ * and Undo puts everything back. */
+void
+sse_hub_persons_page_clear (SseHubPersonsPage *self)
 {
+  GListModel *persons;
+  guint n_items;
+  g_autoptr(GPtrArray) cleared = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
 
-  if (!g_str_equal (response, "clear"))
-    return;
+  g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
+  g_return_if_fail (self->server != NULL);
+
+  persons = persons_model (self);
+  n_items = g_list_model_get_n_items (persons);
+  cleared = g_ptr_array_new_full (n_items, g_object_unref);
+  for (guint i = 0; i < n_items; i++)
+    g_ptr_array_add (cleared, g_list_model_get_item (persons, i));
 
   if (!sse_hub_server_clear_persons (self->server, on_change_saved, g_object_ref (self), &error))
     {
       g_object_unref (self);
       sse_hub_toast_show (GTK_WIDGET (self), error->message);
+      return;
     }
-}
 
-void
-sse_hub_persons_page_confirm_clear (SseHubPersonsPage *self)
-{
-  guint n_items;
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
-
-  g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
-  g_return_if_fail (self->server != NULL);
-
-  n_items = g_list_model_get_n_items (persons_model (self));
-  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "The %u person on the list disappears from every "
-                                       "connected browser too.",
-                                       "All %u persons on the list disappear from every "
-                                       "connected browser too.", n_items),
-                          n_items);
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                   _("Clear All Persons?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "clear", _("C_lear All"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "clear",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_clear_persons_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Cleared %u person",
+                                       "Cleared %u persons", n_items), n_items);
+  offer_undo (self, text, cleared);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -308,6 +409,25 @@ sse_hub_persons_page_focus_form (SseHubPersonsPage *self)
 /* ------------------------------------------------------------------------ */
 /* Object                                                                   */
 
+static void
+on_persons_items_changed (GListModel        *persons,
+                          guint              position,
+                          guint              removed,
+                          guint              added,
+                          SseHubPersonsPage *self)
+{
+  if (added > 0)
+    sse_hub_fresh_rows_mark (self->fresh_rows, persons, position, added);
+  on_persons_changed (self);
+}
+
+static void
+disconnect_server (SseHubPersonsPage *self)
+{
+  g_signal_handlers_disconnect_by_data (persons_model (self), self);
+  g_signal_handlers_disconnect_by_data (sse_hub_server_get_log (self->server), self);
+}
+
 SseHubServer *
 sse_hub_persons_page_get_server (SseHubPersonsPage *self)
 {
@@ -328,13 +448,16 @@ sse_hub_persons_page_set_server (SseHubPersonsPage *self,
     return;
 
   if (self->server != NULL)
-    g_signal_handlers_disconnect_by_data (persons_model (self), self);
+    disconnect_server (self);
   g_set_object (&self->server, server);
+  sse_hub_fresh_rows_forget (self->fresh_rows);
   if (server != NULL)
     {
       selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (persons_model (self))));
       g_signal_connect_object (persons_model (self), "items-changed",
-                               G_CALLBACK (on_persons_changed), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (on_persons_items_changed), self, 0);
+      g_signal_connect_object (sse_hub_server_get_log (server), "items-changed",
+                               G_CALLBACK (on_log_changed), self, 0);
     }
 
   gtk_column_view_set_model (self->persons_view, selection);
@@ -377,18 +500,28 @@ sse_hub_persons_page_get_view (SseHubPersonsPage *self)
   return self->persons_view;
 }
 
+GtkLabel *
+sse_hub_persons_page_get_refusal_label (SseHubPersonsPage *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
+  return self->refusal_label;
+}
+
 static void
 sse_hub_persons_page_dispose (GObject *object)
 {
   SseHubPersonsPage *self = SSE_HUB_PERSONS_PAGE (object);
 
   if (self->server != NULL)
-    g_signal_handlers_disconnect_by_data (persons_model (self), self);
+    disconnect_server (self);
+  g_clear_handle_id (&self->refusal_source, g_source_remove);
+  g_clear_object (&self->fresh_rows);
   gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_PERSONS_PAGE);
   g_clear_object (&self->server);
 
   G_OBJECT_CLASS (sse_hub_persons_page_parent_class)->dispose (object);
 }
+
 
 static void
 sse_hub_persons_page_get_property (GObject    *object,
@@ -457,7 +590,10 @@ sse_hub_persons_page_class_init (SseHubPersonsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, form_error_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, persons_stack);
   gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, persons_view);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, person_name_column);
   gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, person_remove_column);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, refusal_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, refusal_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, persons_count_label);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, person_age_text);
@@ -469,6 +605,10 @@ sse_hub_persons_page_init (SseHubPersonsPage *self)
   g_autoptr(GtkListItemFactory) remove_factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->fresh_rows = sse_hub_fresh_rows_new ();
+  gtk_column_view_column_set_factory (self->person_name_column,
+                                      sse_hub_fresh_rows_get_name_factory (self->fresh_rows));
 
   g_signal_connect (remove_factory, "setup", G_CALLBACK (remove_cell_setup), NULL);
   g_signal_connect (remove_factory, "bind", G_CALLBACK (remove_cell_bind), NULL);

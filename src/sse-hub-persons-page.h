@@ -20,7 +20,7 @@ gboolean      sse_hub_persons_page_get_has_persons (SseHubPersonsPage *self);
 /* Adds what the form holds, or shows why not under the form. */
 void          sse_hub_persons_page_add_from_form   (SseHubPersonsPage *self);
 void          sse_hub_persons_page_focus_form      (SseHubPersonsPage *self);
-/* Asks first, in a dialog over the page's window. */
-void          sse_hub_persons_page_confirm_clear   (SseHubPersonsPage *self);
+/* Clears at once and offers Undo in a toast. */
+void          sse_hub_persons_page_clear           (SseHubPersonsPage *self);
 
 G_END_DECLS

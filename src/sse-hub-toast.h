@@ -10,4 +10,12 @@ G_BEGIN_DECLS
 void sse_hub_toast_show (GtkWidget  *widget,
                          const char *text);
 
+/* The same with an Undo button: undo runs with data if it is pressed;
+ * destroy frees data once the toast is gone either way. */
+void sse_hub_toast_show_undo (GtkWidget      *widget,
+                              const char     *text,
+                              GCallback       undo,
+                              gpointer        data,
+                              GDestroyNotify  destroy);
+
 G_END_DECLS

@@ -80,7 +80,7 @@ focus_add_form_action (GtkWidget  *widget,
 {
   SseHubWindow *self = SSE_HUB_WINDOW (widget);
 
-  adw_view_stack_set_visible_child_name (self->view_stack, "persons");
+  sse_hub_window_set_view (self, "persons");
   sse_hub_persons_page_focus_form (self->persons_page);
 }
 
@@ -89,7 +89,7 @@ clear_persons_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  sse_hub_persons_page_confirm_clear (SSE_HUB_WINDOW (widget)->persons_page);
+  sse_hub_persons_page_clear (SSE_HUB_WINDOW (widget)->persons_page);
 }
 
 static void
@@ -126,12 +126,19 @@ export_log_action (GtkWidget  *widget,
 /* ------------------------------------------------------------------------ */
 /* Zoom and full screen                                                     */
 
-/* The whole window's text follows text-scale: a font size on the window node
- * is inherited by every label, and Adwaita sizes titles relative to it. */
-static void
-apply_text_scale (SseHubWindow *self)
+/* Presenting has a zoom of its own, so that leaving it restores the desk's. */
+static const char *
+text_scale_key (SseHubWindow *self)
 {
-  double scale = g_settings_get_double (self->settings, "text-scale");
+  return self->presentation_mode ? "presentation-text-scale" : "text-scale";
+}
+
+/* The whole window's text follows the zoom: a font size on the window node
+ * is inherited by every label, and Adwaita sizes titles relative to it. */
+void
+_sse_hub_window_apply_text_scale (SseHubWindow *self)
+{
+  double scale = g_settings_get_double (self->settings, text_scale_key (self));
   g_autofree char *font_name = NULL;
   g_autoptr(PangoFontDescription) font = NULL;
   double points = 11;
@@ -154,7 +161,7 @@ static void
 set_text_scale (SseHubWindow *self,
                 double        scale)
 {
-  g_settings_set_double (self->settings, "text-scale", CLAMP (scale, 0.5, 3.0));
+  g_settings_set_double (self->settings, text_scale_key (self), CLAMP (scale, 0.5, 3.0));
 }
 
 static void
@@ -163,7 +170,7 @@ zoom_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   SseHubWindow *self = SSE_HUB_WINDOW (widget);
-  double scale = g_settings_get_double (self->settings, "text-scale");
+  double scale = g_settings_get_double (self->settings, text_scale_key (self));
 
   if (g_str_equal (action_name, "win.zoom-reset"))
     {
@@ -204,12 +211,24 @@ fullscreen_action (GtkWidget  *widget,
     gtk_window_fullscreen (window);
 }
 
+static void
+leave_presentation_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  sse_hub_window_set_presentation_mode (SSE_HUB_WINDOW (widget), FALSE);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Set-up                                                                   */
 
 void
 _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class)
 {
+  static const struct { guint key; const char *view; } view_keys[] = {
+    { GDK_KEY_1, "persons" }, { GDK_KEY_2, "log" }, { GDK_KEY_3, "clients" },
+    { GDK_KEY_KP_1, "persons" }, { GDK_KEY_KP_2, "log" }, { GDK_KEY_KP_3, "clients" },
+  };
   static const struct { guint key; const char *action; } zoom_keys[] = {
     { GDK_KEY_plus, "win.zoom-in" }, { GDK_KEY_equal, "win.zoom-in" },
     { GDK_KEY_KP_Add, "win.zoom-in" }, { GDK_KEY_minus, "win.zoom-out" },
@@ -231,6 +250,11 @@ _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.fullscreen", NULL, fullscreen_action);
+  gtk_widget_class_install_property_action (widget_class, "win.view", "view");
+  gtk_widget_class_install_property_action (widget_class, "win.presentation-mode",
+                                            "presentation-mode");
+  gtk_widget_class_install_action (widget_class, "win.leave-presentation-mode", NULL,
+                                   leave_presentation_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.focus-add-form", NULL);
@@ -241,6 +265,13 @@ _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class)
                                          zoom_keys[i].action, NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.fullscreen", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-join-panel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.presentation-mode", NULL);
+  /* Disabled outside presentation mode, so Escape still reaches the rest. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
+                                       "win.leave-presentation-mode", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (view_keys); i++)
+    gtk_widget_class_add_binding_action (widget_class, view_keys[i].key, GDK_CONTROL_MASK,
+                                         "win.view", "s", view_keys[i].view);
 }
 
 /* After the template and the settings: the actions read both. */
@@ -263,13 +294,19 @@ _sse_hub_window_actions_init (SseHubWindow *self)
                                               GTK_STYLE_PROVIDER (self->zoom_provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_signal_connect_object (self->settings, "changed::text-scale",
-                           G_CALLBACK (apply_text_scale), self, G_CONNECT_SWAPPED);
-  apply_text_scale (self);
+                           G_CALLBACK (_sse_hub_window_apply_text_scale), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::presentation-text-scale",
+                           G_CALLBACK (_sse_hub_window_apply_text_scale), self, G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation-mode", FALSE);
+  _sse_hub_window_apply_text_scale (self);
 }
 
 void
 _sse_hub_window_actions_dispose (SseHubWindow *self)
 {
+  /* The settings outlive a closed window (and tell every window of a
+   * change): the action that follows them goes with this one. */
+  g_action_map_remove_action (G_ACTION_MAP (self), "show-join-panel");
   if (self->zoom_provider != NULL)
     {
       gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),

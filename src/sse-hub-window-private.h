@@ -22,7 +22,8 @@ struct _SseHubWindow
   GtkLabel             *error_label;
   SseHubJoinPanel      *join_panel;
   GtkWidget            *join_separator;
-  AdwViewStack         *view_stack;
+  GtkWidget            *view_switcher;
+  AdwLeaflet           *leaflet;
   SseHubPersonsPage    *persons_page;
   SseHubClientsPage    *clients_page;
   SseHubEventLogView   *event_log_view;
@@ -33,12 +34,18 @@ struct _SseHubWindow
   GtkCssProvider       *zoom_provider;
   char                 *error_message;
   guint                 status_source;
+  guint                 qr_size_source;
+  guint                 switcher_source;
+  int                   qr_size;           /* what the window size asks for */
+  gboolean              presentation_mode;
 };
 
 /* sse-hub-window-actions.c: the win.* actions, their key bindings and zoom. */
 void _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class);
 void _sse_hub_window_actions_init       (SseHubWindow   *self);
 void _sse_hub_window_actions_dispose    (SseHubWindow   *self);
+/* Zoom follows the presentation-text-scale key while presenting. */
+void _sse_hub_window_apply_text_scale   (SseHubWindow   *self);
 
 /* For the window tests: the widgets a user would look at or type into. */
 typedef struct
@@ -57,7 +64,14 @@ typedef struct
   GtkWidget      *join_scroller;
   GtkRevealer    *error_revealer;
   GtkLabel       *error_label;
-  AdwViewStack   *view_stack;
+  AdwLeaflet     *leaflet;
+  GtkWidget      *persons_page;
+  GtkWidget      *event_log_view;
+  GtkWidget      *clients_page;
+  GtkWidget      *view_switcher;
+  GtkButton      *jump_button;
+  GtkLabel       *refusal_label;
+  SseHubJoinPanel *join_panel;
 } SseHubWindowWidgets;
 
 void     sse_hub_window_get_widgets            (SseHubWindow        *self,

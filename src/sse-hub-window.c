@@ -11,12 +11,19 @@
 #include "sse-hub-window-private.h"
 
 #define STATUS_DELAY_MS 100
+/* The QR code's share of the window: large enough to scan from the back
+ * row, small enough to leave the lists most of the width. */
+#define QR_WIDTH_SHARE 0.18
+#define QR_HEIGHT_SHARE 0.5
+#define QR_MIN_SIZE 240
 
 G_DEFINE_FINAL_TYPE (SseHubWindow, sse_hub_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
   PROP_SERVER,
+  PROP_VIEW,
+  PROP_PRESENTATION_MODE,
   N_PROPS
 };
 
@@ -163,6 +170,143 @@ sse_hub_window_start_serving (SseHubWindow *self)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Views, presentation mode and the QR code's size                          */
+
+const char *
+sse_hub_window_get_view (SseHubWindow *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_WINDOW (self), NULL);
+
+  /* The action that mirrors this property reads it before the template. */
+  if (self->leaflet == NULL)
+    return "persons";
+
+  return adw_leaflet_get_visible_child_name (self->leaflet);
+}
+
+void
+sse_hub_window_set_view (SseHubWindow *self,
+                         const char   *view)
+{
+  GtkWidget *page;
+  GtkWidget *focus;
+
+  g_return_if_fail (SSE_HUB_IS_WINDOW (self));
+  g_return_if_fail (view != NULL);
+
+  page = adw_leaflet_get_child_by_name (self->leaflet, view);
+  if (page == NULL)
+    return;
+
+  adw_leaflet_set_visible_child (self->leaflet, page);
+  /* Side by side, "showing" a view means going there with the keyboard. */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (!adw_leaflet_get_folded (self->leaflet) &&
+      (focus == NULL || !gtk_widget_is_ancestor (focus, page)))
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
+}
+
+gboolean
+sse_hub_window_get_presentation_mode (SseHubWindow *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_WINDOW (self), FALSE);
+  return self->presentation_mode;
+}
+
+void
+sse_hub_window_set_presentation_mode (SseHubWindow *self,
+                                      gboolean      presentation_mode)
+{
+  g_return_if_fail (SSE_HUB_IS_WINDOW (self));
+
+  presentation_mode = !!presentation_mode;
+  if (self->presentation_mode == presentation_mode)
+    return;
+
+  self->presentation_mode = presentation_mode;
+  if (presentation_mode)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_fullscreen (GTK_WINDOW (self));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation-mode",
+                                 presentation_mode);
+  _sse_hub_window_apply_text_scale (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTATION_MODE]);
+}
+
+/* Leaving full screen some other way (F11, the window manager) ends the
+ * presentation too. */
+static void
+on_fullscreened_changed (SseHubWindow *self)
+{
+  if (!gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    sse_hub_window_set_presentation_mode (self, FALSE);
+}
+
+static void
+on_view_changed (SseHubWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+}
+
+static gboolean
+sync_view_switcher_cb (gpointer user_data)
+{
+  SseHubWindow *self = user_data;
+
+  self->switcher_source = 0;
+  gtk_widget_set_visible (self->view_switcher, adw_leaflet_get_folded (self->leaflet));
+  sse_hub_clients_page_set_compact (self->clients_page, !adw_leaflet_get_folded (self->leaflet));
+  return G_SOURCE_REMOVE;
+}
+
+/* The leaflet folds while it is allocated: show the switcher (and the
+ * clients' full table) right after, not in the middle of the allocation. */
+static void
+on_folded_changed (SseHubWindow *self)
+{
+  if (self->switcher_source == 0)
+    self->switcher_source = g_idle_add (sync_view_switcher_cb, self);
+}
+
+static gboolean
+apply_qr_size_cb (gpointer user_data)
+{
+  SseHubWindow *self = user_data;
+
+  self->qr_size_source = 0;
+  sse_hub_join_panel_set_qr_size (self->join_panel, self->qr_size);
+  return G_SOURCE_REMOVE;
+}
+
+/* Size requests cannot change during an allocation: the QR code follows the
+ * window's size right after. */
+static void
+sse_hub_window_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  SseHubWindow *self = SSE_HUB_WINDOW (widget);
+  int qr_size = MAX (QR_MIN_SIZE, (int) MIN (width * QR_WIDTH_SHARE, height * QR_HEIGHT_SHARE));
+
+  GTK_WIDGET_CLASS (sse_hub_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  if (qr_size != self->qr_size)
+    {
+      self->qr_size = qr_size;
+      if (self->qr_size_source == 0)
+        self->qr_size_source = g_idle_add (apply_qr_size_cb, self);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Object                                                                   */
 
 static void
@@ -201,6 +345,11 @@ sse_hub_window_dispose (GObject *object)
   SseHubWindow *self = SSE_HUB_WINDOW (object);
 
   g_clear_handle_id (&self->status_source, g_source_remove);
+  g_clear_handle_id (&self->qr_size_source, g_source_remove);
+  g_clear_handle_id (&self->switcher_source, g_source_remove);
+  /* The leaflet loses its pages on the way out: no view to report then. */
+  if (self->leaflet != NULL)
+    g_signal_handlers_disconnect_by_data (self->leaflet, self);
   if (self->server != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->server, self);
@@ -239,6 +388,12 @@ sse_hub_window_get_property (GObject    *object,
     case PROP_SERVER:
       g_value_set_object (value, self->server);
       break;
+    case PROP_VIEW:
+      g_value_set_string (value, sse_hub_window_get_view (self));
+      break;
+    case PROP_PRESENTATION_MODE:
+      g_value_set_boolean (value, self->presentation_mode);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -256,6 +411,12 @@ sse_hub_window_set_property (GObject      *object,
     {
     case PROP_SERVER:
       self->server = g_value_dup_object (value);
+      break;
+    case PROP_VIEW:
+      sse_hub_window_set_view (self, g_value_get_string (value));
+      break;
+    case PROP_PRESENTATION_MODE:
+      sse_hub_window_set_presentation_mode (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -282,7 +443,15 @@ sse_hub_window_class_init (SseHubWindowClass *klass)
   properties[PROP_SERVER] =
     g_param_spec_object ("server", NULL, NULL, SSE_HUB_TYPE_SERVER,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VIEW] =
+    g_param_spec_string ("view", NULL, NULL, "persons",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PRESENTATION_MODE] =
+    g_param_spec_boolean ("presentation-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  widget_class->size_allocate = sse_hub_window_size_allocate;
 
   /* The template names these classes: register them before it is parsed. */
   g_type_ensure (SSE_HUB_TYPE_JOIN_PANEL);
@@ -301,7 +470,8 @@ sse_hub_window_class_init (SseHubWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, join_panel);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, join_separator);
-  gtk_widget_class_bind_template_child (widget_class, SseHubWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, SseHubWindow, view_switcher);
+  gtk_widget_class_bind_template_child (widget_class, SseHubWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, persons_page);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, clients_page);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, event_log_view);
@@ -324,6 +494,13 @@ sse_hub_window_init (SseHubWindow *self)
                    G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "show-join-panel", self->join_separator, "visible",
                    G_SETTINGS_BIND_GET);
+
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (on_folded_changed), self,
+                           G_CONNECT_SWAPPED);
+  sync_view_switcher_cb (self);
+  g_signal_connect_object (self->leaflet, "notify::visible-child", G_CALLBACK (on_view_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (on_fullscreened_changed), NULL);
 
   _sse_hub_window_actions_init (self);
 }
@@ -373,7 +550,14 @@ sse_hub_window_get_widgets (SseHubWindow        *self,
     .join_scroller = GTK_WIDGET (self->join_panel),
     .error_revealer = self->error_revealer,
     .error_label = self->error_label,
-    .view_stack = self->view_stack,
+    .leaflet = self->leaflet,
+    .persons_page = GTK_WIDGET (self->persons_page),
+    .event_log_view = GTK_WIDGET (self->event_log_view),
+    .clients_page = GTK_WIDGET (self->clients_page),
+    .view_switcher = self->view_switcher,
+    .jump_button = sse_hub_event_log_view_get_jump_button (self->event_log_view),
+    .refusal_label = sse_hub_persons_page_get_refusal_label (self->persons_page),
+    .join_panel = self->join_panel,
   };
 }
 

@@ -22,4 +22,15 @@ gboolean      sse_hub_window_start_serving (SseHubWindow   *self);
 void          sse_hub_window_show_error    (SseHubWindow   *self,
                                             const char     *message);
 
+/* Properties behind the stateful actions win.view and win.presentation-mode:
+ *   view ("persons", "log" or "clients": the view shown, or focused when
+ *   they are side by side),
+ *   presentation-mode (full screen at the presentation-text-scale zoom). */
+const char   *sse_hub_window_get_view      (SseHubWindow   *self);
+void          sse_hub_window_set_view      (SseHubWindow   *self,
+                                            const char     *view);
+gboolean      sse_hub_window_get_presentation_mode (SseHubWindow *self);
+void          sse_hub_window_set_presentation_mode (SseHubWindow *self,
+                                                    gboolean      presentation_mode);
+
 G_END_DECLS

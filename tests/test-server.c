@@ -810,6 +810,40 @@ test_event_log (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
 }
 
+/* The window's Undo for a clear: the old entries go back before the new
+ * ones, and never past max-entries. */
+static void
+test_event_log_restore (void)
+{
+  g_autoptr(SseHubEventLog) log = sse_hub_event_log_new (4);
+  g_autoptr(GPtrArray) taken = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SseHubLogEntry) first = NULL;
+  g_autoptr(SseHubLogEntry) last = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("old %u", i);
+
+      sse_hub_event_log_append (log, SSE_HUB_LOG_NOTICE, NULL, 0, 0, text);
+    }
+  sse_hub_event_log_flush (log);
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (taken, g_list_model_get_item (G_LIST_MODEL (log), i));
+  sse_hub_event_log_clear (log);
+  sse_hub_event_log_append (log, SSE_HUB_LOG_NOTICE, NULL, 0, 0, "new");
+
+  sse_hub_event_log_restore (log, taken);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 4);
+  first = g_list_model_get_item (G_LIST_MODEL (log), 0);
+  last = g_list_model_get_item (G_LIST_MODEL (log), 3);
+  g_assert_cmpstr (sse_hub_log_entry_get_text (first), ==, "old 0");
+  g_assert_cmpstr (sse_hub_log_entry_get_text (last), ==, "new");
+
+  /* Full: only the newest old entries that fit come back. */
+  sse_hub_event_log_restore (log, taken);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 4);
+}
+
 static void
 test_dual_stack (void)
 {
@@ -1248,6 +1282,7 @@ main (int   argc,
   g_test_add_func ("/server/store-full", test_store_full);
   g_test_add_func ("/server/presenter-changes", test_presenter_changes);
   g_test_add_func ("/server/event-log", test_event_log);
+  g_test_add_func ("/server/event-log-restore", test_event_log_restore);
   g_test_add_func ("/server/restart-on-new-port", test_restart_on_new_port);
   g_test_add_func ("/server/dual-stack", test_dual_stack);
   g_test_add_func ("/server/hostile/slowloris", test_slowloris);

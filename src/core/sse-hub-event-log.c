@@ -329,3 +329,27 @@ sse_hub_event_log_clear (SseHubEventLog *self)
   g_ptr_array_set_size (self->entries, 0);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
 }
+
+void
+sse_hub_event_log_restore (SseHubEventLog *self,
+                           GPtrArray      *entries)
+{
+  guint room;
+  guint first;
+
+  g_return_if_fail (SSE_HUB_IS_EVENT_LOG (self));
+  g_return_if_fail (entries != NULL);
+
+  sse_hub_event_log_flush (self);
+
+  /* The newest of the old entries are the ones worth keeping. */
+  room = self->max_entries - MIN (self->entries->len, self->max_entries);
+  first = entries->len > room ? entries->len - room : 0;
+  for (guint i = entries->len; i > first; i--)
+    {
+      g_ptr_array_insert (self->entries, 0, g_object_ref (g_ptr_array_index (entries, i - 1)));
+    }
+
+  if (entries->len > first)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, entries->len - first);
+}

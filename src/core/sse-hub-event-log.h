@@ -60,6 +60,10 @@ void            sse_hub_event_log_append_full (SseHubEventLog *self,
 /* Moves pending entries into the model now (tests, export). */
 void            sse_hub_event_log_flush      (SseHubEventLog *self);
 void            sse_hub_event_log_clear      (SseHubEventLog *self);
+/* Puts entries taken before a clear back in front of the newer ones (the
+ * window's Undo), as many as max-entries leaves room for. */
+void            sse_hub_event_log_restore    (SseHubEventLog *self,
+                                              GPtrArray      *entries);
 guint           sse_hub_event_log_get_max_entries (SseHubEventLog *self);
 
 G_END_DECLS

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Log entries as the presenter reads them: in the window, copied or exported. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sse-hub-log-text.h"
+
+static const char *
+log_kind_name (SseHubLogKind kind)
+{
+  switch (kind)
+    {
+    case SSE_HUB_LOG_PERSONS:
+      return "persons";
+    case SSE_HUB_LOG_CLIENTS:
+      return "clients";
+    case SSE_HUB_LOG_HELLO:
+      return "hello";
+    case SSE_HUB_LOG_KEEPALIVE:
+      return "keep-alive";
+    case SSE_HUB_LOG_REQUEST:
+      return "request";
+    case SSE_HUB_LOG_REFUSAL:
+      return "refusal";
+    case SSE_HUB_LOG_NOTICE:
+    default:
+      return "notice";
+    }
+}
+
+char *
+sse_hub_log_entry_format_heading (SseHubLogEntry *entry)
+{
+  gint64 usec = sse_hub_log_entry_get_time (entry);
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+  g_autofree char *clock = g_date_time_format (time, "%H:%M:%S");
+  const char *event = sse_hub_log_entry_get_event_name (entry);
+  guint recipients = sse_hub_log_entry_get_recipients (entry);
+  gsize bytes = sse_hub_log_entry_get_bytes (entry);
+  GString *heading = g_string_new (NULL);
+
+  g_string_append_printf (heading, "%s.%03d  %-10s", clock,
+                          (int) (usec % G_USEC_PER_SEC / 1000),
+                          event != NULL && *event != '\0'
+                            ? event : log_kind_name (sse_hub_log_entry_get_kind (entry)));
+  if (recipients > 0)
+    g_string_append_printf (heading,
+                            g_dngettext (GETTEXT_PACKAGE, "  → %u client", "  → %u clients",
+                                         recipients),
+                            recipients);
+  if (bytes > 0)
+    g_string_append_printf (heading, "  %" G_GSIZE_FORMAT " B", bytes);
+
+  return g_string_free (heading, FALSE);
+}
+
+/* The frame as sent, without the blank line that ends it. */
+char *
+sse_hub_log_entry_format_body (SseHubLogEntry *entry,
+                               gssize          max_chars)
+{
+  const char *text = sse_hub_log_entry_get_text (entry);
+  gsize length = text != NULL ? strlen (text) : 0;
+  g_autofree char *trimmed = NULL;
+
+  while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == '\r'))
+    length--;
+  trimmed = g_strndup (text != NULL ? text : "", length);
+
+  if (max_chars >= 0 && g_utf8_strlen (trimmed, -1) > max_chars)
+    {
+      g_autofree char *cut = g_utf8_substring (trimmed, 0, max_chars);
+
+      return g_strconcat (cut, "…", NULL);
+    }
+
+  return g_steal_pointer (&trimmed);
+}
