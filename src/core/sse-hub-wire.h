@@ -70,6 +70,9 @@ GBytes     *sse_hub_format_frame      (const char  *event,
                                        const char  *data);
 GBytes     *sse_hub_format_comment    (const char  *text);
 GBytes     *sse_hub_format_retry      (guint        retry_ms);
+/* What goes out at every keep-alive interval: a ": keep-alive" comment,
+ * then an "event: heartbeat" with empty data. */
+GBytes     *sse_hub_format_heartbeat  (void);
 
 /* The one serialisation of a person: adds the "name" and "age" members to
  * the object the builder is in, so the POST answer, the list and the
@@ -83,7 +86,8 @@ char       *sse_hub_person_json       (const char  *name,
 /* Payloads of the named events. */
 char       *sse_hub_hello_json        (guint64      client_id,
                                        gboolean     writes,
-                                       guint        retry_ms);
+                                       guint        retry_ms,
+                                       guint        heartbeat_ms);
 char       *sse_hub_full_json         (guint        retry_ms);
 const char *sse_hub_config_json       (gboolean     writes);
 char       *sse_hub_client_ids_json   (const guint64 *ids,
