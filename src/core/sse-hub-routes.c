@@ -14,8 +14,9 @@
 
 #define WEB_RESOURCE_PREFIX    "/com/example/SseHub/web"
 #define PAGE_SECURITY_POLICY \
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
-  "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self'; " \
+  "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; " \
+  "frame-ancestors 'none'"
 
 /* ------------------------------------------------------------------------ */
 /* Responses                                                                */
