@@ -169,6 +169,11 @@ export class Relay {
   }
 
   connect (client) {
+    // A browser may try again while the relay closes: it must not wait on that.
+    if (this.closing) {
+      client.destroy();
+      return;
+    }
     const upstream = connect(this.targetPort, '127.0.0.1');
     const pair = { client, upstream, held: new Map([[client, []], [upstream, []]]) };
     const exchange = {};
@@ -212,6 +217,7 @@ export class Relay {
   }
 
   async close () {
+    this.closing = true;
     for (const pair of this.pairs) {
       pair.client.destroy();
       pair.upstream.destroy();
