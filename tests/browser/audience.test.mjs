@@ -350,10 +350,12 @@ test('screenshots: phone and laptop, light and dark; no sideways scrolling at 36
     assert.equal(await narrow.evaluate(() => document.documentElement.scrollWidth), 360);
     await closePage(narrow);
 
-    const sizes = { phone: { width: 390, height: 844 }, laptop: { width: 1280, height: 800 } };
+    const sizes = { phone: { width: 390, height: 844 }, laptop: { width: 1366, height: 768 } };
     for (const [sizeName, viewport] of Object.entries(sizes)) {
       for (const colorScheme of ['light', 'dark']) {
         const page = await openPage(hub, { viewport, colorScheme });
+        // A second tab of the same browser shares the stream.
+        await watchErrors(await page.context().newPage()).goto(hub.url);
         await waitForNames(page, names);
         await waitForClientCount(page, 2);
         await page.click('#wire-details summary');
@@ -361,6 +363,10 @@ test('screenshots: phone and laptop, light and dark; no sideways scrolling at 36
         await page.fill('#age', '200');
         await page.click('#add-button');
         await page.locator('#age-error:not(:empty)').waitFor(WAIT);
+        await page.locator('#sharing-info', { hasText: '2 tabs share 1 connection' }).waitFor(WAIT);
+        await page.locator('#clients li.you', { hasText: 'you (2 tabs)' }).waitFor(WAIT);
+        // The form's error, the frames and the shared connection in one view.
+        await page.locator('.sharing').scrollIntoViewIfNeeded();
         const file = join(SCREENSHOTS, `audience-${sizeName}-${colorScheme}.png`);
         await page.screenshot({ path: file });
         if (process.env.UPDATE_SCREENSHOTS && colorScheme === 'light') {
