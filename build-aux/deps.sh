@@ -42,8 +42,25 @@ install_npm_packages () {
   local dir="$1"
   # Node from other sources bundles npm; Debian's node needs its package.
   command -v npm >/dev/null || install_missing npm
-  if [ -f "$dir/package.json" ] && [ ! -d "$dir/node_modules/playwright-core" ]; then
+  if [ -f "$dir/package.json" ] && npm_packages_outdated "$dir"; then
     echo "Installing npm packages in $dir"
     (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi
+}
+
+# True when node_modules does not match package-lock.json: npm writes
+# node_modules/.package-lock.json on every install, so a lock file newer than
+# it (a dependency added since) or a missing dependency means installing again.
+npm_packages_outdated () {
+  local dir="$1"
+  local installed="$dir/node_modules/.package-lock.json"
+  local package
+  [ -f "$installed" ] || return 0
+  [ "$dir/package-lock.json" -nt "$installed" ] && return 0
+  for package in $(node -e 'const lock = require(process.argv[1]);
+    for (const path of Object.keys(lock.packages || {}))
+      if (path.startsWith("node_modules/")) console.log(path);' "$(realpath "$dir/package-lock.json")"); do
+    [ -d "$dir/$package" ] || return 0
+  done
+  return 1
 }

@@ -57,8 +57,10 @@ test_connect_stream (void)
   g_assert_cmpuint (test_peer_hello_id (peer), >, 0);
   {
     g_autofree char *expected = g_strdup_printf ("{\"id\":%" G_GUINT64_FORMAT
-                                                 ",\"writes\":true,\"retry\":%" G_GINT64_FORMAT "}",
-                                                 test_peer_hello_id (peer), first->retry);
+                                                 ",\"writes\":true,\"retry\":%" G_GINT64_FORMAT
+                                                 ",\"heartbeatMs\":%u}",
+                                                 test_peer_hello_id (peer), first->retry,
+                                                 SSE_HUB_DEFAULT_KEEPALIVE_SECONDS * 1000);
 
     g_assert_cmpstr (test_peer_find_event (peer, "hello", 0)->data, ==, expected);
   }
@@ -436,6 +438,12 @@ test_keepalive (void)
   test_peer_hello_id (peer);
   g_assert_false (has_comment (peer));
   g_assert_true (test_pump_until (has_comment, peer, 3000));
+
+  /* Scripts never see the comment: a named event, with the interval
+   * announced in hello, is what lets a page notice a silent path. */
+  g_assert_nonnull (test_peer_wait_event (peer, "heartbeat", 0, 3000));
+  g_assert_cmpstr (test_peer_find_event (peer, "heartbeat", 0)->data, ==, "");
+  g_assert_nonnull (strstr (test_peer_find_event (peer, "hello", 0)->data, ",\"heartbeatMs\":1000}"));
 }
 
 static void
@@ -497,6 +505,65 @@ test_audience_page (void)
   g_assert_cmpstr (nosniff, ==, "nosniff");
   g_assert_nonnull (strstr (page->body, "<html"));
   g_assert_cmpuint (escaped->status, !=, 200);
+}
+
+static TestResponse *
+get_with_tag (TestHub    *hub,
+              const char *path,
+              const char *if_none_match)
+{
+  g_autofree char *request = NULL;
+
+  request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s\r\n",
+                             path, if_none_match != NULL ? "If-None-Match: " : "",
+                             if_none_match != NULL ? if_none_match : "",
+                             if_none_match != NULL ? "\r\n" : "");
+  return test_http_raw (hub->port, request, strlen (request));
+}
+
+/* A reload revalidates each file and gets a 304 without the body. */
+static void
+test_page_revalidation (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestResponse) script = get_with_tag (hub, "/app.js", NULL);
+  g_autoptr(TestResponse) page = get_with_tag (hub, "/", NULL);
+  g_autofree char *tag = test_response_dup_header (script, "ETag");
+  g_autofree char *page_tag = test_response_dup_header (page, "ETag");
+  g_autofree char *cache = test_response_dup_header (script, "Cache-Control");
+  g_autofree char *weak_list = NULL;
+  const char *matching[] = { tag, "*", NULL, NULL };
+
+  g_assert_cmpuint (script->status, ==, 200);
+  g_assert_cmpstr (cache, ==, "no-cache");
+  g_assert_nonnull (tag);
+  g_assert_true (g_str_has_prefix (tag, "\"") && g_str_has_suffix (tag, "\""));
+  g_assert_cmpstr (page_tag, !=, tag);
+
+  weak_list = g_strdup_printf ("\"other\", W/%s", tag);
+  matching[2] = weak_list;
+  for (guint i = 0; i < G_N_ELEMENTS (matching) - 1; i++)
+    {
+      g_autoptr(TestResponse) again = get_with_tag (hub, "/app.js", matching[i]);
+      g_autofree char *again_tag = test_response_dup_header (again, "ETag");
+      g_autofree char *again_cache = test_response_dup_header (again, "Cache-Control");
+      g_autofree char *csp = test_response_dup_header (again, "Content-Security-Policy");
+
+      g_assert_cmpuint (again->status, ==, 304);
+      g_assert_cmpstr (again_tag, ==, tag);
+      g_assert_cmpstr (again_cache, ==, "no-cache");
+      g_assert_nonnull (csp);
+      g_assert_cmpstr (again->body, ==, "");
+    }
+
+  {
+    g_autoptr(TestResponse) changed = get_with_tag (hub, "/app.js", "\"0123456789abcdef\"");
+    g_autoptr(TestResponse) other_file = get_with_tag (hub, "/", tag);
+
+    g_assert_cmpuint (changed->status, ==, 200);
+    g_assert_cmpstr (changed->body, ==, script->body);
+    g_assert_cmpuint (other_file->status, ==, 200);
+  }
 }
 
 static void
@@ -1274,6 +1341,7 @@ main (int   argc,
   g_test_add_func ("/server/preflight", test_preflight);
   g_test_add_func ("/server/not-found-and-method", test_not_found_and_method);
   g_test_add_func ("/server/audience-page", test_audience_page);
+  g_test_add_func ("/server/page-revalidation", test_page_revalidation);
   g_test_add_func ("/server/slow-reader-dropped", test_slow_reader_dropped);
   g_test_add_func ("/server/full-hub", test_full_hub);
   g_test_add_func ("/server/disconnects", test_disconnects);

@@ -52,6 +52,7 @@ test_comment_and_retry (void)
 {
   assert_frame (sse_hub_format_comment ("keep-alive"), ": keep-alive\n\n");
   assert_frame (sse_hub_format_comment ("a\nb"), ": a\n: b\n\n");
+  assert_frame (sse_hub_format_heartbeat (), ": keep-alive\n\nevent: heartbeat\ndata:\n\n");
   assert_frame (sse_hub_format_retry (2500), "retry: 2500\n\n");
 }
 
@@ -67,15 +68,16 @@ static void
 test_event_payloads (void)
 {
   static const guint64 ids[] = { 1, 22, 18446744073709551615u };
-  g_autofree char *hello = sse_hub_hello_json (7, TRUE, 3000);
-  g_autofree char *hello_ro = sse_hub_hello_json (8, FALSE, 2251);
+  g_autofree char *hello = sse_hub_hello_json (7, TRUE, 3000, 15000);
+  g_autofree char *hello_ro = sse_hub_hello_json (8, FALSE, 2251, 1000);
   g_autofree char *full = sse_hub_full_json (30000, SSE_HUB_FULL_HUB);
   g_autofree char *address_full = sse_hub_full_json (31000, SSE_HUB_FULL_ADDRESS);
   g_autofree char *no_clients = sse_hub_client_ids_json (NULL, 0);
   g_autofree char *clients = sse_hub_client_ids_json (ids, G_N_ELEMENTS (ids));
 
-  g_assert_cmpstr (hello, ==, "{\"id\":7,\"writes\":true,\"retry\":3000}");
-  g_assert_cmpstr (hello_ro, ==, "{\"id\":8,\"writes\":false,\"retry\":2251}");
+  g_assert_cmpstr (hello, ==, "{\"id\":7,\"writes\":true,\"retry\":3000,\"heartbeatMs\":15000}");
+  g_assert_cmpstr (hello_ro, ==,
+                   "{\"id\":8,\"writes\":false,\"retry\":2251,\"heartbeatMs\":1000}");
   g_assert_cmpstr (full, ==,
                    "{\"error\":\"The hub is full; trying again later\",\"reason\":\"full\","
                    "\"retryMs\":30000}");

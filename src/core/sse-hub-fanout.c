@@ -229,7 +229,7 @@ static gboolean
 keepalive_cb (gpointer user_data)
 {
   SseHubServer *self = user_data;
-  g_autoptr(GBytes) frame = sse_hub_format_comment ("keep-alive");
+  g_autoptr(GBytes) frame = sse_hub_format_heartbeat ();
 
   broadcast (self, SSE_HUB_LOG_KEEPALIVE, "keep-alive", frame);
 

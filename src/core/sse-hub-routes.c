@@ -14,8 +14,9 @@
 
 #define WEB_RESOURCE_PREFIX    "/com/example/SseHub/web"
 #define PAGE_SECURITY_POLICY \
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
-  "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self'; " \
+  "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; " \
+  "frame-ancestors 'none'"
 
 /* ------------------------------------------------------------------------ */
 /* Responses                                                                */
@@ -226,7 +227,7 @@ sse_hub_routes_connect (SseHubServer      *self,
   retry_ms = jittered_retry (self->retry_ms);
   retry = sse_hub_format_retry (retry_ms);
   hello_data = sse_hub_hello_json (sse_hub_client_get_id (client), self->allow_audience_writes,
-                                   retry_ms);
+                                   retry_ms, self->keepalive_interval * 1000);
   hello = sse_hub_format_frame ("hello", NULL, hello_data);
 
   greeting = g_string_new (NULL);
@@ -416,6 +417,57 @@ content_type_for (const char *path)
   return "application/octet-stream";
 }
 
+/* The web resources are compiled in and never change while the hub runs,
+ * so each one's tag is its digest, computed on first use and kept. */
+static const char *
+entity_tag_for (const char *resource_path,
+                GBytes     *bytes)
+{
+  static GHashTable *tags;
+  const char *tag;
+
+  if (tags == NULL)
+    tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  tag = g_hash_table_lookup (tags, resource_path);
+  if (tag == NULL)
+    {
+      g_autofree char *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+      char *quoted = g_strdup_printf ("\"%.16s\"", digest);
+
+      g_hash_table_insert (tags, g_strdup (resource_path), quoted);
+      tag = quoted;
+    }
+
+  return tag;
+}
+
+/* If-None-Match holds "*" or a list of tags, each maybe weak ("W/"). */
+static gboolean
+request_has_current_copy (SoupServerMessage *message,
+                          const char        *tag)
+{
+  const char *header = soup_message_headers_get_list (soup_server_message_get_request_headers (message),
+                                                      "If-None-Match");
+  g_auto(GStrv) candidates = NULL;
+
+  if (header == NULL)
+    return FALSE;
+
+  candidates = g_strsplit (header, ",", -1);
+  for (guint i = 0; candidates[i] != NULL; i++)
+    {
+      const char *candidate = g_strstrip (candidates[i]);
+
+      if (g_str_has_prefix (candidate, "W/"))
+        candidate += 2;
+      if (g_str_equal (candidate, "*") || g_str_equal (candidate, tag))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 gboolean
 sse_hub_routes_serve_resource (SoupServerMessage *message,
                                const char        *path)
@@ -423,6 +475,7 @@ sse_hub_routes_serve_resource (SoupServerMessage *message,
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
   g_autofree char *resource_path = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  const char *tag;
   gsize size;
   const char *data;
 
@@ -440,12 +493,23 @@ sse_hub_routes_serve_resource (SoupServerMessage *message,
   if (bytes == NULL)
     return FALSE;
 
-  data = g_bytes_get_data (bytes, &size);
-  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  tag = entity_tag_for (resource_path, bytes);
   soup_message_headers_replace (headers, "Content-Security-Policy", PAGE_SECURITY_POLICY);
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  /* no-cache: a browser keeps its copy but asks each time, so a reload
+   * costs a 304 and a new hub version is never missed. */
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
+  soup_message_headers_replace (headers, "ETag", tag);
+
+  if (request_has_current_copy (message, tag))
+    {
+      soup_server_message_set_status (message, SOUP_STATUS_NOT_MODIFIED, NULL);
+      return TRUE;
+    }
+
+  data = g_bytes_get_data (bytes, &size);
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (message, content_type_for (path), SOUP_MEMORY_COPY,
                                     data, size);
   return TRUE;

@@ -182,6 +182,17 @@ sse_hub_format_comment (const char *text)
   return g_string_free_to_bytes (frame);
 }
 
+/* The comment keeps idle proxies and older readers content; the named
+ * event is what a script can see, so a page notices a path that died
+ * without a word.  Listeners that do not ask for "heartbeat" never see it. */
+GBytes *
+sse_hub_format_heartbeat (void)
+{
+  static const char heartbeat[] = ": keep-alive\n\nevent: heartbeat\ndata:\n\n";
+
+  return g_bytes_new_static (heartbeat, sizeof heartbeat - 1);
+}
+
 GBytes *
 sse_hub_format_retry (guint retry_ms)
 {
@@ -218,14 +229,17 @@ sse_hub_person_json (const char *name,
 }
 
 /* EventSource hides the retry field from scripts; hello repeats it so a
- * page can count down to its reconnection. */
+ * page can count down to its reconnection, and says how often a heartbeat
+ * comes so the page knows when silence means a dead path. */
 char *
 sse_hub_hello_json (guint64  client_id,
                     gboolean writes,
-                    guint    retry_ms)
+                    guint    retry_ms,
+                    guint    heartbeat_ms)
 {
-  return g_strdup_printf ("{\"id\":%" G_GUINT64_FORMAT ",\"writes\":%s,\"retry\":%u}",
-                          client_id, writes ? "true" : "false", retry_ms);
+  return g_strdup_printf ("{\"id\":%" G_GUINT64_FORMAT ",\"writes\":%s,\"retry\":%u,"
+                          "\"heartbeatMs\":%u}",
+                          client_id, writes ? "true" : "false", retry_ms, heartbeat_ms);
 }
 
 const char *

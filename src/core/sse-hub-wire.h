@@ -71,6 +71,9 @@ GBytes     *sse_hub_format_frame      (const char  *event,
                                        const char  *data);
 GBytes     *sse_hub_format_comment    (const char  *text);
 GBytes     *sse_hub_format_retry      (guint        retry_ms);
+/* What goes out at every keep-alive interval: a ": keep-alive" comment,
+ * then an "event: heartbeat" with empty data. */
+GBytes     *sse_hub_format_heartbeat  (void);
 
 /* The one serialisation of a person: adds the "name" and "age" members to
  * the object the builder is in, so the POST answer, the list and the
@@ -84,7 +87,8 @@ char       *sse_hub_person_json       (const char  *name,
 /* Payloads of the named events. */
 char       *sse_hub_hello_json        (guint64      client_id,
                                        gboolean     writes,
-                                       guint        retry_ms);
+                                       guint        retry_ms,
+                                       guint        heartbeat_ms);
 /* Why a stream was turned away: the whole hub is full, or the peer's
  * address group has all the streams one group may hold. */
 typedef enum

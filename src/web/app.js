@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The audience page: one EventSource on /connect, the person list, who is
-// connected, the add form and the raw frames.  Every piece of data from the
-// network is set with textContent, never as HTML.
+// The audience page: the person list, who is connected, the add form and
+// the raw frames.  The event stream itself is shared by every tab of the
+// browser through shared-stream.js (see stream.js); where a browser cannot
+// share, or the presenter turns sharing off, the tab holds its own.  Every
+// piece of data from the network is set with textContent, never as HTML.
 'use strict';
 
 const STRINGS = {
@@ -13,6 +15,8 @@ const STRINGS = {
     full: 'The hub is full. Waiting for a free place…',
     unreachable: 'Cannot reach the hub. Trying again…',
     offline: 'Offline. Waiting for the network…',
+    quiet: 'No word from the hub for a while. Reconnecting…',
+    blocked: 'This browser has too many connections open to this address: close another tab.',
     seconds: '{0} s',
     persons: 'Persons',
     personsCount: n => (n === 1 ? '1 person' : `${n} persons`),
@@ -28,15 +32,25 @@ const STRINGS = {
     adding: 'Adding…',
     added: 'Added {0}.',
     networkError: 'Could not reach the hub. Check the connection and try again.',
+    addTimeout: 'The hub did not answer within {0} s. Check the list, then try again.',
     writesOff: 'The presenter has turned off adding persons. Watch the list change live.',
     clients: 'Connected',
     clientsCount: n => (n === 1 ? '1 browser' : `${n} browsers`),
     you: 'you',
+    youTabs: n => `you (${n} tabs)`,
     more: '+{0} more',
     wire: 'On the wire',
     wireHint: 'Each frame as the hub sent it, newest first, in the text/event-stream format that ' +
       'EventSource reads. A blank line ends each one. Comments such as ": keep-alive" never ' +
-      'reach scripts, so they do not show here.',
+      'reach scripts, so they do not show here; the heartbeat event after each one does, and ' +
+      'tells the page the connection is alive.',
+    wireLog: 'Frames received',
+    shareSwitch: 'Share one connection between tabs',
+    sharedTabs: n => (n === 1 ? '1 tab uses 1 connection' : `${n} tabs share 1 connection`),
+    ownTabs: n => `Sharing is off: each tab has its own connection (${n} open). ` +
+      'A browser opens at most 6 to one address.',
+    cannotShare: 'This browser cannot share a connection between tabs: each tab has its own.',
+    repeated: n => `×${n}`,
   },
   zh: {
     title: 'SSE Hub',
@@ -46,6 +60,8 @@ const STRINGS = {
     full: '服务器已满，正在等待空位…',
     unreachable: '无法连接到服务器，稍后重试…',
     offline: '离线，正在等待网络…',
+    quiet: '服务器已有一段时间没有消息，正在重新连接…',
+    blocked: '此浏览器对这个地址打开的连接太多：请关闭另一个标签页。',
     seconds: '{0} 秒',
     persons: '人员',
     personsCount: n => `${n} 人`,
@@ -61,22 +77,30 @@ const STRINGS = {
     adding: '正在添加…',
     added: '已添加 {0}。',
     networkError: '无法连接到服务器。请检查网络后重试。',
+    addTimeout: '服务器在 {0} 秒内没有应答。请先查看列表，再重试。',
     writesOff: '演示者已关闭添加人员。请观看列表的实时变化。',
     clients: '已连接',
     clientsCount: n => `${n} 个浏览器`,
     you: '你',
+    youTabs: n => `你（${n} 个标签页）`,
     more: '还有 {0} 个',
     wire: '线路上的数据',
     wireHint: '服务器发送的每一帧，最新的在最前，即 EventSource 读取的 text/event-stream 原始文本。' +
-      '每一帧以一个空行结束。": keep-alive" 之类的注释不会交给脚本，因此不在此显示。',
+      '每一帧以一个空行结束。": keep-alive" 之类的注释不会交给脚本，因此不在此显示；' +
+      '紧随其后的 heartbeat 事件会显示，它告诉页面连接仍然有效。',
+    wireLog: '收到的帧',
+    shareSwitch: '各标签页共用一个连接',
+    sharedTabs: n => `${n} 个标签页共用 1 个连接`,
+    ownTabs: n => `共用已关闭：每个标签页各有一个连接（已打开 ${n} 个）。浏览器对一个地址最多打开 6 个。`,
+    cannotShare: '此浏览器无法让标签页共用连接：每个标签页各有一个。',
+    repeated: n => `×${n}`,
   },
 };
 
 const WIRE_MAX = 100;
 const CLIENTS_SHOWN = 200;
 const HIGHLIGHT_MS = 2500;
-const UNREACHABLE_RETRY_MS = 5000;
-const FULL_RETRY_MS = 30000;
+const ADD_TIMEOUT_MS = 10000;
 
 function pickLanguage () {
   for (const tag of navigator.languages || [navigator.language || 'en']) {
@@ -100,21 +124,22 @@ function t (key, ...args) {
 const $ = id => document.getElementById(id);
 
 const state = {
-  source: null,
   myId: null,
-  retryMs: 3000,
-  lastEventId: null,
   persons: null,        // null until the first list arrives
   clients: [],
   countdown: null,
-  retryTimer: null,
-  full: false,
+  worker: null,         // the port to the shared worker, if the browser has one
+  shared: null,         // whether this tab reads the shared stream
+  ownStream: null,      // the tab's own stream when it does not
+  tabs: 1,              // tabs of this browser on the hub
+  streams: null,        // streams they hold, null when unknown
 };
 
 function translatePage () {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   for (const element of document.querySelectorAll('[data-i18n]'))
     element.textContent = t(element.dataset.i18n);
+  $('wire-scroll').setAttribute('aria-label', t('wireLog'));
   document.title = t('title');
 }
 
@@ -128,16 +153,16 @@ function stopCountdown () {
 
 // The state text is a live region: it only changes when the state does, so a
 // screen reader hears "reconnecting" once, not every second of the countdown.
-function setStatus (kind, key, countdownMs = 0) {
+function setStatus ({ kind, key, until }) {
   $('status').className = `status status-${kind}`;
   const text = t(key);
   if ($('status-text').textContent !== text)
     $('status-text').textContent = text;
 
+  setConnected(kind === 'connected');
   stopCountdown();
-  if (countdownMs <= 0)
+  if (until <= Date.now())
     return;
-  const until = Date.now() + countdownMs;
   const tick = () => {
     const left = Math.ceil((until - Date.now()) / 1000);
     if (left > 0) {
@@ -237,7 +262,7 @@ function renderClients () {
       item.classList.add('you');
       const you = document.createElement('span');
       you.className = 'you-label';
-      you.textContent = t('you');
+      you.textContent = state.shared && state.tabs > 1 ? t('youTabs', state.tabs) : t('you');
       item.append(' ', you);
       item.setAttribute('aria-current', 'true');
     }
@@ -264,18 +289,40 @@ function setWrites (writes) {
 
 /* The raw frames ----------------------------------------------------------- */
 
-function logLines (lines) {
-  const item = document.createElement('li');
-  const time = document.createElement('time');
-  const frame = document.createElement('pre');
+// count: how many heartbeats in a row the entry stands for.
+function stamp (time, count = 1) {
   const now = new Date();
   time.dateTime = now.toISOString();
   time.textContent = now.toLocaleTimeString(lang === 'zh' ? 'zh-CN' : undefined);
+  if (count > 1) {
+    const repeated = document.createElement('span');
+    repeated.className = 'repeated';
+    repeated.textContent = t('repeated', count);
+    time.append(' ', repeated);
+  }
+}
+
+function logLines (lines) {
+  const log = $('wire');
+  // A heartbeat is the same every time: those in a row share one entry.
+  const newest = log.firstElementChild;
+  if (newest !== null && newest.dataset.heartbeat !== undefined && lines[0] === 'event: heartbeat') {
+    const count = Number(newest.dataset.heartbeat) + 1;
+    newest.dataset.heartbeat = String(count);
+    stamp(newest.querySelector('time'), count);
+    return;
+  }
+
+  const item = document.createElement('li');
+  const time = document.createElement('time');
+  const frame = document.createElement('pre');
+  stamp(time);
   // The blank line that ends the frame is part of it.
   frame.textContent = `${lines.join('\n')}\n\n`;
   item.append(time, frame);
+  if (lines[0] === 'event: heartbeat')
+    item.dataset.heartbeat = '1';
 
-  const log = $('wire');
   log.prepend(item);
   while (log.children.length > WIRE_MAX)
     log.lastElementChild.remove();
@@ -294,7 +341,7 @@ function logFrame (event) {
   logLines(lines);
 }
 
-/* The stream --------------------------------------------------------------- */
+/* What the stream says ------------------------------------------------------ */
 
 function parse (event) {
   try {
@@ -304,110 +351,146 @@ function parse (event) {
   }
 }
 
-function onHello (event) {
-  const hello = parse(event);
-  // The retry field came just before hello, which repeats its value.
-  if (hello !== null && Number.isFinite(hello.retry)) {
-    state.retryMs = hello.retry;
-    logLines([`retry: ${hello.retry}`]);
-  }
-  logFrame(event);
+function onHello (hello) {
   if (hello === null)
     return;
   state.myId = hello.id;
   setWrites(hello.writes !== false);
-  setStatus('connected', 'connected');
-  // The hub sends the list right after hello unless ours is current.
-  setConnected(true);
   renderClients();
 }
 
-function onList (event) {
-  logFrame(event);
-  const persons = parse(event);
-  if (!Array.isArray(persons))
-    return;
-  state.lastEventId = event.lastEventId || state.lastEventId;
-  renderPersons(persons);
+function onList (persons) {
+  if (Array.isArray(persons))
+    renderPersons(persons);
 }
 
-function onClients (event) {
-  logFrame(event);
-  const ids = parse(event);
+function onClients (ids) {
   if (!Array.isArray(ids))
     return;
   state.clients = ids;
   renderClients();
 }
 
-function onConfig (event) {
-  logFrame(event);
-  const config = parse(event);
+function onConfig (config) {
   if (config !== null && typeof config.writes === 'boolean')
     setWrites(config.writes);
 }
 
-function onFull (event) {
-  logFrame(event);
-  const full = parse(event);
-  state.full = true;
-  state.retryMs = full !== null && Number.isFinite(full.retryMs) ? full.retryMs : FULL_RETRY_MS;
+const HANDLERS = { hello: onHello, message: onList, client: onClients, config: onConfig };
+
+// replay: the newest state the shared stream had before this tab joined;
+// it went over the wire earlier, so it is not logged as if it were new.
+function applyEvent (event, replay = false) {
+  const data = parse(event);
+  // The retry field came just before hello, which repeats its value.
+  if (!replay && event.type === 'hello' && Number.isFinite(data?.retry))
+    logLines([`retry: ${data.retry}`]);
+  HANDLERS[event.type]?.(data);
+  if (!replay)
+    logFrame(event);
 }
 
-function onError (event) {
-  if (event.target !== state.source)
-    return;
-  setConnected(false);
+/* One stream per browser ------------------------------------------------------ */
 
-  if (state.source.readyState === EventSource.CONNECTING) {
-    // EventSource comes back by itself after the retry delay.  "Full" is
-    // about this one refusal: a later try may fail for another reason.
-    const kind = state.full ? 'full' : 'reconnecting';
-    state.full = false;
-    setStatus(kind, kind, state.retryMs);
+function renderSharing () {
+  const info = $('sharing-info');
+  const toggle = $('share-switch');
+  toggle.disabled = state.worker === null;
+  toggle.checked = state.shared !== false && state.worker !== null;
+  if (state.worker === null)
+    info.textContent = t('cannotShare');
+  else if (state.shared)
+    info.textContent = t('sharedTabs', state.tabs);
+  else
+    info.textContent = t('ownTabs', state.streams ?? 0);
+}
+
+function tellWorker (message) {
+  state.worker?.postMessage(message);
+}
+
+// Off, the tab opens its own EventSource, as a page written the plain way
+// would: the presenter can show the browser's limit live.
+function setShared (shared) {
+  if (shared === state.shared)
+    return;
+  state.shared = shared;
+  state.ownStream?.stop();
+  state.ownStream = null;
+  if (!shared) {
+    const stream = new SseHubStream({
+      onEvent: event => applyEvent(event),
+      onStatus: setStatus,
+      onOpenChange: open => tellWorker({ type: 'own-stream', open }),
+      otherStreams: () => (state.streams === null ? null : state.streams - (stream.isOpen ? 1 : 0)),
+    });
+    state.ownStream = stream;
+    stream.setOffline(navigator.onLine === false);
+    stream.start();
+  }
+  renderSharing();
+  renderClients();
+}
+
+function fromWorker (message) {
+  switch (message.type) {
+  case 'mode':
+    setShared(message.share);
+    break;
+  case 'event':
+    if (state.shared)
+      applyEvent(message.event, message.replay);
+    break;
+  case 'status':
+    if (state.shared)
+      setStatus(message.status);
+    break;
+  case 'tabs':
+    state.tabs = message.tabs;
+    state.streams = message.streams;
+    renderSharing();
+    renderClients();
+    break;
+  }
+}
+
+function joinWorker () {
+  const requested = new URLSearchParams(location.search).get('share');
+  tellWorker({
+    type: 'join',
+    share: requested === null ? null : requested !== '0',
+    online: navigator.onLine !== false,
+  });
+}
+
+function startStream () {
+  if (typeof SharedWorker === 'function') {
+    try {
+      state.worker = new SharedWorker('shared-stream.js', { name: 'sse-hub' }).port;
+    } catch {
+      state.worker = null;
+    }
+  }
+  if (state.worker === null) {
+    setShared(false);
     return;
   }
-
-  // EventSource gave up (a status other than 200, say from a proxy): start
-  // over later with a new one.
-  state.source.close();
-  state.source = null;
-  setStatus('offline', 'unreachable', UNREACHABLE_RETRY_MS);
-  clearTimeout(state.retryTimer);
-  state.retryTimer = setTimeout(connect, UNREACHABLE_RETRY_MS);
+  state.worker.addEventListener('message', event => fromWorker(event.data));
+  state.worker.start();
+  joinWorker();
+  // A tab that leaves, or goes into the back-forward cache, stops counting.
+  window.addEventListener('pagehide', () => tellWorker({ type: 'bye' }));
+  window.addEventListener('pageshow', event => {
+    if (event.persisted)
+      joinWorker();
+  });
+  $('share-switch').addEventListener('change', event =>
+    tellWorker({ type: 'share', share: event.target.checked }));
 }
 
-function connect () {
-  clearTimeout(state.retryTimer);
-  if (state.source !== null)
-    state.source.close();
-
-  setStatus('connecting', 'connecting');
-  // A new EventSource cannot send Last-Event-ID; the query carries it so the
-  // hub skips a list we already have.
-  const url = state.lastEventId !== null
-    ? `connect?lastEventId=${encodeURIComponent(state.lastEventId)}`
-    : 'connect';
-  const source = new EventSource(url);
-  source.addEventListener('hello', onHello);
-  source.addEventListener('message', onList);
-  source.addEventListener('client', onClients);
-  source.addEventListener('config', onConfig);
-  source.addEventListener('full', onFull);
-  source.addEventListener('error', onError);
-  state.source = source;
-}
-
-// Without a network, retries only fail: wait for it to come back, then
-// connect at once rather than after whatever delay was running.
-function goOffline () {
-  clearTimeout(state.retryTimer);
-  if (state.source !== null) {
-    state.source.close();
-    state.source = null;
-  }
-  setConnected(false);
-  setStatus('offline', 'offline');
+function onNetwork () {
+  tellWorker({ type: 'network', online: navigator.onLine !== false });
+  state.ownStream?.setOffline(navigator.onLine === false);
 }
 
 /* The form ----------------------------------------------------------------- */
@@ -437,12 +520,17 @@ async function onSubmit (event) {
   button.disabled = true;
   button.textContent = t('adding');
 
+  // A request the hub never answers (a dead path, or no connection left in
+  // this browser) must not leave the form stuck on "Adding…".
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ADD_TIMEOUT_MS);
   try {
     // The hub owns the rules: whatever it refuses, it explains.
     const response = await fetch('addPerson', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: $('name').value, age: $('age').value }),
+      signal: abort.signal,
     });
     const answer = await response.json().catch(() => null);
     if (response.ok && answer !== null) {
@@ -453,8 +541,9 @@ async function onSubmit (event) {
       showError(answer?.field, answer?.error || `HTTP ${response.status}`);
     }
   } catch {
-    showError(null, t('networkError'));
+    showError(null, abort.signal.aborted ? t('addTimeout', ADD_TIMEOUT_MS / 1000) : t('networkError'));
   } finally {
+    clearTimeout(timer);
     button.disabled = false;
     button.textContent = t('add');
   }
@@ -472,9 +561,6 @@ for (const id of ['name', 'age']) {
     $(id).removeAttribute('aria-invalid');
   });
 }
-window.addEventListener('offline', goOffline);
-window.addEventListener('online', connect);
-if (navigator.onLine === false)
-  goOffline();
-else
-  connect();
+window.addEventListener('offline', onNetwork);
+window.addEventListener('online', onNetwork);
+startStream();

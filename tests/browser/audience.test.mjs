@@ -7,10 +7,10 @@ import { once } from 'node:events';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Hub, launchBrowser } from './hub.mjs';
+import { launchBrowser, watchSharedWorkers } from './hub.mjs';
+import { WAIT, closePage, waitForNames, watchErrors, withHub } from './pages.mjs';
 
 const SCREENSHOTS = process.env.SCREENSHOT_DIR || '.';
-const WAIT = { timeout: 15000 };
 
 let browser;
 
@@ -25,50 +25,20 @@ after(async () => {
 // A page on the hub; by default it waits until the page says it is connected.
 async function openPage (hub, { waitConnected = true, ...options } = {}) {
   const context = await browser.newContext({ locale: 'en-US', ...options });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', error => errors.push(error));
-  page.on('console', message => {
-    // Refused connections while the hub is down and the hub's refusals are
-    // expected; everything else, CSP violations included, is a failure.
-    if (message.type() === 'error' && !/net::ERR_|^Failed to load resource/.test(message.text()))
-      errors.push(new Error(message.text()));
-  });
-  page.errors = errors;
+  const page = watchErrors(await context.newPage());
   page.response = await page.goto(hub.url);
   if (waitConnected)
     await page.locator('#status.status-connected').waitFor(WAIT);
   return page;
 }
 
-async function closePage (page) {
-  assert.deepEqual(page.errors, [], 'no script errors or CSP violations');
-  await page.context().close();
-}
-
 async function personNames (page) {
   return page.locator('#persons .person-name').allTextContents();
-}
-
-async function waitForNames (page, names) {
-  await page.waitForFunction(
-    expected => JSON.stringify([...document.querySelectorAll('#persons .person-name')]
-      .map(element => element.textContent)) === JSON.stringify(expected),
-    names, WAIT);
 }
 
 async function waitForClientCount (page, count) {
   await page.waitForFunction(n => document.querySelectorAll('#clients li').length === n,
     count, WAIT);
-}
-
-async function withHub (args, body) {
-  const hub = await new Hub(args).start();
-  try {
-    await body(hub);
-  } finally {
-    await hub.dispose();
-  }
 }
 
 test('a post from one page appears on the other, and a post through the hub on both', async () => {
@@ -136,6 +106,7 @@ test('a restarted hub: the page counts down to reconnecting, then shows the curr
     await hub.post({ name: 'Before', age: 1 });
     const page = await openPage(hub);
     await waitForNames(page, ['Before']);
+    const worker = await watchSharedWorkers(browser, hub.url);
 
     await hub.stop();
     await page.locator('#status.status-reconnecting').waitFor(WAIT);
@@ -145,9 +116,10 @@ test('a restarted hub: the page counts down to reconnecting, then shows the curr
     assert.equal(await page.locator('#clients li.you').count(), 0, 'no id while disconnected');
     await page.screenshot({ path: join(SCREENSHOTS, 'audience-reconnecting.png') });
 
-    // At least one try meets a closed port before the hub is back.
-    await page.waitForEvent('requestfailed',
-      { predicate: request => new URL(request.url()).pathname === '/connect', timeout: 15000 });
+    // At least one try meets a closed port before the hub is back (the
+    // shared worker, not the page, holds the stream).
+    await worker.waitForFailure(url => new URL(url).pathname === '/connect', 15000);
+    await worker.detach();
     await page.locator('#status.status-reconnecting').waitFor(WAIT);
 
     // The list changes while the page is away: it must not keep the old one.
@@ -382,10 +354,12 @@ test('screenshots: phone and laptop, light and dark; no sideways scrolling at 36
     assert.equal(await narrow.evaluate(() => document.documentElement.scrollWidth), 360);
     await closePage(narrow);
 
-    const sizes = { phone: { width: 390, height: 844 }, laptop: { width: 1280, height: 800 } };
+    const sizes = { phone: { width: 390, height: 844 }, laptop: { width: 1366, height: 768 } };
     for (const [sizeName, viewport] of Object.entries(sizes)) {
       for (const colorScheme of ['light', 'dark']) {
         const page = await openPage(hub, { viewport, colorScheme });
+        // A second tab of the same browser shares the stream.
+        await watchErrors(await page.context().newPage()).goto(hub.url);
         await waitForNames(page, names);
         await waitForClientCount(page, 2);
         await page.click('#wire-details summary');
@@ -393,6 +367,10 @@ test('screenshots: phone and laptop, light and dark; no sideways scrolling at 36
         await page.fill('#age', '200');
         await page.click('#add-button');
         await page.locator('#age-error:not(:empty)').waitFor(WAIT);
+        await page.locator('#sharing-info', { hasText: '2 tabs share 1 connection' }).waitFor(WAIT);
+        await page.locator('#clients li.you', { hasText: 'you (2 tabs)' }).waitFor(WAIT);
+        // The form's error, the frames and the shared connection in one view.
+        await page.locator('.sharing').scrollIntoViewIfNeeded();
         const file = join(SCREENSHOTS, `audience-${sizeName}-${colorScheme}.png`);
         await page.screenshot({ path: file });
         if (process.env.UPDATE_SCREENSHOTS && colorScheme === 'light') {

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Starts the real headless hub for the browser tests, and Chromium.
+// Starts the real headless hub for the browser tests, and Chromium; a relay
+// that can go silent, and a look at the shared worker's requests.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 import { chromium } from 'playwright-core';
 
 const HUB = process.env.SSE_HUB;
@@ -119,4 +121,129 @@ export async function launchBrowser () {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+// The audience page's event stream lives in a shared worker, whose requests
+// Playwright's page events never see; the DevTools protocol does.  Attaches
+// to the workers already running for origin and records their failed
+// requests.
+export async function watchSharedWorkers (browser, origin) {
+  const cdp = await browser.newBrowserCDPSession();
+  const urls = new Map();
+  const failed = [];
+  cdp.on('Target.receivedMessageFromTarget', ({ sessionId, message }) => {
+    const { method, params } = JSON.parse(message);
+    if (method === 'Network.requestWillBeSent')
+      urls.set(`${sessionId} ${params.requestId}`, params.request.url);
+    else if (method === 'Network.loadingFailed')
+      failed.push(urls.get(`${sessionId} ${params.requestId}`));
+  });
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  for (const target of targetInfos) {
+    if (target.type !== 'shared_worker' || !target.url.startsWith(origin))
+      continue;
+    const { sessionId } = await cdp.send('Target.attachToTarget',
+      { targetId: target.targetId, flatten: false });
+    await cdp.send('Target.sendMessageToTarget',
+      { sessionId, message: JSON.stringify({ id: 1, method: 'Network.enable' }) });
+  }
+  return {
+    async waitForFailure (predicate, timeout) {
+      const until = Date.now() + timeout;
+      while (!failed.some(url => url !== undefined && predicate(url))) {
+        if (Date.now() > until)
+          throw new Error(`no failed request in ${timeout} ms (failed: ${failed.join(', ')})`);
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+    },
+    detach: () => cdp.detach(),
+  };
+}
+
+function firstLine (chunk) {
+  return chunk.toString('latin1').split('\r\n', 1)[0];
+}
+
+// A TCP relay between the browser and the hub that can stop forwarding
+// without closing anything: what a Wi-Fi access point that goes deaf does.
+// Data held meanwhile is delivered on release; a side that closes while
+// held takes its unsent data with it.
+export class Relay {
+  constructor (targetPort) {
+    this.targetPort = targetPort;
+    this.holding = false;
+    this.pairs = new Set();
+    // The first line of each request and of its answer: the hub closes
+    // every connection after one response, the stream's included.
+    this.exchanges = [];
+    this.server = createServer(client => this.connect(client));
+  }
+
+  async start () {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    return this;
+  }
+
+  get url () {
+    return `http://127.0.0.1:${this.server.address().port}/`;
+  }
+
+  connect (client) {
+    // A browser may try again while the relay closes: it must not wait on that.
+    if (this.closing) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(this.targetPort, '127.0.0.1');
+    const pair = { client, upstream, held: new Map([[client, []], [upstream, []]]) };
+    const exchange = {};
+    client.once('data', chunk => { exchange.request = firstLine(chunk); });
+    upstream.once('data', chunk => {
+      exchange.status = firstLine(chunk);
+      this.exchanges.push(exchange);
+    });
+    const forward = (from, to) => from.on('data', chunk => {
+      if (this.holding)
+        pair.held.get(to).push(chunk);
+      else
+        to.write(chunk);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      this.pairs.delete(pair);
+    };
+    forward(client, upstream);
+    forward(upstream, client);
+    for (const socket of [client, upstream]) {
+      socket.on('close', end);
+      socket.on('error', end);
+    }
+    this.pairs.add(pair);
+  }
+
+  hold () {
+    this.holding = true;
+  }
+
+  release () {
+    this.holding = false;
+    for (const pair of this.pairs) {
+      for (const [socket, chunks] of pair.held) {
+        for (const chunk of chunks.splice(0))
+          socket.write(chunk);
+      }
+    }
+  }
+
+  async close () {
+    this.closing = true;
+    for (const pair of this.pairs) {
+      pair.client.destroy();
+      pair.upstream.destroy();
+    }
+    this.server.close();
+    await once(this.server, 'close');
+  }
 }
