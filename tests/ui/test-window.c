@@ -1746,6 +1746,36 @@ test_network_change (Fixture       *fixture,
 /* ------------------------------------------------------------------------ */
 /* Presentation screenshots                                                 */
 
+static gboolean
+join_url_is_classroom (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autofree char *url = g_strdup_printf ("http://%s:%u/",
+                                          g_getenv ("SSE_HUB_TEST_CLASSROOM_ADDRESS"),
+                                          SSE_HUB_DEFAULT_PORT);
+
+  return g_strcmp0 (sse_hub_join_panel_get_join_url (fixture->w.join_panel), url) == 0;
+}
+
+/* In the namespace of classroom-netns.sh, serve as a class would see it:
+ * on every interface, on the default port. */
+static void
+serve_classroom (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_getenv ("SSE_HUB_TEST_CLASSROOM_ADDRESS") == NULL)
+    return;
+
+  sse_hub_server_stop (fixture->server);
+  g_object_set (fixture->server, "bind-address", NULL, "port", SSE_HUB_DEFAULT_PORT, NULL);
+  sse_hub_server_start (fixture->server, &error);
+  g_assert_no_error (error);
+  fixture->port = sse_hub_server_get_bound_port (fixture->server);
+  wait_until (join_url_is_classroom, fixture, "the classroom join address");
+  g_assert_false (gtk_widget_get_visible (fixture->w.local_only_label));
+}
+
 static void
 test_presentation_screenshots (Fixture       *fixture,
                                gconstpointer  user_data)
@@ -1761,6 +1791,7 @@ test_presentation_screenshots (Fixture       *fixture,
   const char *language = g_getenv ("LANGUAGE");
   gboolean chinese = language != NULL && g_str_has_prefix (language, "zh_CN");
 
+  serve_classroom (fixture);
   resize (fixture, 1920, 1080);
   sse_hub_window_set_presentation_mode (fixture->window, TRUE);
   /* No window manager under Xvfb: full screen is the screen's size. */
