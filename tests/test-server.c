@@ -1386,12 +1386,6 @@ test_log_connect_frames (void)
   g_assert_cmpuint (sse_hub_log_entry_get_bytes (resent), ==, sse_hub_log_entry_get_bytes (sent));
 }
 
-static gboolean
-peer_closed (gpointer data)
-{
-  return ((TestPeer *) data)->closed;
-}
-
 /* Drop All ends every stream and Disconnect exactly one; both are logged
  * before what they cause. */
 static void
@@ -1414,7 +1408,7 @@ test_drop_and_disconnect (void)
   victim = g_list_model_get_item (clients, 1);
   g_assert_cmpuint (sse_hub_client_get_id (victim), ==, victim_id);
   g_assert_cmpuint (sse_hub_server_disconnect_client (hub->server, victim), ==, 1);
-  g_assert_true (test_pump_until (peer_closed, second, 5000));
+  g_assert_true (test_pump_until (stream_ended, second, 5000));
   test_pump (200);
   g_assert_false (first->closed);
   g_assert_false (third->closed);
@@ -1424,8 +1418,8 @@ test_drop_and_disconnect (void)
   g_assert_cmpuint (sse_hub_server_disconnect_client (hub->server, victim), ==, 0);
 
   g_assert_cmpuint (sse_hub_server_drop_all_clients (hub->server), ==, 2);
-  g_assert_true (test_pump_until (peer_closed, first, 5000));
-  g_assert_true (test_pump_until (peer_closed, third, 5000));
+  g_assert_true (test_pump_until (stream_ended, first, 5000));
+  g_assert_true (test_pump_until (stream_ended, third, 5000));
   g_assert_cmpuint (g_list_model_get_n_items (clients), ==, 0);
   g_assert_nonnull (strstr (find_log_text (log, SSE_HUB_LOG_NOTICE, "drop-all"),
                             "dropped all 2 streams"));
