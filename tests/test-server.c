@@ -1349,7 +1349,6 @@ test_log_connect_frames (void)
   g_autoptr(SseHubLogEntry) resent = NULL;
   g_autofree char *revision = NULL;
   g_autofree char *header = NULL;
-  g_autofree char *stale = NULL;
   g_autofree char *skipped_text = NULL;
   g_autofree char *resent_text = NULL;
   g_autofree char *fresh_text = NULL;
@@ -1377,8 +1376,7 @@ test_log_connect_frames (void)
   g_assert_cmpuint (sse_hub_log_entry_get_recipients (skipped), ==, 0);
   g_assert_cmpuint (sse_hub_log_entry_get_bytes (skipped), ==, 0);
 
-  stale = g_strdup_printf ("Last-Event-ID: 12\r\n");
-  behind = test_peer_open_stream (hub->port, stale);
+  behind = test_peer_open_stream (hub->port, "Last-Event-ID: 12\r\n");
   resent_text = g_strdup_printf ("client %" G_GUINT64_FORMAT " sent Last-Event-ID 12, list is at "
                                  "%s: list resent", test_peer_hello_id (behind), revision);
   g_assert_nonnull (test_peer_wait_event (behind, NULL, 0, 5000));
