@@ -27,6 +27,7 @@ struct _SseHubClientsPage
   GtkColumnView       *clients_view;
   GtkColumnViewColumn *client_connected_column;
   GtkColumnViewColumn *client_sent_column;
+  GtkColumnViewColumn *client_disconnect_column;
   AdwStatusPage       *clients_empty_page;
 
   /* owned */
@@ -190,6 +191,72 @@ refresh_live_column (LiveColumn *column)
       update_live_cell (column, list_item);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Disconnect                                                               */
+
+static void
+disconnect_cell_setup (GtkSignalListItemFactory *factory,
+                       GtkListItem              *list_item)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name ("network-offline-symbolic");
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Disconnect this browser; it comes back after its retry"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Disconnect"), -1);
+  gtk_list_item_set_child (list_item, button);
+}
+
+static void
+disconnect_cell_bind (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item)
+{
+  SseHubClient *client = gtk_list_item_get_item (list_item);
+  GtkActionable *button = GTK_ACTIONABLE (gtk_list_item_get_child (list_item));
+
+  /* By id, not by row: the row may show another client by the time the
+   * click arrives.  The target first: the action takes a parameter. */
+  gtk_actionable_set_action_target_value (button,
+                                          g_variant_new_uint64 (sse_hub_client_get_id (client)));
+  gtk_actionable_set_action_name (button, "clients.disconnect");
+}
+
+static void
+disconnect_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SseHubClientsPage *self = SSE_HUB_CLIENTS_PAGE (widget);
+  guint64 id = g_variant_get_uint64 (parameter);
+  GListModel *clients;
+
+  if (self->server == NULL)
+    return;
+
+  clients = sse_hub_server_get_clients (self->server);
+  for (guint i = 0; i < g_list_model_get_n_items (clients); i++)
+    {
+      g_autoptr(SseHubClient) client = g_list_model_get_item (clients, i);
+
+      if (sse_hub_client_get_id (client) == id)
+        {
+          sse_hub_server_disconnect_client (self->server, client);
+          return;
+        }
+    }
+}
+
+static void
+disconnect_column_init (SseHubClientsPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (disconnect_cell_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (disconnect_cell_bind), NULL);
+  gtk_column_view_column_set_factory (self->client_disconnect_column, factory);
+}
+
 void
 sse_hub_clients_page_refresh (SseHubClientsPage *self)
 {
@@ -340,8 +407,8 @@ void
 sse_hub_clients_page_set_compact (SseHubClientsPage *self,
                                   gboolean           compact)
 {
-  /* ID, Address, Browser, System, Connected For, Sent */
-  static const gboolean shown_when_compact[] = { FALSE, FALSE, TRUE, TRUE, FALSE, FALSE };
+  /* ID, Address, Browser, System, Connected For, Sent, Disconnect */
+  static const gboolean shown_when_compact[] = { FALSE, FALSE, TRUE, TRUE, FALSE, FALSE, TRUE };
   GListModel *columns;
 
   g_return_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self));
@@ -462,10 +529,13 @@ sse_hub_clients_page_class_init (SseHubClientsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, clients_view);
   gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, client_connected_column);
   gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, client_sent_column);
+  gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, client_disconnect_column);
   gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, clients_empty_page);
   gtk_widget_class_bind_template_callback (widget_class, client_id_text);
   gtk_widget_class_bind_template_callback (widget_class, client_browser_text);
   gtk_widget_class_bind_template_callback (widget_class, client_os_text);
+
+  gtk_widget_class_install_action (widget_class, "clients.disconnect", "t", disconnect_action);
 }
 
 static void
@@ -475,6 +545,7 @@ sse_hub_clients_page_init (SseHubClientsPage *self)
 
   live_column_init (&self->connected, self->client_connected_column, client_connected_text);
   live_column_init (&self->sent, self->client_sent_column, client_sent_text);
+  disconnect_column_init (self);
   on_clients_changed (self);
   update_empty_description (self);
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sse-hub-join-panel-private.h"
 #include "sse-hub-qr.h"
@@ -68,6 +69,23 @@ set_join_url (SseHubJoinPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOIN_URL]);
 }
 
+/* The class reads the address off the wall and types it: a line may break
+ * after "http://" (a zero-width space marks the place) but never inside the
+ * host and port. */
+static void
+set_url_text (GtkLabel   *label,
+              const char *url)
+{
+  const char *host = strstr (url, "://");
+  g_autofree char *text = NULL;
+
+  if (host != NULL)
+    host += strlen ("://");
+  text = host != NULL ? g_strdup_printf ("%.*s\u200b%s", (int) (host - url), url, host)
+                      : g_strdup (url);
+  gtk_label_set_text (label, text);
+}
+
 static void
 update_join_panel (SseHubJoinPanel *self)
 {
@@ -77,7 +95,7 @@ update_join_panel (SseHubJoinPanel *self)
 
   set_join_url (self, urls != NULL ? urls[0] : NULL);
 
-  gtk_label_set_text (self->url_label, self->join_url != NULL ? self->join_url : _("Not serving"));
+  set_url_text (self->url_label, self->join_url != NULL ? self->join_url : _("Not serving"));
   if (self->join_url != NULL)
     qr = sse_hub_qr_new (self->join_url);
   if (qr != NULL)

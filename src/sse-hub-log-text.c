@@ -30,6 +30,12 @@ log_kind_name (SseHubLogKind kind)
     }
 }
 
+static gboolean
+is_request (SseHubLogKind kind)
+{
+  return kind == SSE_HUB_LOG_REQUEST || kind == SSE_HUB_LOG_REFUSAL;
+}
+
 char *
 sse_hub_log_entry_format_heading (SseHubLogEntry *entry)
 {
@@ -50,8 +56,19 @@ sse_hub_log_entry_format_heading (SseHubLogEntry *entry)
                             g_dngettext (GETTEXT_PACKAGE, "  → %u client", "  → %u clients",
                                          recipients),
                             recipients);
+  /* Requests count what arrived (request line, headers, body); everything
+   * else counts the frame's bytes as they left. */
   if (bytes > 0)
-    g_string_append_printf (heading, "  %" G_GSIZE_FORMAT " B", bytes);
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, bytes);
+
+      g_string_append (heading, "  ");
+      /* Translators: byte counts in the event log, e.g. "180 B received" */
+      if (is_request (sse_hub_log_entry_get_kind (entry)))
+        g_string_append_printf (heading, _("%s B received"), count);
+      else
+        g_string_append_printf (heading, _("%s B sent"), count);
+    }
 
   return g_string_free (heading, FALSE);
 }

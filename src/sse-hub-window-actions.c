@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sse-hub-event-composer.h"
 #include "sse-hub-toast.h"
 #include "sse-hub-window-private.h"
 
@@ -60,6 +61,46 @@ open_url_action (GtkWidget  *widget,
 
   if (join_url != NULL)
     gtk_show_uri (GTK_WINDOW (self), join_url, GDK_CURRENT_TIME);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Teaching controls: what SSE does when the stream ends, and named events  */
+
+static void
+drop_all_connections_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  SseHubWindow *self = SSE_HUB_WINDOW (widget);
+  guint dropped = sse_hub_server_drop_all_clients (self->server);
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Dropped %u connection; it comes back after its retry",
+                                       "Dropped %u connections; they come back after their retry",
+                                       dropped),
+                          dropped);
+  sse_hub_toast_show (GTK_WIDGET (self->toast_overlay), text);
+}
+
+static void
+send_event_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SseHubWindow *self = SSE_HUB_WINDOW (widget);
+
+  gtk_window_present (GTK_WINDOW (sse_hub_event_composer_new (GTK_WINDOW (self), self->server)));
+}
+
+/* Both act on open streams: nothing to do while the hub is stopped. */
+void
+_sse_hub_window_update_teaching_actions (SseHubWindow *self)
+{
+  gboolean running = sse_hub_server_get_running (self->server);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.drop-all-connections", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send-event", running);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -255,11 +296,19 @@ _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class)
                                             "presentation-mode");
   gtk_widget_class_install_action (widget_class, "win.leave-presentation-mode", NULL,
                                    leave_presentation_action);
+  gtk_widget_class_install_action (widget_class, "win.drop-all-connections", NULL,
+                                   drop_all_connections_action);
+  gtk_widget_class_install_action (widget_class, "win.send-event", NULL, send_event_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.focus-add-form", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
                                        "win.clear-log", NULL);
+  /* Not Ctrl+Shift+D: that opens the GTK Inspector. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.drop-all-connections", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "win.send-event", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (zoom_keys); i++)
     gtk_widget_class_add_binding_action (widget_class, zoom_keys[i].key, GDK_CONTROL_MASK,
                                          zoom_keys[i].action, NULL);

@@ -44,6 +44,8 @@ struct _SseHubWindow
 void _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class);
 void _sse_hub_window_actions_init       (SseHubWindow   *self);
 void _sse_hub_window_actions_dispose    (SseHubWindow   *self);
+/* Drop All Connections and Send Event work only while serving. */
+void _sse_hub_window_update_teaching_actions (SseHubWindow *self);
 /* Zoom follows the presentation-text-scale key while presenting. */
 void _sse_hub_window_apply_text_scale   (SseHubWindow   *self);
 

@@ -122,6 +122,7 @@ on_running_changed (SseHubWindow *self)
 
   update_serve_button (self);
   update_status (self);
+  _sse_hub_window_update_teaching_actions (self);
 }
 
 void

@@ -1324,6 +1324,194 @@ test_posting_limits (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 5);
 }
 
+/* Where the first entry with this event name (and text holding part,
+ * if not NULL) is in the log, or -1. */
+static int
+log_position (SseHubEventLog *log,
+              const char     *event_name,
+              const char     *part)
+{
+  GListModel *model = G_LIST_MODEL (log);
+
+  sse_hub_event_log_flush (log);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (sse_hub_log_entry_get_event_name (entry), event_name) == 0 &&
+          (part == NULL || strstr (sse_hub_log_entry_get_text (entry), part) != NULL))
+        return (int) i;
+    }
+
+  return -1;
+}
+
+static SseHubLogEntry *
+log_entry_at (SseHubEventLog *log,
+              int             position)
+{
+  g_assert_cmpint (position, >=, 0);
+  return g_list_model_get_item (G_LIST_MODEL (log), position);
+}
+
+/* The request that caused a broadcast is in the log before it, whether it
+ * came from a browser or from the window, and counts its own bytes. */
+static void
+test_log_cause_before_effect (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) peer = test_peer_open_stream (hub->port, NULL);
+  SseHubEventLog *log = sse_hub_server_get_log (hub->server);
+  g_autoptr(TestResponse) response = NULL;
+  g_autoptr(SseHubLogEntry) post_entry = NULL;
+  g_autofree char *request = NULL;
+  const char *body = "{\"name\":\"Ada\",\"age\":36}";
+  ListWait wait = { peer, "[{\"name\":\"Ada\",\"age\":36}]" };
+  int post, broadcast, add;
+
+  test_peer_hello_id (peer);
+  request = g_strdup_printf ("POST /addPerson HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+                             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                             hub->port, strlen (body), body);
+  response = test_http_raw (hub->port, request, strlen (request));
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_true (test_pump_until (last_list_matches, &wait, 5000));
+
+  post = log_position (log, "POST", "Ada");
+  broadcast = log_position (log, "message", "Ada");
+  g_assert_cmpint (post, >=, 0);
+  g_assert_cmpint (post, <, broadcast);
+  /* The request's bytes as they arrived, not the length of the log line. */
+  post_entry = log_entry_at (log, post);
+  g_assert_cmpuint (sse_hub_log_entry_get_bytes (post_entry), ==, strlen (request));
+
+  test_hub_add (hub, "Bob", 7);
+  wait.expected = "[{\"name\":\"Ada\",\"age\":36},{\"name\":\"Bob\",\"age\":7}]";
+  g_assert_true (test_pump_until (last_list_matches, &wait, 5000));
+  add = log_position (log, "add", "Bob");
+  g_assert_cmpint (add, >=, 0);
+  g_assert_cmpint (add, <, log_position (log, "message", "Bob"));
+}
+
+static SseHubLogEntry *
+connect_entry (TestHub    *hub,
+               const char *event_name,
+               const char *part)
+{
+  return log_entry_at (sse_hub_server_get_log (hub->server),
+                       log_position (sse_hub_server_get_log (hub->server), event_name, part));
+}
+
+/* Each stream's list is in the log: sent on a first connect, resent to a
+ * client that is behind, skipped for one that has the current list. */
+static void
+test_log_connect_frames (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) fresh = NULL;
+  g_autoptr(TestPeer) current = NULL;
+  g_autoptr(TestPeer) behind = NULL;
+  g_autoptr(SseHubLogEntry) sent = NULL;
+  g_autoptr(SseHubLogEntry) skipped = NULL;
+  g_autoptr(SseHubLogEntry) resent = NULL;
+  g_autofree char *revision = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *skipped_text = NULL;
+  g_autofree char *resent_text = NULL;
+  g_autofree char *fresh_text = NULL;
+
+  test_hub_add (hub, "Ada", 36);
+  revision = revision_of (hub);
+
+  fresh = test_peer_open_stream (hub->port, NULL);
+  fresh_text = g_strdup_printf ("client %" G_GUINT64_FORMAT " sent no Last-Event-ID: list sent",
+                                test_peer_hello_id (fresh));
+  g_assert_nonnull (test_peer_wait_event (fresh, NULL, 0, 5000));
+  sent = connect_entry (hub, "connect", fresh_text);
+  g_assert_cmpint (sse_hub_log_entry_get_kind (sent), ==, SSE_HUB_LOG_HELLO);
+  g_assert_cmpuint (sse_hub_log_entry_get_recipients (sent), ==, 1);
+  g_assert_cmpuint (sse_hub_log_entry_get_bytes (sent), ==,
+                    strlen ("id: \ndata: [{\"name\":\"Ada\",\"age\":36}]\n\n") + strlen (revision));
+  g_assert_nonnull (strstr (sse_hub_log_entry_get_text (sent), "data: [{\"name\":\"Ada\""));
+
+  header = g_strdup_printf ("Last-Event-ID: %s\r\n", revision);
+  current = test_peer_open_stream (hub->port, header);
+  skipped_text = g_strdup_printf ("client %" G_GUINT64_FORMAT " sent Last-Event-ID %s, "
+                                  "the current list: list skipped",
+                                  test_peer_hello_id (current), revision);
+  skipped = connect_entry (hub, "resume", skipped_text);
+  g_assert_cmpuint (sse_hub_log_entry_get_recipients (skipped), ==, 0);
+  g_assert_cmpuint (sse_hub_log_entry_get_bytes (skipped), ==, 0);
+
+  behind = test_peer_open_stream (hub->port, "Last-Event-ID: 12\r\n");
+  resent_text = g_strdup_printf ("client %" G_GUINT64_FORMAT " sent Last-Event-ID 12, list is at "
+                                 "%s: list resent", test_peer_hello_id (behind), revision);
+  g_assert_nonnull (test_peer_wait_event (behind, NULL, 0, 5000));
+  resent = connect_entry (hub, "resume", resent_text);
+  g_assert_cmpuint (sse_hub_log_entry_get_bytes (resent), ==, sse_hub_log_entry_get_bytes (sent));
+}
+
+/* Drop All ends every stream and Disconnect exactly one; both are logged
+ * before what they cause. */
+static void
+test_drop_and_disconnect (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) first = test_peer_open_stream (hub->port, NULL);
+  g_autoptr(TestPeer) second = test_peer_open_stream (hub->port, NULL);
+  g_autoptr(TestPeer) third = test_peer_open_stream (hub->port, NULL);
+  GListModel *clients = sse_hub_server_get_clients (hub->server);
+  SseHubEventLog *log = sse_hub_server_get_log (hub->server);
+  g_autoptr(SseHubClient) victim = NULL;
+  guint64 victim_id;
+
+  test_peer_hello_id (first);
+  victim_id = test_peer_hello_id (second);
+  test_peer_hello_id (third);
+  g_assert_cmpuint (g_list_model_get_n_items (clients), ==, 3);
+
+  victim = g_list_model_get_item (clients, 1);
+  g_assert_cmpuint (sse_hub_client_get_id (victim), ==, victim_id);
+  g_assert_cmpuint (sse_hub_server_disconnect_client (hub->server, victim), ==, 1);
+  g_assert_true (test_pump_until (stream_ended, second, 5000));
+  test_pump (200);
+  g_assert_false (first->closed);
+  g_assert_false (third->closed);
+  g_assert_cmpuint (g_list_model_get_n_items (clients), ==, 2);
+  g_assert_cmpint (log_position (log, "disconnect", "client"), >=, 0);
+  /* Gone already: nothing more to do or log. */
+  g_assert_cmpuint (sse_hub_server_disconnect_client (hub->server, victim), ==, 0);
+
+  g_assert_cmpuint (sse_hub_server_drop_all_clients (hub->server), ==, 2);
+  g_assert_true (test_pump_until (stream_ended, first, 5000));
+  g_assert_true (test_pump_until (stream_ended, third, 5000));
+  g_assert_cmpuint (g_list_model_get_n_items (clients), ==, 0);
+  g_assert_nonnull (strstr (find_log_text (log, SSE_HUB_LOG_NOTICE, "drop-all"),
+                            "dropped all 2 streams"));
+}
+
+/* A presenter's named event: queued for every client as is, never merged
+ * with another. */
+static void
+test_custom_event (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) peer = test_peer_open_stream (hub->port, NULL);
+  TestFrame *frame;
+
+  test_peer_hello_id (peer);
+  sse_hub_server_publish (hub->server, SSE_HUB_LOG_NOTICE, "quiz", "q1", "Which port?\nA or B");
+  sse_hub_server_publish (hub->server, SSE_HUB_LOG_NOTICE, "quiz", NULL, "second");
+  frame = test_peer_wait_event (peer, "quiz", 1, 5000);
+  g_assert_nonnull (frame);
+  g_assert_cmpstr (frame->data, ==, "second");
+  frame = test_peer_find_event (peer, "quiz", 0);
+  g_assert_cmpstr (frame->id, ==, "q1");
+  g_assert_cmpstr (frame->data, ==, "Which port?\nA or B");
+  g_assert_nonnull (find_log_text (sse_hub_server_get_log (hub->server), SSE_HUB_LOG_NOTICE,
+                                   "quiz"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1351,6 +1539,10 @@ main (int   argc,
   g_test_add_func ("/server/presenter-changes", test_presenter_changes);
   g_test_add_func ("/server/event-log", test_event_log);
   g_test_add_func ("/server/event-log-restore", test_event_log_restore);
+  g_test_add_func ("/server/log/cause-before-effect", test_log_cause_before_effect);
+  g_test_add_func ("/server/log/connect-frames", test_log_connect_frames);
+  g_test_add_func ("/server/teach/drop-and-disconnect", test_drop_and_disconnect);
+  g_test_add_func ("/server/teach/custom-event", test_custom_event);
   g_test_add_func ("/server/restart-on-new-port", test_restart_on_new_port);
   g_test_add_func ("/server/dual-stack", test_dual_stack);
   g_test_add_func ("/server/hostile/slowloris", test_slowloris);

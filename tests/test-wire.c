@@ -259,6 +259,59 @@ test_error_json (void)
   g_assert_cmpuint (sse_hub_error_http_status (error), ==, 400);
 }
 
+static void
+test_custom_event (void)
+{
+  static const struct { const char *name; const char *id; const char *data; int code; } cases[] = {
+    { "quiz", NULL, "a\nb", -1 },
+    { "quiz: part 2", "q-7", "", -1 },
+    { "Frage", "", "x", -1 },
+    { "", NULL, "x", SSE_HUB_ERROR_INVALID_EVENT_NAME },
+    { NULL, NULL, "x", SSE_HUB_ERROR_INVALID_EVENT_NAME },
+    { "two\nlines", NULL, "x", SSE_HUB_ERROR_INVALID_EVENT_NAME },
+    { "cr\r", NULL, "x", SSE_HUB_ERROR_INVALID_EVENT_NAME },
+    { " quiz", NULL, "x", SSE_HUB_ERROR_INVALID_EVENT_NAME },
+    { "quiz ", NULL, "x", SSE_HUB_ERROR_INVALID_EVENT_NAME },
+    { "Message", NULL, "x", SSE_HUB_ERROR_INVALID_EVENT_NAME },
+    { "quiz", "a\nb", "x", SSE_HUB_ERROR_INVALID_EVENT_ID },
+    { "quiz", NULL, NULL, SSE_HUB_ERROR_INVALID_EVENT_DATA },
+  };
+  g_autofree char *big = g_strnfill (SSE_HUB_EVENT_DATA_MAX_BYTES + 1, 'x');
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gboolean ok = sse_hub_validate_custom_event (cases[i].name, cases[i].id, cases[i].data,
+                                                   &error);
+
+      if (cases[i].code < 0)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+        }
+      else
+        {
+          g_assert_error (error, SSE_HUB_ERROR, cases[i].code);
+          g_assert_false (ok);
+          g_clear_error (&error);
+        }
+    }
+
+  /* Every name the hub sends itself is refused. */
+  for (const char * const *name = sse_hub_reserved_event_names (); *name != NULL; name++)
+    {
+      g_assert_false (sse_hub_validate_custom_event (*name, NULL, "x", &error));
+      g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_NAME);
+      g_assert_cmpstr (sse_hub_error_field (error), ==, "event");
+      g_clear_error (&error);
+    }
+  g_assert_true (g_strv_contains (sse_hub_reserved_event_names (), SSE_HUB_EVENT_HELLO));
+  g_assert_true (g_strv_contains (sse_hub_reserved_event_names (), "message"));
+
+  g_assert_false (sse_hub_validate_custom_event ("quiz", NULL, big, &error));
+  g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_DATA);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -279,6 +332,7 @@ main (int   argc,
   g_test_add_func ("/wire/validate/age", test_validate_age);
   g_test_add_func ("/wire/parse/bodies", test_parse_bodies);
   g_test_add_func ("/wire/error-json", test_error_json);
+  g_test_add_func ("/wire/custom-event", test_custom_event);
 
   return g_test_run ();
 }

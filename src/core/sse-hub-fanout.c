@@ -145,6 +145,62 @@ sse_hub_server_publish (SseHubServer  *self,
   broadcast (self, kind, event != NULL ? event : "message", frame);
 }
 
+static void
+log_presenter_notice (SseHubServer *self,
+                      const char   *event_name,
+                      const char   *peer,
+                      const char   *text)
+{
+  sse_hub_event_log_append_full (self->log, SSE_HUB_LOG_NOTICE, event_name, peer, 0, 0, text, -1);
+}
+
+guint
+sse_hub_server_drop_all_clients (SseHubServer *self)
+{
+  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *text = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), 0);
+
+  g_hash_table_iter_init (&iter, self->streams);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (clients, g_object_ref (key));
+
+  /* Logged first: the drop causes the resumes that follow it. */
+  text = g_strdup_printf ("presenter dropped all %u streams: browsers come back after their "
+                          "retry, with Last-Event-ID", clients->len);
+  log_presenter_notice (self, "drop-all", NULL, text);
+
+  for (guint i = 0; i < clients->len; i++)
+    sse_hub_fanout_forget (self, clients->pdata[i]);
+
+  return clients->len;
+}
+
+guint
+sse_hub_server_disconnect_client (SseHubServer *self,
+                                  SseHubClient *client)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), 0);
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (client), 0);
+
+  /* Already gone on its own: nothing to close and nothing to log. */
+  if (!g_hash_table_contains (self->streams, client))
+    return 0;
+
+  text = g_strdup_printf ("presenter disconnected client %" G_GUINT64_FORMAT " (%s)",
+                          sse_hub_client_get_id (client),
+                          sse_hub_client_get_remote_address (client));
+  log_presenter_notice (self, "disconnect", sse_hub_client_get_remote_address (client), text);
+  sse_hub_fanout_forget (self, client);
+
+  return 1;
+}
+
 /* The list frame is formatted once per revision and shared by every
  * connecting client until the next change. */
 GBytes *
@@ -165,14 +221,32 @@ sse_hub_fanout_get_persons_frame (SseHubServer *self)
   return self->persons_frame;
 }
 
+static gboolean
+persons_broadcast_cb (gpointer user_data)
+{
+  SseHubServer *self = user_data;
+
+  self->persons_broadcast_source = 0;
+  broadcast_frame (self, SSE_HUB_FRAME_STATE_PERSONS, SSE_HUB_LOG_PERSONS, "message",
+                   sse_hub_fanout_get_persons_frame (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The store queues its callers' completions (the POST's answer, the
+ * presenter's "added") before it announces the revision; an idle of the
+ * same priority runs after them, so the log shows each request before the
+ * broadcast it caused.  A newer revision moves the one broadcast behind
+ * its own completions. */
 void
 sse_hub_fanout_on_store_revision (SseHubServer *self)
 {
   if (self->soup == NULL)
     return;
 
-  broadcast_frame (self, SSE_HUB_FRAME_STATE_PERSONS, SSE_HUB_LOG_PERSONS, "message",
-                   sse_hub_fanout_get_persons_frame (self));
+  g_clear_handle_id (&self->persons_broadcast_source, g_source_remove);
+  self->persons_broadcast_source = g_idle_add_full (G_PRIORITY_DEFAULT, persons_broadcast_cb,
+                                                    self, NULL);
 }
 
 static char *
@@ -202,7 +276,7 @@ clients_event_cb (gpointer user_data)
   self->clients_event_source = 0;
 
   json = clients_json (self);
-  frame = sse_hub_format_frame ("client", NULL, json);
+  frame = sse_hub_format_frame (SSE_HUB_EVENT_CLIENT, NULL, json);
   broadcast_frame (self, SSE_HUB_FRAME_STATE_CLIENTS, SSE_HUB_LOG_CLIENTS, "client", frame);
 
   return G_SOURCE_REMOVE;
@@ -315,6 +389,7 @@ sse_hub_fanout_stop (SseHubServer *self)
   g_clear_handle_id (&self->keepalive_source, g_source_remove);
   g_clear_handle_id (&self->hangup_source, g_source_remove);
   g_clear_handle_id (&self->clients_event_source, g_source_remove);
+  g_clear_handle_id (&self->persons_broadcast_source, g_source_remove);
 
   g_hash_table_iter_init (&iter, self->streams);
   while (g_hash_table_iter_next (&iter, &key, NULL))

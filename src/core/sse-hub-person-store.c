@@ -371,7 +371,9 @@ finish_change (SseHubPersonStore *self,
 }
 
 /* One batch of the journal, in order.  The notifications wait for the end
- * of the batch, so a burst of posts costs one broadcast per sync. */
+ * of the batch, so a burst of posts costs one broadcast per sync, and for
+ * the callers' completions to be queued: whoever reacts to the revision
+ * by going through the main loop comes after the completions. */
 static void
 on_journal_batch (const SseHubJournalResult *results,
                   guint                      n_results,
@@ -397,10 +399,10 @@ on_journal_batch (const SseHubJournalResult *results,
    * the changes still queued are refused as well (see sse-hub-journal.c). */
   if (refused || self->n_pending == 0)
     self->pending_len = self->persons->len;
-  g_object_thaw_notify (G_OBJECT (self));
 
   for (guint i = 0; i < n_results; i++)
     finish_change (self, g_ptr_array_index (tasks, i), results[i].error);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /* Queues a checked change: saved by the journal's thread, or applied at
@@ -419,10 +421,12 @@ submit_change (SseHubPersonStore   *self,
 
   if (self->path == NULL)
     {
+      g_object_freeze_notify (G_OBJECT (self));
       apply_change (self, change);
       self->pending_len = self->persons->len;
       finish_change (self, task, NULL);
       g_object_unref (task);
+      g_object_thaw_notify (G_OBJECT (self));
       return;
     }
 

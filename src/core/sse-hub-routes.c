@@ -49,6 +49,33 @@ respond_json (SoupServerMessage *message,
                                     SOUP_MEMORY_COPY, json, strlen (json));
 }
 
+/* The request's bytes as they arrived: request line, headers as parsed
+ * (one "Name: value" line each) and as much of the body as was read.  The
+ * answer's size is not counted: libsoup adds headers of its own as it
+ * writes it. */
+static gsize
+request_wire_size (SoupServerMessage *message)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+  GUri *uri = soup_server_message_get_uri (message);
+  const char *query = g_uri_get_query (uri);
+  SoupMessageHeadersIter iter;
+  const char *name;
+  const char *value;
+  gsize size;
+
+  /* "GET /path?query HTTP/1.1\r\n" */
+  size = strlen (soup_server_message_get_method (message)) + 1 + strlen (g_uri_get_path (uri)) +
+         (query != NULL ? 1 + strlen (query) : 0) + strlen (" HTTP/1.1\r\n");
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    size += strlen (name) + strlen (": ") + strlen (value) + strlen ("\r\n");
+  size += strlen ("\r\n");
+
+  return size + (body != NULL ? (gsize) body->length : 0);
+}
+
 /* event_name: what the log calls the entry; NULL names it after the method. */
 static void
 log_request (SseHubServer      *self,
@@ -66,7 +93,7 @@ log_request (SseHubServer      *self,
                           g_uri_get_path (soup_server_message_get_uri (message)),
                           status, detail != NULL ? detail : "");
   sse_hub_event_log_append_full (self->log, kind, event_name != NULL ? event_name : method,
-                                 remote, 0, strlen (text), text, -1);
+                                 remote, 0, request_wire_size (message), text, -1);
 }
 
 /* The limits a presenter watches for get names of their own in the log. */
@@ -147,7 +174,7 @@ refuse_full (SseHubServer      *self,
   g_autofree char *text = NULL;
 
   data = sse_hub_full_json (retry_ms, reason);
-  frame = sse_hub_format_frame ("full", NULL, data);
+  frame = sse_hub_format_frame (SSE_HUB_EVENT_FULL, NULL, data);
   g_string_append_len (body, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
   g_string_append_len (body, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
 
@@ -179,6 +206,38 @@ requested_last_event_id (SoupServerMessage *message,
   return g_strdup (id);
 }
 
+/* One entry per stream for the list it was sent or spared on connecting:
+ * what a resume costs is the lesson of Last-Event-ID. */
+static void
+log_list_decision (SseHubServer *self,
+                   SseHubClient *client,
+                   const char   *last_event_id,
+                   const char   *revision,
+                   gboolean      list_sent)
+{
+  GBytes *frame = sse_hub_fanout_get_persons_frame (self);
+  g_autoptr(GString) text = g_string_new (NULL);
+  gsize frame_size = g_bytes_get_size (frame);
+
+  g_string_append_printf (text, "client %" G_GUINT64_FORMAT " ", sse_hub_client_get_id (client));
+  if (last_event_id == NULL)
+    g_string_append (text, "sent no Last-Event-ID: list sent\n");
+  else if (list_sent)
+    g_string_append_printf (text, "sent Last-Event-ID %s, list is at %s: list resent\n",
+                            last_event_id, revision);
+  else
+    g_string_append_printf (text, "sent Last-Event-ID %s, the current list: list skipped\n",
+                            last_event_id);
+  if (list_sent)
+    g_string_append_len (text, g_bytes_get_data (frame, NULL), frame_size);
+
+  sse_hub_event_log_append_full (self->log, SSE_HUB_LOG_HELLO,
+                                 last_event_id != NULL ? "resume" : "connect",
+                                 sse_hub_client_get_remote_address (client),
+                                 list_sent ? 1 : 0, list_sent ? frame_size : 0,
+                                 text->str, text->len);
+}
+
 void
 sse_hub_routes_connect (SseHubServer      *self,
                         SoupServerMessage *message,
@@ -200,6 +259,7 @@ sse_hub_routes_connect (SseHubServer      *self,
   GString *greeting;
   SseHubFullReason full;
   gboolean presenter;
+  gboolean list_sent;
   guint retry_ms;
 
   /* Everything needed from the message is read first: stealing the
@@ -228,7 +288,7 @@ sse_hub_routes_connect (SseHubServer      *self,
   retry = sse_hub_format_retry (retry_ms);
   hello_data = sse_hub_hello_json (sse_hub_client_get_id (client), self->allow_audience_writes,
                                    retry_ms, self->keepalive_interval * 1000);
-  hello = sse_hub_format_frame ("hello", NULL, hello_data);
+  hello = sse_hub_format_frame (SSE_HUB_EVENT_HELLO, NULL, hello_data);
 
   greeting = g_string_new (NULL);
   g_string_append_len (greeting, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
@@ -250,13 +310,15 @@ sse_hub_routes_connect (SseHubServer      *self,
     }
 
   revision = g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (self->store));
-  if (g_strcmp0 (last_event_id, revision) != 0 &&
+  list_sent = g_strcmp0 (last_event_id, revision) != 0;
+  if (list_sent &&
       sse_hub_client_queue (client, sse_hub_fanout_get_persons_frame (self),
                             SSE_HUB_FRAME_STATE_PERSONS, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
     {
       sse_hub_fanout_forget (self, client);
       return;
     }
+  log_list_decision (self, client, last_event_id, revision, list_sent);
 
   sse_hub_fanout_schedule_clients_event (self);
 }

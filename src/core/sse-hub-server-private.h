@@ -40,6 +40,7 @@ struct _SseHubServer
   int                hangup_fd;     /* epoll set of the streams' sockets; -1 while stopped */
   guint              hangup_source;
   guint              clients_event_source;
+  guint              persons_broadcast_source;
 
   /* access (sse-hub-access.c) */
   GHashTable        *stream_groups;    /* SseHubClient → its address group, or the presenter's key */

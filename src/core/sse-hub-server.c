@@ -319,7 +319,7 @@ set_allow_audience_writes (SseHubServer *self,
 
   /* Open pages show or hide their form at once. */
   if (self->soup != NULL)
-    sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, "config", NULL,
+    sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, SSE_HUB_EVENT_CONFIG, NULL,
                             sse_hub_config_json (allow));
 }
 

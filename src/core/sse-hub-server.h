@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "sse-hub-client.h"
 #include "sse-hub-event-log.h"
 #include "sse-hub-person-store.h"
 
@@ -88,6 +89,13 @@ void               sse_hub_server_publish         (SseHubServer      *self,
                                                    const char        *event,
                                                    const char        *id,
                                                    const char        *data);
+
+/* Teaching controls: end every stream, or one.  A browser whose stream
+ * ends comes back after its retry, with Last-Event-ID.  Each is logged;
+ * they return how many streams were closed. */
+guint              sse_hub_server_drop_all_clients (SseHubServer     *self);
+guint              sse_hub_server_disconnect_client (SseHubServer    *self,
+                                                    SseHubClient     *client);
 
 /* Every client is a socket: lets the process use all the descriptors the
  * system allows instead of the usual soft limit of 1024. */

@@ -5,6 +5,7 @@
  * bodies are read in sse-hub-wire-parse.c. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -26,6 +27,9 @@ sse_hub_error_http_status (const GError *error)
     case SSE_HUB_ERROR_INVALID_AGE:
     case SSE_HUB_ERROR_INVALID_BODY:
     case SSE_HUB_ERROR_BAD_REQUEST:
+    case SSE_HUB_ERROR_INVALID_EVENT_NAME:
+    case SSE_HUB_ERROR_INVALID_EVENT_ID:
+    case SSE_HUB_ERROR_INVALID_EVENT_DATA:
       return 400;
     case SSE_HUB_ERROR_WRITES_DISABLED:
     case SSE_HUB_ERROR_FOREIGN_HOST:
@@ -72,6 +76,12 @@ sse_hub_error_field (const GError *error)
       return "content-type";
     case SSE_HUB_ERROR_FOREIGN_HOST:
       return "host";
+    case SSE_HUB_ERROR_INVALID_EVENT_NAME:
+      return "event";
+    case SSE_HUB_ERROR_INVALID_EVENT_ID:
+      return "id";
+    case SSE_HUB_ERROR_INVALID_EVENT_DATA:
+      return "data";
     case SSE_HUB_ERROR_BAD_REQUEST:
     case SSE_HUB_ERROR_WRITES_DISABLED:
     case SSE_HUB_ERROR_RATE_LIMITED:
@@ -188,7 +198,8 @@ sse_hub_format_comment (const char *text)
 GBytes *
 sse_hub_format_heartbeat (void)
 {
-  static const char heartbeat[] = ": keep-alive\n\nevent: heartbeat\ndata:\n\n";
+  static const char heartbeat[] =
+    ": " SSE_HUB_KEEPALIVE_TEXT "\n\nevent: " SSE_HUB_EVENT_HEARTBEAT "\ndata:\n\n";
 
   return g_bytes_new_static (heartbeat, sizeof heartbeat - 1);
 }
@@ -200,6 +211,115 @@ sse_hub_format_retry (guint retry_ms)
 
   g_string_printf (frame, "retry: %u\n\n", retry_ms);
   return g_string_free_to_bytes (frame);
+}
+
+static const char * const reserved_event_names[] = {
+  SSE_HUB_EVENT_HELLO, SSE_HUB_EVENT_CLIENT, SSE_HUB_EVENT_CONFIG, SSE_HUB_EVENT_FULL,
+  SSE_HUB_EVENT_HEARTBEAT, SSE_HUB_KEEPALIVE_TEXT,
+  /* the type of unnamed messages: a custom "message" would land in the
+   * page's onmessage as if it were the person list */
+  "message",
+  /* EventSource's own events, which pages listen to for the connection */
+  "open", "error",
+  NULL,
+};
+
+const char * const *
+sse_hub_reserved_event_names (void)
+{
+  return reserved_event_names;
+}
+
+static gboolean
+has_control_character (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+validate_event_name (const char  *name,
+                     GError     **error)
+{
+  const char *last;
+
+  if (name == NULL || *name == '\0')
+    {
+      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_NAME,
+                           _("Give the event a name"));
+      return FALSE;
+    }
+  /* A line break would end the field and start another one. */
+  if (!g_utf8_validate (name, -1, NULL) || has_control_character (name))
+    {
+      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_NAME,
+                           _("An event name is one line of text, without line breaks or tabs"));
+      return FALSE;
+    }
+  /* The browser drops one space after "event:" and keeps the rest, so the
+   * name it dispatches would not be the one typed. */
+  last = g_utf8_find_prev_char (name, name + strlen (name));
+  if (g_unichar_isspace (g_utf8_get_char (name)) || g_unichar_isspace (g_utf8_get_char (last)))
+    {
+      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_NAME,
+                           _("An event name cannot begin or end with a space"));
+      return FALSE;
+    }
+  if (g_utf8_strlen (name, -1) > SSE_HUB_EVENT_NAME_MAX_CHARS)
+    {
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_NAME,
+                   _("An event name must be at most %d characters"),
+                   SSE_HUB_EVENT_NAME_MAX_CHARS);
+      return FALSE;
+    }
+  for (const char * const *reserved = reserved_event_names; *reserved != NULL; reserved++)
+    if (g_ascii_strcasecmp (name, *reserved) == 0)
+      {
+        g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_NAME,
+                     _("“%s” is a name the hub or EventSource uses itself; choose another"),
+                     *reserved);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+gboolean
+sse_hub_validate_custom_event (const char  *name,
+                               const char  *id,
+                               const char  *data,
+                               GError     **error)
+{
+  if (!validate_event_name (name, error))
+    return FALSE;
+
+  /* A NUL makes browsers ignore the id; a line break would add fields. */
+  if (id != NULL && (!g_utf8_validate (id, -1, NULL) || has_control_character (id) ||
+                     g_utf8_strlen (id, -1) > SSE_HUB_EVENT_ID_MAX_CHARS))
+    {
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_ID,
+                   _("An id is one line of at most %d characters, without line breaks or tabs"),
+                   SSE_HUB_EVENT_ID_MAX_CHARS);
+      return FALSE;
+    }
+
+  if (data == NULL || !g_utf8_validate (data, -1, NULL))
+    {
+      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_DATA,
+                           _("The data must be text"));
+      return FALSE;
+    }
+  if (strlen (data) > SSE_HUB_EVENT_DATA_MAX_BYTES)
+    {
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_DATA,
+                   _("The data must be at most %d bytes"), SSE_HUB_EVENT_DATA_MAX_BYTES);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 void

@@ -37,6 +37,9 @@ typedef enum
   SSE_HUB_ERROR_METHOD_NOT_ALLOWED,
   SSE_HUB_ERROR_BAD_REQUEST,
   SSE_HUB_ERROR_FOREIGN_HOST,   /* a Host that is not this machine: DNS rebinding */
+  SSE_HUB_ERROR_INVALID_EVENT_NAME, /* a presenter's custom event */
+  SSE_HUB_ERROR_INVALID_EVENT_ID,
+  SSE_HUB_ERROR_INVALID_EVENT_DATA,
 } SseHubError;
 
 guint       sse_hub_error_http_status (const GError *error);
@@ -83,6 +86,32 @@ void        sse_hub_person_json_add_members (JsonBuilder *builder,
                                              gint64       age);
 char       *sse_hub_person_json       (const char  *name,
                                        gint64       age);
+
+/* The names of the events the hub sends itself, and the keep-alive
+ * comment's text.  Custom events may use none of these. */
+#define SSE_HUB_EVENT_HELLO      "hello"
+#define SSE_HUB_EVENT_CLIENT     "client"
+#define SSE_HUB_EVENT_CONFIG     "config"
+#define SSE_HUB_EVENT_FULL       "full"
+#define SSE_HUB_EVENT_HEARTBEAT  "heartbeat"
+#define SSE_HUB_KEEPALIVE_TEXT   "keep-alive"
+
+#define SSE_HUB_EVENT_NAME_MAX_CHARS  64
+#define SSE_HUB_EVENT_ID_MAX_CHARS    64
+#define SSE_HUB_EVENT_DATA_MAX_BYTES  (64 * 1024)
+
+/* NULL-terminated: the hub's own event names, the unnamed message's type
+ * ("message") and EventSource's own events ("open", "error"). */
+const char * const *sse_hub_reserved_event_names (void);
+/* A presenter's named event: a name that is not reserved (compared without
+ * regard to ASCII case), with no control characters and no white space at
+ * either end; an id (NULL or "" = none) with no control characters; data
+ * of valid UTF-8 up to SSE_HUB_EVENT_DATA_MAX_BYTES.  Line breaks in the
+ * data become data lines. */
+gboolean    sse_hub_validate_custom_event (const char  *name,
+                                           const char  *id,
+                                           const char  *data,
+                                           GError     **error);
 
 /* Payloads of the named events. */
 char       *sse_hub_hello_json        (guint64      client_id,

@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "sse-hub-event-composer.h"
 #include "sse-hub-event-log-view-private.h"
 #include "sse-hub-headless.h"
 #include "sse-hub-preferences-window.h"
@@ -114,6 +115,7 @@ find_label (gpointer    widget,
 typedef struct
 {
   char *event;
+  char *id;
   char *data;
 } ReceivedFrame;
 
@@ -121,6 +123,7 @@ static void
 received_frame_free (ReceivedFrame *frame)
 {
   g_free (frame->event);
+  g_free (frame->id);
   g_free (frame->data);
   g_free (frame);
 }
@@ -131,6 +134,8 @@ typedef struct
   GCancellable      *cancellable;
   SseReader          reader;
   GPtrArray         *frames;  /* ReceivedFrame */
+  GString           *raw;     /* every byte received */
+  char              *last_event_id; /* as EventSource keeps it */
   gboolean           finished;
 } SseClient;
 
@@ -142,7 +147,13 @@ sse_client_on_frame (gpointer        user_data,
   ReceivedFrame *received = g_new (ReceivedFrame, 1);
 
   received->event = g_strdup (frame->event);
+  received->id = g_strdup (frame->id);
   received->data = g_strdup (frame->data);
+  if (frame->id != NULL)
+    {
+      g_free (client->last_event_id);
+      client->last_event_id = g_strdup (frame->id);
+    }
   g_ptr_array_add (client->frames, received);
   return TRUE;
 }
@@ -167,6 +178,7 @@ on_read (GObject      *source,
       return;
     }
 
+  g_string_append_len (client->raw, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   sse_reader_feed (&client->reader, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   read_more (client);
 }
@@ -180,9 +192,11 @@ read_more (SseClient *client)
                                    on_read, client);
 }
 
+/* extra_headers: whole header lines, or "" */
 static SseClient *
-sse_client_open (guint       port,
-                 const char *user_agent)
+sse_client_open_with (guint       port,
+                      const char *user_agent,
+                      const char *extra_headers)
 {
   g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
   g_autoptr(GError) error = NULL;
@@ -195,19 +209,28 @@ sse_client_open (guint       port,
   g_assert_no_error (error);
   client->cancellable = g_cancellable_new ();
   client->frames = g_ptr_array_new_with_free_func ((GDestroyNotify) received_frame_free);
+  client->raw = g_string_new (NULL);
   sse_reader_init (&client->reader, &client_callbacks, client);
 
   request = g_strdup_printf ("GET /connect HTTP/1.1\r\n"
                              "Host: 127.0.0.1:%u\r\n"
                              "Accept: text/event-stream\r\n"
                              "User-Agent: %s\r\n"
-                             "\r\n", port, user_agent);
+                             "%s"
+                             "\r\n", port, user_agent, extra_headers);
   output = g_io_stream_get_output_stream (G_IO_STREAM (client->connection));
   g_output_stream_write_all (output, request, strlen (request), NULL, NULL, &error);
   g_assert_no_error (error);
 
   read_more (client);
   return client;
+}
+
+static SseClient *
+sse_client_open (guint       port,
+                 const char *user_agent)
+{
+  return sse_client_open_with (port, user_agent, "");
 }
 
 static gboolean
@@ -227,6 +250,8 @@ sse_client_close (SseClient *client)
   g_object_unref (client->cancellable);
   sse_reader_clear (&client->reader);
   g_ptr_array_unref (client->frames);
+  g_string_free (client->raw, TRUE);
+  g_free (client->last_event_id);
   g_free (client);
 }
 
@@ -406,6 +431,36 @@ is_running (Fixture *fixture)
   return running;
 }
 
+/* The join address as the label shows it: the line may break only after
+ * the scheme, where a zero-width space marks the place. */
+static void
+assert_shows_url (Fixture    *fixture,
+                  const char *url)
+{
+  const char *host = strstr (url, "://") + strlen ("://");
+  g_autofree char *shown = g_strdup_printf ("%.*s\u200b%s", (int) (host - url), url, host);
+
+  g_assert_cmpstr (gtk_label_get_text (fixture->w.url_label), ==, shown);
+}
+
+/* A join address too wide for one line breaks after "http://", never
+ * inside the host and port the class has to type. */
+static void
+assert_url_unbroken (Fixture *fixture)
+{
+  PangoLayout *layout = gtk_label_get_layout (fixture->w.url_label);
+  const char *text = gtk_label_get_text (fixture->w.url_label);
+
+  for (int i = 1; i < pango_layout_get_line_count (layout); i++)
+    {
+      PangoLayoutLine *line = pango_layout_get_line_readonly (layout, i);
+      g_autofree char *before = g_strndup (text, line->start_index);
+
+      g_assert_cmpint (i, ==, 1);
+      g_assert_true (g_str_has_suffix (before, "://\u200b"));
+    }
+}
+
 static void
 test_window_basics (Fixture       *fixture,
                     gconstpointer  user_data)
@@ -413,7 +468,7 @@ test_window_basics (Fixture       *fixture,
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", fixture->port);
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "SSE Hub");
-  g_assert_cmpstr (gtk_label_get_text (fixture->w.url_label), ==, url);
+  assert_shows_url (fixture, url);
   g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label), "127.0.0.1"));
   g_assert_false (gtk_revealer_get_reveal_child (fixture->w.error_revealer));
   /* Bound to loopback: the window says the class cannot reach it. */
@@ -898,7 +953,7 @@ test_log_bounded (Fixture       *fixture,
   {
     GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->window));
     ClipboardRead read = { NULL, FALSE };
-    g_autofree char *long_size = g_strdup_printf ("%u B\nevent: long\n",
+    g_autofree char *long_size = g_strdup_printf ("%u B sent\nevent: long\n",
                                                   18 + 3 * SSE_HUB_EVENT_LOG_MAX_TEXT + 2);
     g_autofree char *long_marker = g_strdup_printf ("xxx… (%u bytes in all)\n",
                                                     18 + 3 * SSE_HUB_EVENT_LOG_MAX_TEXT + 2);
@@ -1689,7 +1744,7 @@ url_is_hotspot (gpointer data)
 {
   Fixture *fixture = data;
 
-  return g_str_has_prefix (gtk_label_get_text (fixture->w.url_label), "http://10.42.0.1:");
+  return g_str_has_prefix (gtk_label_get_text (fixture->w.url_label), "http://\u200b10.42.0.1:");
 }
 
 static void
@@ -1702,7 +1757,7 @@ test_network_change (Fixture       *fixture,
    * monitor says so, then the address, the QR code and the header follow. */
   sse_hub_join_panel_set_urls_func (fixture->w.join_panel, fake_hotspot_urls);
   settle (100);
-  g_assert_cmpstr (gtk_label_get_text (fixture->w.url_label), ==, url);
+  assert_shows_url (fixture, url);
 
   sse_hub_join_panel_network_changed (fixture->w.join_panel);
   sse_hub_join_panel_network_changed (fixture->w.join_panel);
@@ -1715,11 +1770,41 @@ test_network_change (Fixture       *fixture,
   sse_hub_join_panel_set_urls_func (fixture->w.join_panel, NULL);
   sse_hub_join_panel_network_changed (fixture->w.join_panel);
   settle (800);
-  g_assert_cmpstr (gtk_label_get_text (fixture->w.url_label), ==, url);
+  assert_shows_url (fixture, url);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Presentation screenshots                                                 */
+
+static gboolean
+join_url_is_classroom (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autofree char *url = g_strdup_printf ("http://%s:%u/",
+                                          g_getenv ("SSE_HUB_TEST_CLASSROOM_ADDRESS"),
+                                          SSE_HUB_DEFAULT_PORT);
+
+  return g_strcmp0 (sse_hub_join_panel_get_join_url (fixture->w.join_panel), url) == 0;
+}
+
+/* In the namespace of classroom-netns.sh, serve as a class would see it:
+ * on every interface, on the default port. */
+static void
+serve_classroom (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_getenv ("SSE_HUB_TEST_CLASSROOM_ADDRESS") == NULL)
+    return;
+
+  sse_hub_server_stop (fixture->server);
+  g_object_set (fixture->server, "bind-address", NULL, "port", SSE_HUB_DEFAULT_PORT, NULL);
+  sse_hub_server_start (fixture->server, &error);
+  g_assert_no_error (error);
+  fixture->port = sse_hub_server_get_bound_port (fixture->server);
+  wait_until (join_url_is_classroom, fixture, "the classroom join address");
+  g_assert_false (gtk_widget_get_visible (fixture->w.local_only_label));
+}
 
 static void
 test_presentation_screenshots (Fixture       *fixture,
@@ -1736,12 +1821,14 @@ test_presentation_screenshots (Fixture       *fixture,
   const char *language = g_getenv ("LANGUAGE");
   gboolean chinese = language != NULL && g_str_has_prefix (language, "zh_CN");
 
+  serve_classroom (fixture);
   resize (fixture, 1920, 1080);
   sse_hub_window_set_presentation_mode (fixture->window, TRUE);
   /* No window manager under Xvfb: full screen is the screen's size. */
   resize (fixture, 1920, 1080);
   /* Cause and effect side by side even at the presentation zoom. */
   g_assert_false (adw_leaflet_get_folded (fixture->w.leaflet));
+  assert_url_unbroken (fixture);
 
   /* Through the hub rather than the form: no toasts over the picture. */
   for (guint i = 0; i < G_N_ELEMENTS (persons); i++)
@@ -1774,6 +1861,314 @@ test_presentation_screenshots (Fixture       *fixture,
   sse_hub_window_set_presentation_mode (fixture->window, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
     sse_client_close (clients[i]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* A truthful log and the teaching controls                                 */
+
+/* Where the first log entry with this event name (and text holding part,
+ * if not NULL) is, from position from on; -1 if none. */
+static int
+log_position_from (Fixture    *fixture,
+                   int         from,
+                   const char *event_name,
+                   const char *part)
+{
+  GListModel *log = G_LIST_MODEL (sse_hub_server_get_log (fixture->server));
+
+  sse_hub_event_log_flush (SSE_HUB_EVENT_LOG (log));
+  for (guint i = MAX (from, 0); i < g_list_model_get_n_items (log); i++)
+    {
+      g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (log, i);
+
+      if (g_strcmp0 (sse_hub_log_entry_get_event_name (entry), event_name) == 0 &&
+          (part == NULL || strstr (sse_hub_log_entry_get_text (entry), part) != NULL))
+        return (int) i;
+    }
+
+  return -1;
+}
+
+static int
+log_position (Fixture    *fixture,
+              const char *event_name,
+              const char *part)
+{
+  return log_position_from (fixture, 0, event_name, part);
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *event_name;
+  const char *part;
+} LogWait;
+
+static gboolean
+log_has (gpointer data)
+{
+  LogWait *wait = data;
+
+  return log_position (wait->fixture, wait->event_name, wait->part) >= 0;
+}
+
+static void
+wait_for_log (Fixture    *fixture,
+              const char *event_name,
+              const char *part)
+{
+  LogWait wait = { fixture, event_name, part };
+  g_autofree char *what = g_strdup_printf ("a log entry %s with %s", event_name, part);
+
+  wait_until (log_has, &wait, what);
+}
+
+/* The request that caused a change comes before the frame that carried it,
+ * for a browser's post and for the presenter's form alike. */
+static void
+test_log_cause_first (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GSocketConnection) posted = NULL;
+  SseClient *client = sse_client_open (fixture->port, firefox_agent);
+
+  wait_for_frame (client, "hello", NULL);
+  posted = post_person (fixture, "{\"name\":\"Hedy Lamarr\",\"age\":42}");
+  wait_for_frame (client, NULL, "Hedy Lamarr");
+  wait_for_log (fixture, "message", "Hedy Lamarr");
+  g_assert_cmpint (log_position (fixture, "POST", "Hedy Lamarr"), >=, 0);
+  g_assert_cmpint (log_position (fixture, "POST", "Hedy Lamarr"), <,
+                   log_position (fixture, "message", "Hedy Lamarr"));
+
+  submit_form (fixture, "Ada Lovelace", 36);
+  wait_for_frame (client, NULL, "Ada Lovelace");
+  wait_for_log (fixture, "message", "Ada Lovelace");
+  g_assert_cmpint (log_position (fixture, "add", "presenter added {\"name\":\"Ada Lovelace\""), >=, 0);
+  g_assert_cmpint (log_position (fixture, "add", "Ada Lovelace"), <,
+                   log_position (fixture, "message", "Ada Lovelace"));
+
+  sse_client_close (client);
+}
+
+/* Each stream's list is logged with the Last-Event-ID its browser sent. */
+static void
+test_connect_logged (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  SseClient *first = sse_client_open (fixture->port, firefox_agent);
+  SseClient *resumed = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *skipped = NULL;
+
+  wait_for_frame (first, NULL, NULL);
+  wait_for_log (fixture, "connect", "sent no Last-Event-ID: list sent");
+  g_assert_nonnull (first->last_event_id);
+
+  header = g_strdup_printf ("Last-Event-ID: %s\r\n", first->last_event_id);
+  resumed = sse_client_open_with (fixture->port, iphone_agent, header);
+  wait_for_frame (resumed, "hello", NULL);
+  skipped = g_strdup_printf ("sent Last-Event-ID %s, the current list: list skipped",
+                             first->last_event_id);
+  wait_for_log (fixture, "resume", skipped);
+
+  sse_client_close (first);
+  sse_client_close (resumed);
+}
+
+static gboolean
+all_finished (gpointer data)
+{
+  SseClient **clients = data;
+
+  for (guint i = 0; clients[i] != NULL; i++)
+    if (!clients[i]->finished)
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Drop All Connections ends every real stream; the browsers come back with
+ * Last-Event-ID and are spared the list they already have. */
+static void
+test_drop_all (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  const char *agents[] = { firefox_agent, iphone_agent, android_agent };
+  SseClient *clients[G_N_ELEMENTS (agents) + 1] = { NULL };
+  SseClient *back[G_N_ELEMENTS (agents)];
+  RowCount all = { fixture, G_N_ELEMENTS (agents) };
+  int dropped;
+
+  submit_form (fixture, "Ada Lovelace", 36);
+  wait_for_persons (fixture, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    {
+      clients[i] = sse_client_open (fixture->port, agents[i]);
+      wait_for_frame (clients[i], NULL, "Ada");
+    }
+  wait_until (has_client_rows, &all, "three clients");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.drop-all-connections", NULL));
+  wait_until (all_finished, clients, "every stream to end");
+  all.rows = 0;
+  wait_until (has_client_rows, &all, "no clients");
+  dropped = log_position (fixture, "drop-all", "dropped all 3 streams");
+  g_assert_cmpint (dropped, >=, 0);
+
+  /* What EventSource does after its retry. */
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    {
+      g_autofree char *header = g_strdup_printf ("Last-Event-ID: %s\r\n", clients[i]->last_event_id);
+
+      back[i] = sse_client_open_with (fixture->port, agents[i], header);
+      wait_for_frame (back[i], "hello", NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    {
+      g_autofree char *skipped = g_strdup_printf ("sent Last-Event-ID %s, the current list: "
+                                                  "list skipped", clients[i]->last_event_id);
+
+      wait_for_log (fixture, "resume", skipped);
+      g_assert_cmpint (log_position (fixture, "resume", skipped), >, dropped);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    {
+      sse_client_close (clients[i]);
+      sse_client_close (back[i]);
+    }
+}
+
+/* The button on one client's row closes that stream and no other. */
+static void
+test_disconnect_one (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  const char *agents[] = { firefox_agent, iphone_agent, android_agent };
+  SseClient *clients[G_N_ELEMENTS (agents)];
+  RowCount all = { fixture, G_N_ELEMENTS (agents) };
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  g_autoptr(SseHubClient) victim = NULL;
+  GtkWidget *button = NULL;
+  g_autofree char *logged = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    {
+      clients[i] = sse_client_open (fixture->port, agents[i]);
+      wait_for_frame (clients[i], "hello", NULL);
+    }
+  wait_until (has_client_rows, &all, "three clients");
+  sse_hub_window_set_view (fixture->window, "clients");
+  settle (300);
+
+  victim = g_list_model_get_item (sse_hub_server_get_clients (fixture->server), 1);
+  collect_buttons (GTK_WIDGET (fixture->w.clients_view), buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GVariant *target = gtk_actionable_get_action_target_value (buttons->pdata[i]);
+
+      if (g_strcmp0 (gtk_actionable_get_action_name (buttons->pdata[i]), "clients.disconnect") == 0 &&
+          target != NULL && g_variant_get_uint64 (target) == sse_hub_client_get_id (victim))
+        button = buttons->pdata[i];
+    }
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+
+  wait_until (client_finished, clients[1], "the chosen stream to end");
+  all.rows = 2;
+  wait_until (has_client_rows, &all, "two clients");
+  settle (300);
+  g_assert_false (clients[0]->finished);
+  g_assert_false (clients[2]->finished);
+  logged = g_strdup_printf ("presenter disconnected client %" G_GUINT64_FORMAT,
+                            sse_hub_client_get_id (victim));
+  g_assert_cmpint (log_position (fixture, "disconnect", logged), >=, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
+    sse_client_close (clients[i]);
+}
+
+static SseHubEventComposer *
+find_composer (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (SSE_HUB_IS_EVENT_COMPOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return SSE_HUB_EVENT_COMPOSER (window);
+    }
+
+  return NULL;
+}
+
+static SseHubEventComposer *
+open_composer (Fixture                    *fixture,
+               SseHubEventComposerWidgets *widgets)
+{
+  SseHubEventComposer *composer;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.send-event", NULL));
+  settle (200);
+  composer = find_composer ();
+  g_assert_nonnull (composer);
+  sse_hub_event_composer_get_widgets (composer, widgets);
+  return composer;
+}
+
+/* The composer's preview is what a real client receives, byte for byte;
+ * a name the hub uses itself is refused in the window and sends nothing. */
+static void
+test_send_event (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  static const char expected[] = "event: quiz\nid: q1\ndata: Which port?\ndata: 3001\n\n";
+  SseClient *client = sse_client_open (fixture->port, firefox_agent);
+  SseHubEventComposerWidgets widgets;
+  SseHubEventComposer *composer;
+  g_autofree char *preview = NULL;
+  gsize received;
+
+  wait_for_frame (client, "hello", NULL);
+  open_composer (fixture, &widgets);
+  gtk_editable_set_text (widgets.name_entry, "quiz");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (widgets.data_view), "Which port?\n3001", -1);
+  gtk_editable_set_text (widgets.id_entry, "q1");
+  preview = g_strdup (gtk_label_get_text (widgets.preview_label));
+  g_assert_cmpstr (preview, ==, expected);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (widgets.error_label)));
+
+  g_signal_emit_by_name (widgets.send_button, "clicked");
+  wait_for_frame (client, "quiz", "3001");
+  g_assert_nonnull (strstr (client->raw->str, preview));
+  g_assert_null (find_composer ());
+  g_assert_cmpint (log_position (fixture, "quiz", "data: 3001"), >=, 0);
+
+  /* A reserved name: said beside the field, and Send does nothing. */
+  composer = open_composer (fixture, &widgets);
+  gtk_editable_set_text (widgets.name_entry, "hello");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (widgets.data_view), "spoof", -1);
+  settle (100);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (widgets.error_label)));
+  g_assert_nonnull (strstr (gtk_label_get_text (widgets.error_label), "hello"));
+  g_assert_cmpstr (gtk_label_get_text (widgets.preview_label), ==, "");
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (widgets.send_button)));
+  received = client->raw->len;
+  /* Ctrl+Enter reaches the action even with the button greyed out. */
+  gtk_widget_activate_action (GTK_WIDGET (composer), "composer.send", NULL);
+  settle (500);
+  g_assert_true (find_composer () == composer);
+  /* Only keep-alives and heartbeats came since. */
+  g_assert_null (strstr (client->raw->str + received, "spoof"));
+  g_assert_null (strstr (client->raw->str + received, "event: hello"));
+  g_assert_cmpint (log_position (fixture, "hello", "spoof"), ==, -1);
+  gtk_window_destroy (GTK_WINDOW (composer));
+
+  sse_client_close (client);
 }
 
 /* Every key of the window is in the shortcuts window (keypad and "="
@@ -1864,6 +2259,11 @@ main (int   argc,
   ADD ("/ui/lecture/presentation-mode", test_presentation_mode);
   ADD ("/ui/lecture/network-change", test_network_change);
   ADD ("/ui/lecture/screenshots", test_presentation_screenshots);
+  ADD ("/ui/teach/log-cause-first", test_log_cause_first);
+  ADD ("/ui/teach/connect-logged", test_connect_logged);
+  ADD ("/ui/teach/drop-all", test_drop_all);
+  ADD ("/ui/teach/disconnect-one", test_disconnect_one);
+  ADD ("/ui/teach/send-event", test_send_event);
 
 #undef ADD
 
