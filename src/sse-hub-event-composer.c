@@ -86,15 +86,18 @@ send_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   SseHubEventComposer *self = SSE_HUB_EVENT_COMPOSER (widget);
-  g_autoptr(GBytes) frame = compose (self);
-  g_autofree char *data = NULL;
+  g_autofree char *data = dup_data (self);
+  g_autoptr(GError) error = NULL;
 
-  if (frame == NULL)
-    return;
+  if (!sse_hub_server_send_custom_event (self->server, gtk_editable_get_text (self->name_entry),
+                                         id_or_null (self), data, &error))
+    {
+      /* The hub may refuse what the form accepted: too many names. */
+      gtk_label_set_text (self->error_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+      return;
+    }
 
-  data = dup_data (self);
-  sse_hub_server_publish (self->server, SSE_HUB_LOG_NOTICE,
-                          gtk_editable_get_text (self->name_entry), id_or_null (self), data);
   gtk_window_close (GTK_WINDOW (self));
 }
 

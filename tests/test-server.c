@@ -58,7 +58,7 @@ test_connect_stream (void)
   {
     g_autofree char *expected = g_strdup_printf ("{\"id\":%" G_GUINT64_FORMAT
                                                  ",\"writes\":true,\"retry\":%" G_GINT64_FORMAT
-                                                 ",\"heartbeatMs\":%u}",
+                                                 ",\"heartbeatMs\":%u,\"events\":[]}",
                                                  test_peer_hello_id (peer), first->retry,
                                                  SSE_HUB_DEFAULT_KEEPALIVE_SECONDS * 1000);
 
@@ -443,7 +443,7 @@ test_keepalive (void)
    * announced in hello, is what lets a page notice a silent path. */
   g_assert_nonnull (test_peer_wait_event (peer, "heartbeat", 0, 3000));
   g_assert_cmpstr (test_peer_find_event (peer, "heartbeat", 0)->data, ==, "");
-  g_assert_nonnull (strstr (test_peer_find_event (peer, "hello", 0)->data, ",\"heartbeatMs\":1000}"));
+  g_assert_nonnull (strstr (test_peer_find_event (peer, "hello", 0)->data, ",\"heartbeatMs\":1000,\"events\":[]}"));
 }
 
 static void
@@ -707,7 +707,7 @@ test_writes_disabled (void)
 
   config = test_peer_wait_event (peer, "config", 0, 5000);
   g_assert_nonnull (config);
-  g_assert_cmpstr (config->data, ==, "{\"writes\":false}");
+  g_assert_cmpstr (config->data, ==, "{\"writes\":false,\"events\":[]}");
 
   refused = test_http_post (hub->port, JSON, "{\"name\":\"Eve\",\"age\":30}", -1);
   assert_refused (hub, refused, 403, NULL);
@@ -1053,18 +1053,27 @@ test_restart_on_new_port (void)
 #define FOREIGN_ORIGIN "Origin: http://elsewhere.example\r\n"
 
 static TestResponse *
-post_with_headers (guint       port,
-                   const char *extra_headers,
-                   const char *body)
+post_json_to (guint       port,
+              const char *path,
+              const char *extra_headers,
+              const char *body)
 {
-  g_autofree char *request = g_strdup_printf ("POST /addPerson HTTP/1.1\r\n"
+  g_autofree char *request = g_strdup_printf ("POST %s HTTP/1.1\r\n"
                                               "Host: 127.0.0.1:%u\r\n"
                                               "Connection: close\r\n%s"
                                               "Content-Type: application/json\r\n"
                                               "Content-Length: %zu\r\n\r\n%s",
-                                              port, extra_headers, strlen (body), body);
+                                              path, port, extra_headers, strlen (body), body);
 
   return test_http_raw (port, request, strlen (request));
+}
+
+static TestResponse *
+post_with_headers (guint       port,
+                   const char *extra_headers,
+                   const char *body)
+{
+  return post_json_to (port, "/addPerson", extra_headers, body);
 }
 
 static TestResponse *
@@ -1231,6 +1240,82 @@ test_origin_rules (void)
                     G_N_ELEMENTS (presenter));
   g_assert_nonnull (strstr (find_log_text (sse_hub_server_get_log (hub->server),
                                            SSE_HUB_LOG_REFUSAL, "writes-off"), "127.0.0.1"));
+}
+
+/* POST /event: the presenter's script sends a named event; the stream
+ * first learns the name in config, then gets the frame byte for byte. */
+static void
+test_custom_event_route (void)
+{
+  static const char frame[] = "event: poll\nid: q1\ndata: Which is faster?\ndata: A or B\n\n";
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) peer = test_peer_open_stream (hub->port, NULL);
+  g_autoptr(TestResponse) sent = NULL;
+  g_autoptr(TestResponse) again = NULL;
+  g_autoptr(TestResponse) foreign = NULL;
+  g_autoptr(TestResponse) reserved = NULL;
+  g_autoptr(TestResponse) no_data = NULL;
+  g_autoptr(TestPeer) late = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *answer = NULL;
+  const char *config_at;
+  const char *frame_at;
+
+  test_peer_hello_id (peer);
+  sent = post_json_to (hub->port, "/event", "",
+                       "{\"event\":\"poll\",\"id\":\"q1\",\"data\":\"Which is faster?\\nA or B\"}");
+  g_assert_cmpuint (sent->status, ==, 200);
+  answer = g_strdup_printf ("{\"event\":\"poll\",\"bytes\":%zu}", strlen (frame));
+  g_assert_cmpstr (sent->body, ==, answer);
+
+  g_assert_nonnull (test_peer_wait_event (peer, "poll", 0, 5000));
+  expected = g_strdup_printf ("event: config\ndata: {\"writes\":true,\"events\":[\"poll\"]}\n\n%s",
+                              frame);
+  config_at = strstr (peer->body->str, "event: config\n");
+  frame_at = strstr (peer->body->str, frame);
+  g_assert_nonnull (config_at);
+  g_assert_true (g_str_has_prefix (config_at, expected));
+  g_assert_true (frame_at > config_at);
+
+  /* A known name is not announced again; a page that connects now hears
+   * of it in hello. */
+  again = post_json_to (hub->port, "/event", "", "{\"event\":\"poll\",\"data\":\"\"}");
+  g_assert_cmpuint (again->status, ==, 200);
+  g_assert_nonnull (test_peer_wait_event (peer, "poll", 1, 5000));
+  g_assert_cmpuint (test_peer_count_events (peer, "config"), ==, 1);
+  late = test_peer_open_stream (hub->port, NULL);
+  test_peer_hello_id (late);
+  g_assert_nonnull (strstr (test_peer_find_event (late, "hello", 0)->data, ",\"events\":[\"poll\"]}"));
+
+  foreign = post_json_to (hub->port, "/event", FOREIGN_ORIGIN, "{\"event\":\"spoof\",\"data\":\"x\"}");
+  assert_refused (hub, foreign, 403, NULL);
+  reserved = post_json_to (hub->port, "/event", "", "{\"event\":\"Hello\",\"data\":\"x\"}");
+  assert_refused (hub, reserved, 400, "event");
+  no_data = post_json_to (hub->port, "/event", "", "{\"event\":\"quiz\"}");
+  assert_refused (hub, no_data, 400, "data");
+
+  test_pump (200);
+  g_assert_cmpuint (test_peer_count_events (peer, "spoof"), ==, 0);
+  g_assert_cmpuint (test_peer_count_events (peer, "config"), ==, 1);
+}
+
+/* The announced list is capped; past it a new name is refused and the
+ * pages are left as they were. */
+static void
+test_custom_event_names_cap (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < SSE_HUB_MAX_CUSTOM_EVENT_NAMES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("event-%u", i);
+
+      g_assert_true (sse_hub_server_send_custom_event (hub->server, name, NULL, "x", NULL));
+    }
+  g_assert_false (sse_hub_server_send_custom_event (hub->server, "one-more", NULL, "x", &error));
+  g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_NAME);
+  g_assert_true (sse_hub_server_send_custom_event (hub->server, "event-0", "", "again", NULL));
 }
 
 static void
@@ -1551,6 +1636,8 @@ main (int   argc,
   g_test_add_func ("/server/access/streams-per-address", test_streams_per_address);
   g_test_add_func ("/server/access/origin", test_origin_rules);
   g_test_add_func ("/server/access/host", test_host_check);
+  g_test_add_func ("/server/custom-event/route", test_custom_event_route);
+  g_test_add_func ("/server/custom-event/names-cap", test_custom_event_names_cap);
   g_test_add_func ("/server/access/posting-limits", test_posting_limits);
 
   return g_test_run ();

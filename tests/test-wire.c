@@ -68,24 +68,29 @@ static void
 test_event_payloads (void)
 {
   static const guint64 ids[] = { 1, 22, 18446744073709551615u };
-  g_autofree char *hello = sse_hub_hello_json (7, TRUE, 3000, 15000);
-  g_autofree char *hello_ro = sse_hub_hello_json (8, FALSE, 2251, 1000);
+  static const char * const events[] = { "poll", "say \"hi\"", NULL };
+  g_autofree char *hello = sse_hub_hello_json (7, TRUE, 3000, 15000, NULL);
+  g_autofree char *hello_ro = sse_hub_hello_json (8, FALSE, 2251, 1000, events);
+  g_autofree char *config_on = sse_hub_config_json (TRUE, NULL);
+  g_autofree char *config_off = sse_hub_config_json (FALSE, events);
   g_autofree char *full = sse_hub_full_json (30000, SSE_HUB_FULL_HUB);
   g_autofree char *address_full = sse_hub_full_json (31000, SSE_HUB_FULL_ADDRESS);
   g_autofree char *no_clients = sse_hub_client_ids_json (NULL, 0);
   g_autofree char *clients = sse_hub_client_ids_json (ids, G_N_ELEMENTS (ids));
 
-  g_assert_cmpstr (hello, ==, "{\"id\":7,\"writes\":true,\"retry\":3000,\"heartbeatMs\":15000}");
+  g_assert_cmpstr (hello, ==,
+                   "{\"id\":7,\"writes\":true,\"retry\":3000,\"heartbeatMs\":15000,\"events\":[]}");
   g_assert_cmpstr (hello_ro, ==,
-                   "{\"id\":8,\"writes\":false,\"retry\":2251,\"heartbeatMs\":1000}");
+                   "{\"id\":8,\"writes\":false,\"retry\":2251,\"heartbeatMs\":1000,"
+                   "\"events\":[\"poll\",\"say \\\"hi\\\"\"]}");
   g_assert_cmpstr (full, ==,
                    "{\"error\":\"The hub is full; trying again later\",\"reason\":\"full\","
                    "\"retryMs\":30000}");
   g_assert_cmpstr (address_full, ==,
                    "{\"error\":\"This computer has the most streams one computer may open; "
                    "trying again later\",\"reason\":\"address-full\",\"retryMs\":31000}");
-  g_assert_cmpstr (sse_hub_config_json (TRUE), ==, "{\"writes\":true}");
-  g_assert_cmpstr (sse_hub_config_json (FALSE), ==, "{\"writes\":false}");
+  g_assert_cmpstr (config_on, ==, "{\"writes\":true,\"events\":[]}");
+  g_assert_cmpstr (config_off, ==, "{\"writes\":false,\"events\":[\"poll\",\"say \\\"hi\\\"\"]}");
   g_assert_cmpstr (no_clients, ==, "[]");
   g_assert_cmpstr (clients, ==, "[1,22,18446744073709551615]");
 }

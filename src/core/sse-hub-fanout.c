@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <glib-unix.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -143,6 +144,58 @@ sse_hub_server_publish (SseHubServer  *self,
 
   frame = sse_hub_format_frame (event, id, data);
   broadcast (self, kind, event != NULL ? event : "message", frame);
+}
+
+gboolean
+sse_hub_fanout_check_custom_event (SseHubServer  *self,
+                                   const char    *name,
+                                   const char    *id,
+                                   const char    *data,
+                                   GError       **error)
+{
+  if (!sse_hub_validate_custom_event (name, id, data, error))
+    return FALSE;
+
+  if (!g_ptr_array_find_with_equal_func (self->event_names, name, g_str_equal, NULL) &&
+      self->event_names->len >= SSE_HUB_MAX_CUSTOM_EVENT_NAMES)
+    {
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_NAME,
+                   _("The pages already know %d event names; reuse one of them"),
+                   SSE_HUB_MAX_CUSTOM_EVENT_NAMES);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+sse_hub_server_send_custom_event (SseHubServer  *self,
+                                  const char    *name,
+                                  const char    *id,
+                                  const char    *data,
+                                  GError       **error)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), FALSE);
+
+  if (id != NULL && *id == '\0')
+    id = NULL;
+  if (!sse_hub_fanout_check_custom_event (self, name, id, data, error))
+    return FALSE;
+
+  /* EventSource delivers a named event only to a listener for that name,
+   * so a new name goes out in config first: on the one ordered stream,
+   * every page adds its listener before the event arrives. */
+  if (!g_ptr_array_find_with_equal_func (self->event_names, name, g_str_equal, NULL))
+    {
+      g_autofree char *config = NULL;
+
+      g_ptr_array_add (self->event_names, g_strdup (name));
+      config = sse_hub_server_dup_config_json (self);
+      sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, SSE_HUB_EVENT_CONFIG, NULL, config);
+    }
+
+  sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, name, id, data);
+  return TRUE;
 }
 
 static void

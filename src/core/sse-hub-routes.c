@@ -287,7 +287,8 @@ sse_hub_routes_connect (SseHubServer      *self,
   retry_ms = jittered_retry (self->retry_ms);
   retry = sse_hub_format_retry (retry_ms);
   hello_data = sse_hub_hello_json (sse_hub_client_get_id (client), self->allow_audience_writes,
-                                   retry_ms, self->keepalive_interval * 1000);
+                                   retry_ms, self->keepalive_interval * 1000,
+                                   (const char * const *) self->event_names->pdata);
   hello = sse_hub_format_frame (SSE_HUB_EVENT_HELLO, NULL, hello_data);
 
   greeting = g_string_new (NULL);
@@ -413,6 +414,54 @@ sse_hub_routes_add_person (SseHubServer      *self,
   post->json = sse_hub_person_json (sse_hub_person_get_name (person),
                                     sse_hub_person_get_age (person));
   soup_server_message_pause (message);
+}
+
+/* ------------------------------------------------------------------------ */
+/* POST /event                                                              */
+
+/* Only the presenter's machine: a custom event reaches every page, and the
+ * names it announces are a limited list. */
+void
+sse_hub_routes_send_event (SseHubServer      *self,
+                           SoupServerMessage *message,
+                           GHashTable        *query)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *event = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GBytes) frame = NULL;
+  const char *body;
+  gsize length;
+
+  if (!sse_hub_access_is_presenter (self, message))
+    {
+      g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_PRESENTER_ONLY,
+                           _("Only the presenter’s computer may send events"));
+      sse_hub_routes_refuse (self, message, error, "event-refused");
+      return;
+    }
+
+  bytes = soup_message_body_flatten (soup_server_message_get_request_body (message));
+  body = g_bytes_get_data (bytes, &length);
+  if (!sse_hub_parse_event_body (soup_message_headers_get_content_type (headers, NULL),
+                                 body, length, &event, &id, &data, &error) ||
+      !sse_hub_fanout_check_custom_event (self, event, id, data, &error))
+    {
+      sse_hub_routes_refuse (self, message, error, NULL);
+      return;
+    }
+
+  /* Logged before the send: the request causes the broadcast. */
+  frame = sse_hub_format_frame (event, id, data);
+  json = sse_hub_event_sent_json (event, g_bytes_get_size (frame));
+  respond_json (message, SOUP_STATUS_OK, json);
+  log_request (self, SSE_HUB_LOG_REQUEST, NULL, message, SOUP_STATUS_OK, json);
+  /* Checked above, and nothing ran in between. */
+  sse_hub_server_send_custom_event (self, event, id, data, NULL);
 }
 
 /* Runs once the headers are in, before libsoup reads the body: a request

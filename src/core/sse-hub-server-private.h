@@ -32,6 +32,7 @@ struct _SseHubServer
   SseHubRateLimiter *rate_limiter; /* per address group, and the audience's shared budget */
   GBytes            *persons_frame; /* the list frame for persons_frame_revision */
   char              *bind_address;
+  GPtrArray         *event_names;  /* NULL-terminated: custom events announced so far */
 
   guint64            persons_frame_revision;
   guint64            next_client_id;
@@ -64,6 +65,7 @@ struct _SseHubServer
 
 /* sse-hub-server.c */
 void      sse_hub_server_notify_n_clients          (SseHubServer      *self);
+char     *sse_hub_server_dup_config_json           (SseHubServer      *self);
 
 /* sse-hub-listener.c */
 GSocket  *sse_hub_listener_create_socket           (const char        *bind_address,
@@ -104,6 +106,13 @@ const char *sse_hub_access_check_post              (SseHubServer      *self,
 void        sse_hub_access_count_person            (SseHubServer      *self,
                                                     const char        *group);
 
+/* sse-hub-fanout.c: what sse_hub_server_send_custom_event() would refuse */
+gboolean  sse_hub_fanout_check_custom_event        (SseHubServer      *self,
+                                                    const char        *name,
+                                                    const char        *id,
+                                                    const char        *data,
+                                                    GError           **error);
+
 /* sse-hub-routes.c */
 typedef void (*SseHubRouteHandler) (SseHubServer      *self,
                                     SoupServerMessage *message,
@@ -113,6 +122,9 @@ void      sse_hub_routes_connect                   (SseHubServer      *self,
                                                     SoupServerMessage *message,
                                                     GHashTable        *query);
 void      sse_hub_routes_add_person                (SseHubServer      *self,
+                                                    SoupServerMessage *message,
+                                                    GHashTable        *query);
+void      sse_hub_routes_send_event                (SseHubServer      *self,
                                                     SoupServerMessage *message,
                                                     GHashTable        *query);
 void      sse_hub_routes_preflight                 (SoupServerMessage *message);

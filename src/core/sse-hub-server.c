@@ -62,6 +62,7 @@ static const struct
 } routes[] = {
   { "/connect",   "GET",  "GET, OPTIONS",  sse_hub_routes_connect },
   { "/addPerson", "POST", "POST, OPTIONS", sse_hub_routes_add_person },
+  { "/event",     "POST", "POST, OPTIONS", sse_hub_routes_send_event },
 };
 
 static void
@@ -319,8 +320,18 @@ set_allow_audience_writes (SseHubServer *self,
 
   /* Open pages show or hide their form at once. */
   if (self->soup != NULL)
-    sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, SSE_HUB_EVENT_CONFIG, NULL,
-                            sse_hub_config_json (allow));
+    {
+      g_autofree char *config = sse_hub_server_dup_config_json (self);
+
+      sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, SSE_HUB_EVENT_CONFIG, NULL, config);
+    }
+}
+
+char *
+sse_hub_server_dup_config_json (SseHubServer *self)
+{
+  return sse_hub_config_json (self->allow_audience_writes,
+                              (const char * const *) self->event_names->pdata);
 }
 
 static void
@@ -349,6 +360,7 @@ sse_hub_server_finalize (GObject *object)
   sse_hub_access_finalize (self);
   g_clear_pointer (&self->persons_frame, g_bytes_unref);
   g_clear_pointer (&self->bind_address, g_free);
+  g_clear_pointer (&self->event_names, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sse_hub_server_parent_class)->finalize (object);
 }
@@ -582,6 +594,7 @@ sse_hub_server_init (SseHubServer *self)
   self->clients = g_list_store_new (SSE_HUB_TYPE_CLIENT);
   self->log = sse_hub_event_log_new (SSE_HUB_EVENT_LOG_DEFAULT_MAX_ENTRIES);
   self->streams = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->event_names = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   self->rate_limiter = sse_hub_rate_limiter_new (SSE_HUB_DEFAULT_RATE_LIMIT);
   sse_hub_rate_limiter_set_audience_rate (self->rate_limiter, SSE_HUB_DEFAULT_AUDIENCE_RATE_LIMIT);
   sse_hub_access_init (self);

@@ -90,6 +90,17 @@ void               sse_hub_server_publish         (SseHubServer      *self,
                                                    const char        *id,
                                                    const char        *data);
 
+/* A presenter's named event (the window's composer and POST /event):
+ * validated as sse_hub_validate_custom_event() does (id NULL or "" = none);
+ * a name not yet announced is first sent to every page in config, at most
+ * SSE_HUB_MAX_CUSTOM_EVENT_NAMES names while the hub object lives. */
+#define SSE_HUB_MAX_CUSTOM_EVENT_NAMES     32
+gboolean           sse_hub_server_send_custom_event (SseHubServer    *self,
+                                                    const char       *name,
+                                                    const char       *id,
+                                                    const char       *data,
+                                                    GError          **error);
+
 /* Teaching controls: end every stream, or one.  A browser whose stream
  * ends comes back after its retry, with Last-Event-ID.  Each is logged;
  * they return how many streams were closed. */

@@ -178,6 +178,46 @@ json_has_nul_escape (const char *body,
   return FALSE;
 }
 
+/* The body's JSON object, owned by parser; shape_message says which
+ * members it should have. */
+static JsonObject *
+load_json_object (JsonParser  *parser,
+                  const char  *body,
+                  gsize        length,
+                  const char  *shape_message,
+                  GError     **error)
+{
+  g_autoptr(GError) parse_error = NULL;
+  JsonNode *root;
+
+  if (!g_utf8_validate_len (body, length, NULL))
+    {
+      set_body_error (error, _("Body must be valid UTF-8"));
+      return NULL;
+    }
+
+  if (json_has_nul_escape (body, length))
+    {
+      set_body_error (error, _("Body must not contain NUL characters"));
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, body, length, &parse_error))
+    {
+      set_body_error (error, _("Body is not valid JSON"));
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      set_body_error (error, shape_message);
+      return NULL;
+    }
+
+  return json_node_get_object (root);
+}
+
 static gboolean
 parse_json_person (const char  *body,
                    gsize        length,
@@ -186,40 +226,16 @@ parse_json_person (const char  *body,
                    GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) parse_error = NULL;
-  JsonNode *root;
   JsonObject *object;
   JsonNode *name_node;
   JsonNode *age_node;
   g_autofree char *name = NULL;
   gint64 age;
 
-  if (!g_utf8_validate_len (body, length, NULL))
-    {
-      set_body_error (error, _("Body must be valid UTF-8"));
-      return FALSE;
-    }
-
-  if (json_has_nul_escape (body, length))
-    {
-      set_body_error (error, _("Body must not contain NUL characters"));
-      return FALSE;
-    }
-
-  if (!json_parser_load_from_data (parser, body, length, &parse_error))
-    {
-      set_body_error (error, _("Body is not valid JSON"));
-      return FALSE;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      set_body_error (error, _("Body must be a JSON object with name and age"));
-      return FALSE;
-    }
-
-  object = json_node_get_object (root);
+  object = load_json_object (parser, body, length,
+                             _("Body must be a JSON object with name and age"), error);
+  if (object == NULL)
+    return FALSE;
 
   name_node = json_object_get_member (object, "name");
   if (name_node == NULL || JSON_NODE_HOLDS_NULL (name_node))
@@ -463,5 +479,69 @@ sse_hub_parse_person_body (const char  *content_type,
   if (out_age != NULL)
     *out_age = age;
 
+  return TRUE;
+}
+
+/* A member that must be a string, or absent when optional: *out NULL. */
+static gboolean
+get_string_member (JsonObject  *object,
+                   const char  *member,
+                   gboolean     optional,
+                   SseHubError  code,
+                   char       **out,
+                   GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if ((node == NULL || JSON_NODE_HOLDS_NULL (node)) && optional)
+    return TRUE;
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, SSE_HUB_ERROR, code, _("“%s” must be a string"), member);
+      return FALSE;
+    }
+
+  *out = json_node_dup_string (node);
+  return TRUE;
+}
+
+gboolean
+sse_hub_parse_event_body (const char  *content_type,
+                          const char  *body,
+                          gsize        length,
+                          char       **out_event,
+                          char       **out_id,
+                          char       **out_data,
+                          GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *event = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *data = NULL;
+  JsonObject *object;
+
+  g_return_val_if_fail (body != NULL || length == 0, FALSE);
+
+  if (content_type == NULL || !media_type_is (content_type, "application/json"))
+    {
+      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_UNSUPPORTED_TYPE,
+                           _("Send the event as application/json"));
+      return FALSE;
+    }
+
+  object = load_json_object (parser, body, length,
+                             _("Body must be a JSON object with event, data and an optional id"),
+                             error);
+  if (object == NULL ||
+      !get_string_member (object, "event", FALSE, SSE_HUB_ERROR_INVALID_EVENT_NAME, &event, error) ||
+      !get_string_member (object, "id", TRUE, SSE_HUB_ERROR_INVALID_EVENT_ID, &id, error) ||
+      !get_string_member (object, "data", FALSE, SSE_HUB_ERROR_INVALID_EVENT_DATA, &data, error))
+    return FALSE;
+
+  *out_event = g_steal_pointer (&event);
+  /* An empty id would reset the browsers' Last-Event-ID: none was meant. */
+  *out_id = id != NULL && *id != '\0' ? g_steal_pointer (&id) : NULL;
+  *out_data = g_steal_pointer (&data);
   return TRUE;
 }

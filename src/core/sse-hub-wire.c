@@ -33,6 +33,7 @@ sse_hub_error_http_status (const GError *error)
       return 400;
     case SSE_HUB_ERROR_WRITES_DISABLED:
     case SSE_HUB_ERROR_FOREIGN_HOST:
+    case SSE_HUB_ERROR_PRESENTER_ONLY:
       return 403;
     case SSE_HUB_ERROR_NOT_FOUND:
       return 404;
@@ -89,6 +90,7 @@ sse_hub_error_field (const GError *error)
     case SSE_HUB_ERROR_STORAGE:
     case SSE_HUB_ERROR_NOT_FOUND:
     case SSE_HUB_ERROR_METHOD_NOT_ALLOWED:
+    case SSE_HUB_ERROR_PRESENTER_ONLY:
     default:
       return NULL;
     }
@@ -333,33 +335,80 @@ sse_hub_person_json_add_members (JsonBuilder *builder,
   json_builder_add_int_value (builder, age);
 }
 
+static char *
+builder_to_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  return json_to_string (root, FALSE);
+}
+
 char *
 sse_hub_person_json (const char *name,
                      gint64      age)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
   sse_hub_person_json_add_members (builder, name, age);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return builder_to_json (builder);
+}
+
+static void
+add_event_names (JsonBuilder        *builder,
+                 const char * const *events)
+{
+  json_builder_set_member_name (builder, "events");
+  json_builder_begin_array (builder);
+  for (; events != NULL && *events != NULL; events++)
+    json_builder_add_string_value (builder, *events);
+  json_builder_end_array (builder);
 }
 
 /* EventSource hides the retry field from scripts; hello repeats it so a
  * page can count down to its reconnection, and says how often a heartbeat
- * comes so the page knows when silence means a dead path. */
+ * comes so the page knows when silence means a dead path.  A page listens
+ * only for names it knows, so hello also lists the custom events. */
 char *
-sse_hub_hello_json (guint64  client_id,
-                    gboolean writes,
-                    guint    retry_ms,
-                    guint    heartbeat_ms)
+sse_hub_hello_json (guint64             client_id,
+                    gboolean            writes,
+                    guint               retry_ms,
+                    guint               heartbeat_ms,
+                    const char * const *events)
 {
-  return g_strdup_printf ("{\"id\":%" G_GUINT64_FORMAT ",\"writes\":%s,\"retry\":%u,"
-                          "\"heartbeatMs\":%u}",
-                          client_id, writes ? "true" : "false", retry_ms, heartbeat_ms);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, (gint64) client_id);
+  json_builder_set_member_name (builder, "writes");
+  json_builder_add_boolean_value (builder, writes);
+  json_builder_set_member_name (builder, "retry");
+  json_builder_add_int_value (builder, retry_ms);
+  json_builder_set_member_name (builder, "heartbeatMs");
+  json_builder_add_int_value (builder, heartbeat_ms);
+  add_event_names (builder, events);
+  json_builder_end_object (builder);
+
+  return builder_to_json (builder);
+}
+
+char *
+sse_hub_event_sent_json (const char *event,
+                         gsize       frame_bytes)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, event);
+  json_builder_set_member_name (builder, "bytes");
+  json_builder_add_int_value (builder, (gint64) frame_bytes);
+  json_builder_end_object (builder);
+
+  return builder_to_json (builder);
 }
 
 const char *
@@ -381,10 +430,19 @@ sse_hub_full_json (guint            retry_ms,
                           error, sse_hub_full_reason_name (reason), retry_ms);
 }
 
-const char *
-sse_hub_config_json (gboolean writes)
+char *
+sse_hub_config_json (gboolean            writes,
+                     const char * const *events)
 {
-  return writes ? "{\"writes\":true}" : "{\"writes\":false}";
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "writes");
+  json_builder_add_boolean_value (builder, writes);
+  add_event_names (builder, events);
+  json_builder_end_object (builder);
+
+  return builder_to_json (builder);
 }
 
 char *

@@ -40,6 +40,7 @@ typedef enum
   SSE_HUB_ERROR_INVALID_EVENT_NAME, /* a presenter's custom event */
   SSE_HUB_ERROR_INVALID_EVENT_ID,
   SSE_HUB_ERROR_INVALID_EVENT_DATA,
+  SSE_HUB_ERROR_PRESENTER_ONLY,     /* a route only the presenter's machine may use */
 } SseHubError;
 
 guint       sse_hub_error_http_status (const GError *error);
@@ -56,6 +57,16 @@ gboolean    sse_hub_validate_age      (gint64       age,
                                        GError     **error);
 gboolean    sse_hub_parse_age_string  (const char  *text,
                                        gint64      *out_age,
+                                       GError     **error);
+
+/* Reads a POST /event body, {"event": …, "data": …, "id": … (optional)};
+ * the strings are checked by sse_hub_validate_custom_event(). */
+gboolean    sse_hub_parse_event_body  (const char  *content_type,
+                                       const char  *body,
+                                       gsize        length,
+                                       char       **out_event,
+                                       char       **out_id,
+                                       char       **out_data,
                                        GError     **error);
 
 /* Parses a POST /addPerson body (JSON or urlencoded) and validates it. */
@@ -114,10 +125,15 @@ gboolean    sse_hub_validate_custom_event (const char  *name,
                                            GError     **error);
 
 /* Payloads of the named events. */
-char       *sse_hub_hello_json        (guint64      client_id,
-                                       gboolean     writes,
-                                       guint        retry_ms,
-                                       guint        heartbeat_ms);
+/* events: NULL-terminated custom event names announced so far (or NULL). */
+char       *sse_hub_hello_json        (guint64             client_id,
+                                       gboolean            writes,
+                                       guint               retry_ms,
+                                       guint               heartbeat_ms,
+                                       const char * const *events);
+/* POST /event's answer: the name and the frame's size on the wire. */
+char       *sse_hub_event_sent_json   (const char         *event,
+                                       gsize               frame_bytes);
 /* Why a stream was turned away: the whole hub is full, or the peer's
  * address group has all the streams one group may hold. */
 typedef enum
@@ -130,7 +146,8 @@ typedef enum
 const char *sse_hub_full_reason_name  (SseHubFullReason reason);
 char       *sse_hub_full_json         (guint            retry_ms,
                                        SseHubFullReason reason);
-const char *sse_hub_config_json       (gboolean     writes);
+char       *sse_hub_config_json       (gboolean            writes,
+                                       const char * const *events);
 char       *sse_hub_client_ids_json   (const guint64 *ids,
                                        gsize          n_ids);
 

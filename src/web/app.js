@@ -45,6 +45,8 @@ const STRINGS = {
       'reach scripts, so they do not show here; the heartbeat event after each one does, and ' +
       'tells the page the connection is alive.',
     wireLog: 'Frames received',
+    presenterEvents: 'Events from the presenter',
+    eventId: 'id {0}',
     shareSwitch: 'Share one connection between tabs',
     sharedTabs: n => (n === 1 ? '1 tab uses 1 connection' : `${n} tabs share 1 connection`),
     ownTabs: n => `Sharing is off: each tab has its own connection (${n} open). ` +
@@ -89,6 +91,8 @@ const STRINGS = {
       '每一帧以一个空行结束。": keep-alive" 之类的注释不会交给脚本，因此不在此显示；' +
       '紧随其后的 heartbeat 事件会显示，它告诉页面连接仍然有效。',
     wireLog: '收到的帧',
+    presenterEvents: '演示者发送的事件',
+    eventId: 'id {0}',
     shareSwitch: '各标签页共用一个连接',
     sharedTabs: n => `${n} 个标签页共用 1 个连接`,
     ownTabs: n => `共用已关闭：每个标签页各有一个连接（已打开 ${n} 个）。浏览器对一个地址最多打开 6 个。`,
@@ -334,7 +338,7 @@ function logFrame (event) {
   const lines = [];
   if (event.type !== 'message')
     lines.push(`event: ${event.type}`);
-  if (event.type === 'message' && event.lastEventId)
+  if ((event.type === 'message' || event.custom) && event.lastEventId)
     lines.push(`id: ${event.lastEventId}`);
   for (const line of event.data.split('\n'))
     lines.push(line === '' ? 'data:' : `data: ${line}`);
@@ -376,6 +380,35 @@ function onConfig (config) {
     setWrites(config.writes);
 }
 
+const PRESENTER_EVENTS_SHOWN = 5;
+
+// The presenter's named events: history, newest first, the data as text.
+function showPresenterEvent (event) {
+  const list = $('presenter-events');
+  const item = document.createElement('li');
+  const head = document.createElement('p');
+  const name = document.createElement('strong');
+  const time = document.createElement('time');
+  const data = document.createElement('pre');
+  name.className = 'event-name';
+  name.textContent = event.type;
+  head.append(name);
+  if (event.lastEventId) {
+    const id = document.createElement('span');
+    id.className = 'event-id';
+    id.textContent = t('eventId', event.lastEventId);
+    head.append(' ', id);
+  }
+  stamp(time);
+  head.append(' ', time);
+  data.textContent = event.data;
+  item.append(head, data);
+  list.prepend(item);
+  while (list.children.length > PRESENTER_EVENTS_SHOWN)
+    list.lastElementChild.remove();
+  $('presenter-events-card').hidden = false;
+}
+
 const HANDLERS = { hello: onHello, message: onList, client: onClients, config: onConfig };
 
 // replay: the newest state the shared stream had before this tab joined;
@@ -385,7 +418,10 @@ function applyEvent (event, replay = false) {
   // The retry field came just before hello, which repeats its value.
   if (!replay && event.type === 'hello' && Number.isFinite(data?.retry))
     logLines([`retry: ${data.retry}`]);
-  HANDLERS[event.type]?.(data);
+  if (event.custom)
+    showPresenterEvent(event);
+  else
+    HANDLERS[event.type]?.(data);
   if (!replay)
     logFrame(event);
 }

@@ -46,6 +46,8 @@ function updateStream () {
   if (wanted && stream === null) {
     stream = new SseHubStream({
       onEvent (event) {
+        // The presenter's events are history, not state: a tab that joins
+        // later does not get them replayed.
         if (STATE_EVENTS.includes(event.type))
           latest.set(event.type, event);
         broadcast({ type: 'event', event });

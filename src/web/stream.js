@@ -6,6 +6,8 @@
 'use strict';
 
 const STREAM_EVENTS = ['hello', 'message', 'client', 'config', 'full', 'heartbeat'];
+// EventSource's own events: never a presenter's.
+const SOURCE_EVENTS = ['open', 'error'];
 // A browser opens at most six HTTP/1.1 connections to one address.
 const BROWSER_CONNECTION_LIMIT = 6;
 const CONNECT_TIMEOUT_MS = 5000;
@@ -110,6 +112,8 @@ class SseHubStream {
       source.addEventListener(type, event => this.receive(event));
     source.addEventListener('error', event => this.failed(event));
     this.source = source;
+    this.customNames = new Set();
+    this.seenId = '';
     this.expectWithin(this.connectTimeoutMs);
   }
 
@@ -152,6 +156,8 @@ class SseHubStream {
   receive (event) {
     if (event.target !== this.source)
       return;
+    if (event.type === 'hello' || event.type === 'config')
+      this.listenFor(this.parse(event.data)?.events);
     if (event.type === 'hello')
       this.hello(this.parse(event.data));
     else if (event.type === 'message' && event.lastEventId)
@@ -159,12 +165,32 @@ class SseHubStream {
     else if (event.type === 'full')
       this.refused(this.parse(event.data));
 
-    this.onEvent({ type: event.type, data: event.data, lastEventId: event.lastEventId });
+    const custom = this.customNames.has(event.type);
+    // EventSource keeps the last id for every later event: a presenter's
+    // event had an id of its own only if it changed.
+    const lastEventId = custom && event.lastEventId === this.seenId ? '' : event.lastEventId;
+    this.seenId = event.lastEventId;
+    this.onEvent({ type: event.type, data: event.data, lastEventId, custom });
     if (event.type === 'hello' && this.open)
       this.status('connected', 'connected');
     // Every frame proves the path alive until the next heartbeat is due.
     if (this.open && this.heartbeatMs > 0)
       this.expectWithin(this.heartbeatMs * SILENCE_INTERVALS);
+  }
+
+  // The presenter's named events, announced in hello and config before the
+  // first of each arrives: EventSource hands a named event only to a
+  // listener for its name.
+  listenFor (names) {
+    if (!Array.isArray(names))
+      return;
+    for (const name of names) {
+      if (typeof name !== 'string' || STREAM_EVENTS.includes(name) ||
+          SOURCE_EVENTS.includes(name) || this.customNames.has(name))
+        continue;
+      this.customNames.add(name);
+      this.source.addEventListener(name, event => this.receive(event));
+    }
   }
 
   hello (hello) {

@@ -369,8 +369,12 @@ test('screenshots: phone and laptop, light and dark; no sideways scrolling at 36
         await page.locator('#age-error:not(:empty)').waitFor(WAIT);
         await page.locator('#sharing-info', { hasText: '2 tabs share 1 connection' }).waitFor(WAIT);
         await page.locator('#clients li.you', { hasText: 'you (2 tabs)' }).waitFor(WAIT);
-        // The form's error, the frames and the shared connection in one view.
-        await page.locator('.sharing').scrollIntoViewIfNeeded();
+        // The presenter's events in their own area.
+        await hub.sendEvent({ event: 'poll', id: 'q1', data: 'Which one reconnects by itself?\nEventSource or fetch' });
+        await page.locator('#presenter-events li', { hasText: 'EventSource or fetch' }).waitFor(WAIT);
+        // The presenter's event beside the list and the form's error.
+        await page.evaluate(() => document.getElementById('presenter-events-card')
+          .scrollIntoView({ block: 'center' }));
         const file = join(SCREENSHOTS, `audience-${sizeName}-${colorScheme}.png`);
         await page.screenshot({ path: file });
         if (process.env.UPDATE_SCREENSHOTS && colorScheme === 'light') {

@@ -106,7 +106,16 @@ export class Hub {
   }
 
   async post (body, contentType = 'application/json') {
-    const response = await fetch(`${this.url}addPerson`, {
+    return this.postTo('addPerson', body, contentType);
+  }
+
+  // A presenter's named event, as a script on the laptop sends it.
+  async sendEvent (event) {
+    return this.postTo('event', event);
+  }
+
+  async postTo (path, body, contentType = 'application/json') {
+    const response = await fetch(`${this.url}${path}`, {
       method: 'POST',
       headers: { 'Content-Type': contentType },
       body: typeof body === 'string' ? body : JSON.stringify(body),

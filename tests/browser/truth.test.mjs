@@ -262,3 +262,42 @@ test('a reload revalidates the page and its files: 304s, no bodies', async () =>
     }
   });
 });
+
+test('a composed event: shown in its own area and on the wire, in a second tab too, with no axe violations', async () => {
+  await withHub([], async hub => {
+    const context = await browser.newContext({ locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
+    const page = await openTab(context, hub.url);
+    const second = await openTab(context, hub.url);
+    for (const tab of [page, second])
+      await tab.locator('#status.status-connected').waitFor(WAIT);
+    assert.equal(await page.isVisible('#presenter-events-card'), false, 'hidden until one arrives');
+
+    const sent = await hub.sendEvent({ event: 'quiz', id: 'q7', data: 'Which one reconnects?\n<b>EventSource</b>' });
+    assert.equal(sent.status, 200);
+    assert.deepEqual(sent.body, { event: 'quiz', bytes: 73 });
+
+    for (const tab of [page, second]) {
+      const item = tab.locator('#presenter-events li').first();
+      await item.waitFor(WAIT);
+      assert.equal(await item.locator('.event-name').textContent(), 'quiz');
+      assert.equal(await item.locator('.event-id').textContent(), 'id q7');
+      // Markup in the data is text.
+      assert.equal(await item.locator('pre').textContent(), 'Which one reconnects?\n<b>EventSource</b>');
+      assert.equal(await tab.locator('#presenter-events b').count(), 0);
+      await tab.click('#wire-details summary');
+      await tab.locator('#wire li pre', {
+        hasText: 'event: quiz\nid: q7\ndata: Which one reconnects?\ndata: <b>EventSource</b>\n',
+      }).waitFor(WAIT);
+    }
+    await runAxe(page, 'presenter event');
+
+    // No id this time: none is shown, though EventSource keeps the last one.
+    await hub.sendEvent({ event: 'quiz', data: 'Answer: both' });
+    await page.locator('#presenter-events li', { hasText: 'Answer: both' }).waitFor(WAIT);
+    assert.equal(await page.locator('#presenter-events li').first().locator('.event-id').count(), 0);
+    const refused = await hub.sendEvent({ event: 'message', data: 'x' });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.field, 'event');
+    await context.close();
+  });
+});
