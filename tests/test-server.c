@@ -358,11 +358,16 @@ test_connect_storm (void)
   g_autoptr(GPtrArray) storm = g_ptr_array_new_with_free_func ((GDestroyNotify) test_peer_free);
   g_autoptr(GString) expected = g_string_new (NULL);
   ClientWait wait;
+  gint64 started;
+  guint storm_ms;
+  guint most_events;
 
   test_peer_hello_id (watcher);
+  started = g_get_monotonic_time ();
   for (guint i = 0; i < 200; i++)
     g_ptr_array_add (storm, test_peer_open_stream (hub->port, NULL));
   g_assert_true (wait_n_clients (hub, 201));
+  storm_ms = (g_get_monotonic_time () - started) / 1000;
 
   g_string_printf (expected, "[%" G_GUINT64_FORMAT, test_peer_hello_id (watcher));
   for (guint i = 0; i < storm->len; i++)
@@ -373,9 +378,13 @@ test_connect_storm (void)
   wait = (ClientWait) { watcher, expected->str };
   g_assert_true (test_pump_until (client_list_matches, &wait, 5000));
 
-  /* One broadcast per connect would be 201; coalescing keeps it to a few. */
-  g_test_message ("client events during the storm: %u", test_peer_count_events (watcher, "client"));
-  g_assert_cmpuint (test_peer_count_events (watcher, "client"), <=, 10);
+  /* One broadcast per connect would be 201; coalescing allows one per
+   * window of at least 100 ms while the storm lasts (longer on a slow,
+   * sanitized or busy machine), and one to settle. */
+  most_events = MAX (10, storm_ms / 100 + 2);
+  g_test_message ("client events during a %u ms storm: %u (at most %u)", storm_ms,
+                  test_peer_count_events (watcher, "client"), most_events);
+  g_assert_cmpuint (test_peer_count_events (watcher, "client"), <=, most_events);
 }
 
 static void

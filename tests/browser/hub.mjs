@@ -204,32 +204,46 @@ export class Relay {
       client.destroy();
       return;
     }
-    const upstream = connect(this.targetPort, '127.0.0.1');
-    const pair = { client, upstream, held: new Map([[client, []], [upstream, []]]) };
+    // While the path is held, a new connection gets no further than the
+    // relay, as on a dead Wi-Fi path: the hub never sees it, so its request
+    // deadline cannot answer for the silent network.
+    const pair = { client, upstream: null, toUpstream: [], toClient: [] };
     const exchange = {};
-    client.once('data', chunk => { exchange.request = firstLine(chunk); });
-    upstream.once('data', chunk => {
-      exchange.status = firstLine(chunk);
-      this.exchanges.push(exchange);
-    });
-    const forward = (from, to) => from.on('data', chunk => {
-      if (this.holding)
-        pair.held.get(to).push(chunk);
-      else
-        to.write(chunk);
-    });
     const end = () => {
       client.destroy();
-      upstream.destroy();
+      pair.upstream?.destroy();
       this.pairs.delete(pair);
     };
-    forward(client, upstream);
-    forward(upstream, client);
-    for (const socket of [client, upstream]) {
-      socket.on('close', end);
-      socket.on('error', end);
-    }
+    client.once('data', chunk => { exchange.request = firstLine(chunk); });
+    client.on('data', chunk => {
+      if (this.holding || pair.upstream === null)
+        pair.toUpstream.push(chunk);
+      else
+        pair.upstream.write(chunk);
+    });
+    client.on('close', end);
+    client.on('error', end);
+    pair.open = () => {
+      const upstream = connect(this.targetPort, '127.0.0.1');
+      pair.upstream = upstream;
+      upstream.once('data', chunk => {
+        exchange.status = firstLine(chunk);
+        this.exchanges.push(exchange);
+      });
+      upstream.on('data', chunk => {
+        if (this.holding)
+          pair.toClient.push(chunk);
+        else
+          client.write(chunk);
+      });
+      upstream.on('close', end);
+      upstream.on('error', end);
+      for (const chunk of pair.toUpstream.splice(0))
+        upstream.write(chunk);
+    };
     this.pairs.add(pair);
+    if (!this.holding)
+      pair.open();
   }
 
   hold () {
@@ -239,10 +253,14 @@ export class Relay {
   release () {
     this.holding = false;
     for (const pair of this.pairs) {
-      for (const [socket, chunks] of pair.held) {
-        for (const chunk of chunks.splice(0))
-          socket.write(chunk);
+      if (pair.upstream === null) {
+        pair.open();
+        continue;
       }
+      for (const chunk of pair.toUpstream.splice(0))
+        pair.upstream.write(chunk);
+      for (const chunk of pair.toClient.splice(0))
+        pair.client.write(chunk);
     }
   }
 
@@ -250,7 +268,7 @@ export class Relay {
     this.closing = true;
     for (const pair of this.pairs) {
       pair.client.destroy();
-      pair.upstream.destroy();
+      pair.upstream?.destroy();
     }
     this.server.close();
     await once(this.server, 'close');
