@@ -375,18 +375,20 @@ n_persons (Fixture *fixture)
   return g_list_model_get_n_items (G_LIST_MODEL (fixture->store));
 }
 
+/* Something the window shows reaching a number: persons, client rows. */
 typedef struct
 {
   Fixture  *fixture;
-  guint     persons;
-} PersonCount;
+  guint   (*count) (Fixture *fixture);
+  guint     expected;
+} Count;
 
 static gboolean
-has_persons (gpointer data)
+count_reached (gpointer data)
 {
-  PersonCount *count = data;
+  Count *count = data;
 
-  return n_persons (count->fixture) == count->persons;
+  return count->count (count->fixture) == count->expected;
 }
 
 /* Changes reach the list once they are on disk. */
@@ -394,9 +396,9 @@ static void
 wait_for_persons (Fixture *fixture,
                   guint    persons)
 {
-  PersonCount count = { fixture, persons };
+  Count count = { fixture, n_persons, persons };
 
-  wait_until (has_persons, &count, "the list to be saved");
+  wait_until (count_reached, &count, "the list to be saved");
 }
 
 static guint
@@ -624,33 +626,19 @@ test_slow_disk (Fixture       *fixture,
   sse_client_close (client);
 }
 
-typedef struct
-{
-  Fixture  *fixture;
-  guint     rows;
-} RowCount;
-
-static gboolean
-has_client_rows (gpointer data)
-{
-  RowCount *count = data;
-
-  return n_client_rows (count->fixture) == count->rows;
-}
-
 static void
 test_client_list (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  RowCount one = { fixture, 1 };
-  RowCount none = { fixture, 0 };
+  Count one = { fixture, n_client_rows, 1 };
+  Count none = { fixture, n_client_rows, 0 };
   SseClient *client;
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.clients_stack), ==, "empty");
   sse_hub_window_set_view (fixture->window, "clients");
 
   client = sse_client_open (fixture->port, firefox_agent);
-  wait_until (has_client_rows, &one, "the client to appear");
+  wait_until (count_reached, &one, "the client to appear");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.clients_stack), ==, "list");
 
   settle (300);
@@ -663,7 +651,7 @@ test_client_list (Fixture       *fixture,
   sse_hub_window_refresh_clients (fixture->window);
 
   sse_client_close (client);
-  wait_until (has_client_rows, &none, "the client to leave");
+  wait_until (count_reached, &none, "the client to leave");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (fixture->w.clients_stack), ==, "empty");
   settle (300);
   g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label), "0 clients"));
@@ -1021,7 +1009,7 @@ test_busy_hub (Fixture       *fixture,
   g_autofree char *request = g_strdup_printf ("GET /connect HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
                                               "User-Agent: %s\r\n\r\n",
                                               fixture->port, android_agent);
-  RowCount all = { fixture, 1000 };
+  Count all = { fixture, n_client_rows, 1000 };
   Ticker ticker = { fixture, 0, 0, 0, 200 };
   gint64 start;
 
@@ -1030,7 +1018,7 @@ test_busy_hub (Fixture       *fixture,
 
   /* A thousand browsers that never read: the kernel buffers what they get. */
   start = g_get_monotonic_time ();
-  for (guint i = 0; i < all.rows; i++)
+  for (guint i = 0; i < all.expected; i++)
     {
       g_autoptr(GError) error = NULL;
       GSocketConnection *connection;
@@ -1046,7 +1034,7 @@ test_busy_hub (Fixture       *fixture,
       if (i % 50 == 49)
         g_main_context_iteration (NULL, FALSE);
     }
-  wait_until (has_client_rows, &all, "a thousand clients");
+  wait_until (count_reached, &all, "a thousand clients");
   g_test_message ("1000 clients in %" G_GINT64_FORMAT " ms",
                   (g_get_monotonic_time () - start) / 1000);
   settle (300);
@@ -1097,7 +1085,7 @@ test_screenshots (Fixture       *fixture,
   };
   const char *agents[] = { firefox_agent, iphone_agent, android_agent };
   SseClient *clients[G_N_ELEMENTS (agents)];
-  RowCount all = { fixture, G_N_ELEMENTS (agents) };
+  Count all = { fixture, n_client_rows, G_N_ELEMENTS (agents) };
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   GtkAdjustment *hadjustment;
 
@@ -1105,7 +1093,7 @@ test_screenshots (Fixture       *fixture,
     submit_form (fixture, persons[i].name, persons[i].age);
   for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
     clients[i] = sse_client_open (fixture->port, agents[i]);
-  wait_until (has_client_rows, &all, "three clients");
+  wait_until (count_reached, &all, "three clients");
   /* Let keep-alives and the client list reach the log. */
   settle (1500);
 
@@ -1198,14 +1186,14 @@ static void
 test_agent_parsed_once (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  RowCount one = { fixture, 1 };
+  Count one = { fixture, n_client_rows, 1 };
   GListModel *clients = sse_hub_server_get_clients (fixture->server);
   SseClient *client = sse_client_open (fixture->port, iphone_agent);
   g_autoptr(SseHubClient) hub_client = NULL;
   const SseHubUserAgent *agent;
 
   sse_hub_window_set_view (fixture->window, "clients");
-  wait_until (has_client_rows, &one, "the client to appear");
+  wait_until (count_reached, &one, "the client to appear");
   settle (300);
   g_assert_nonnull (find_label (fixture->w.clients_view, "Safari 17"));
 
@@ -1816,7 +1804,7 @@ test_presentation_screenshots (Fixture       *fixture,
   };
   const char *agents[] = { firefox_agent, iphone_agent, android_agent };
   SseClient *clients[G_N_ELEMENTS (agents)];
-  RowCount all = { fixture, G_N_ELEMENTS (agents) };
+  Count all = { fixture, n_client_rows, G_N_ELEMENTS (agents) };
   g_autoptr(GSocketConnection) added = NULL;
   const char *language = g_getenv ("LANGUAGE");
   gboolean chinese = language != NULL && g_str_has_prefix (language, "zh_CN");
@@ -1837,7 +1825,7 @@ test_presentation_screenshots (Fixture       *fixture,
   wait_for_persons (fixture, G_N_ELEMENTS (persons));
   for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
     clients[i] = sse_client_open (fixture->port, agents[i]);
-  wait_until (has_client_rows, &all, "three clients");
+  wait_until (count_reached, &all, "three clients");
   wait_until (has_no_fresh_row, fixture, "the first rows to calm down");
   /* One from the audience, just now: highlighted; one refused. */
   added = post_person (fixture, "{\"name\":\"Hedy Lamarr\",\"age\":42}");
@@ -1996,7 +1984,7 @@ test_drop_all (Fixture       *fixture,
   const char *agents[] = { firefox_agent, iphone_agent, android_agent };
   SseClient *clients[G_N_ELEMENTS (agents) + 1] = { NULL };
   SseClient *back[G_N_ELEMENTS (agents)];
-  RowCount all = { fixture, G_N_ELEMENTS (agents) };
+  Count all = { fixture, n_client_rows, G_N_ELEMENTS (agents) };
   int dropped;
 
   submit_form (fixture, "Ada Lovelace", 36);
@@ -2006,13 +1994,13 @@ test_drop_all (Fixture       *fixture,
       clients[i] = sse_client_open (fixture->port, agents[i]);
       wait_for_frame (clients[i], NULL, "Ada");
     }
-  wait_until (has_client_rows, &all, "three clients");
+  wait_until (count_reached, &all, "three clients");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.drop-all-connections", NULL));
   wait_until (all_finished, clients, "every stream to end");
-  all.rows = 0;
-  wait_until (has_client_rows, &all, "no clients");
+  all.expected = 0;
+  wait_until (count_reached, &all, "no clients");
   dropped = log_position (fixture, "drop-all", "dropped all 3 streams");
   g_assert_cmpint (dropped, >=, 0);
 
@@ -2047,7 +2035,7 @@ test_disconnect_one (Fixture       *fixture,
 {
   const char *agents[] = { firefox_agent, iphone_agent, android_agent };
   SseClient *clients[G_N_ELEMENTS (agents)];
-  RowCount all = { fixture, G_N_ELEMENTS (agents) };
+  Count all = { fixture, n_client_rows, G_N_ELEMENTS (agents) };
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
   g_autoptr(SseHubClient) victim = NULL;
   GtkWidget *button = NULL;
@@ -2058,7 +2046,7 @@ test_disconnect_one (Fixture       *fixture,
       clients[i] = sse_client_open (fixture->port, agents[i]);
       wait_for_frame (clients[i], "hello", NULL);
     }
-  wait_until (has_client_rows, &all, "three clients");
+  wait_until (count_reached, &all, "three clients");
   sse_hub_window_set_view (fixture->window, "clients");
   settle (300);
 
@@ -2077,8 +2065,8 @@ test_disconnect_one (Fixture       *fixture,
   g_signal_emit_by_name (button, "clicked");
 
   wait_until (client_finished, clients[1], "the chosen stream to end");
-  all.rows = 2;
-  wait_until (has_client_rows, &all, "two clients");
+  all.expected = 2;
+  wait_until (count_reached, &all, "two clients");
   settle (300);
   g_assert_false (clients[0]->finished);
   g_assert_false (clients[2]->finished);
