@@ -4,7 +4,6 @@
  * the event log the same way. */
 #include "config.h"
 
-#include <string.h>
 
 #include "sse-hub-server-private.h"
 #include "sse-hub-wire.h"
@@ -24,13 +23,13 @@ typedef struct
   guint             position;  /* PERSON_REMOVE */
 } PersonChange;
 
-/* A change on its way to the disk, and what the event log says once it is
- * saved (text NULL: nothing to record). */
+/* A change on its way to the disk, and what the event log records once it
+ * is saved (record.event_name NULL: nothing to record). */
 typedef struct
 {
   SseHubServer        *server;
-  const char          *event_name;
-  char                *text;
+  SseHubLogRecord      record;
+  char                *person_json;  /* record.text */
   GAsyncReadyCallback  callback;
   gpointer             user_data;
 } PendingChange;
@@ -39,18 +38,23 @@ static void
 pending_change_free (PendingChange *pending)
 {
   g_object_unref (pending->server);
-  g_free (pending->text);
+  g_free (pending->person_json);
   g_free (pending);
 }
 
-static char *
-describe_person (const char   *verb,
-                 SseHubPerson *person)
+static void
+record_person (PendingChange  *pending,
+               SseHubLogEvent  event,
+               const char     *event_name,
+               SseHubPerson   *person)
 {
-  g_autofree char *json = sse_hub_person_json (sse_hub_person_get_name (person),
-                                               sse_hub_person_get_age (person));
-
-  return g_strdup_printf ("presenter %s %s", verb, json);
+  pending->record.event = event;
+  pending->record.event_name = event_name;
+  if (person != NULL)
+    pending->person_json = sse_hub_person_json (sse_hub_person_get_name (person),
+                                                sse_hub_person_get_age (person));
+  pending->record.text = pending->person_json;
+  pending->record.text_length = -1;
 }
 
 static void
@@ -69,9 +73,8 @@ on_change_saved (GObject      *source,
     g_task_return_error (task, error);
   else
     {
-      if (pending->text != NULL)
-        sse_hub_event_log_append (self->log, SSE_HUB_LOG_REQUEST, pending->event_name, 0,
-                                  strlen (pending->text), pending->text);
+      if (pending->record.event_name != NULL)
+        sse_hub_event_log_add (self->log, &pending->record);
       g_task_return_boolean (task, TRUE);
     }
 
@@ -96,6 +99,7 @@ apply_presenter_change (SseHubServer         *self,
   gboolean accepted = FALSE;
 
   pending->server = g_object_ref (self);
+  pending->record.kind = SSE_HUB_LOG_REQUEST;
   pending->callback = callback;
   pending->user_data = user_data;
 
@@ -105,26 +109,23 @@ apply_presenter_change (SseHubServer         *self,
       person = sse_hub_person_store_add (self->store, change->name, change->age,
                                          on_change_saved, pending, error);
       accepted = person != NULL;
-      pending->event_name = "add";
-      pending->text = accepted ? describe_person ("added", person) : NULL;
+      if (accepted)
+        record_person (pending, SSE_HUB_LOG_EVENT_PERSON_ADDED, "add", person);
       break;
 
     case PERSON_REMOVE:
       person = g_list_model_get_item (persons, change->position);
-      pending->event_name = "remove";
-      pending->text = person != NULL ? describe_person ("removed", person)
-                                     : g_strdup_printf ("presenter removed person %u",
-                                                        change->position);
+      record_person (pending, SSE_HUB_LOG_EVENT_PERSON_REMOVED, "remove", person);
+      pending->record.number = change->position;
       accepted = sse_hub_person_store_remove (self->store, change->position,
                                               on_change_saved, pending, error);
       break;
 
     case PERSON_CLEAR:
       n_cleared = g_list_model_get_n_items (persons);
-      pending->event_name = "clear";
       if (n_cleared > 0)
-        pending->text = g_strdup_printf ("presenter cleared %u %s", n_cleared,
-                                         n_cleared == 1 ? "person" : "persons");
+        record_person (pending, SSE_HUB_LOG_EVENT_LIST_CLEARED, "clear", NULL);
+      pending->record.number = n_cleared;
       accepted = sse_hub_person_store_clear (self->store, on_change_saved, pending, error);
       break;
 

@@ -1868,9 +1868,10 @@ log_position_from (Fixture    *fixture,
   for (guint i = MAX (from, 0); i < g_list_model_get_n_items (log); i++)
     {
       g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (log, i);
+      g_autofree char *body = sse_hub_log_entry_dup_body (entry, FALSE);
 
       if (g_strcmp0 (sse_hub_log_entry_get_event_name (entry), event_name) == 0 &&
-          (part == NULL || strstr (sse_hub_log_entry_get_text (entry), part) != NULL))
+          (part == NULL || strstr (body, part) != NULL))
         return (int) i;
     }
 
