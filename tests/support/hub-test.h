@@ -6,6 +6,7 @@
  * a browser would. */
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "sse-hub-server.h"
 #include "sse-reader.h"
@@ -84,6 +85,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
 /* Closes with RST instead of FIN, as a pulled cable or a killed tab can. */
 void        test_peer_reset           (TestPeer      *peer);
 void        test_peer_close           (TestPeer      *peer);
+/* A TestCondition: the hub closed the peer, or the peer was closed. */
+gboolean    test_peer_closed          (gpointer       peer);
 gboolean    test_peer_wait_frames     (TestPeer      *peer,
                                        guint          n_frames,
                                        guint          timeout_ms);
@@ -118,5 +121,39 @@ TestResponse *test_http_post          (guint          port,
                                        gssize         length);
 char         *test_response_dup_header (TestResponse *response,
                                         const char   *name);
+
+/* Content types and a header that makes a loopback request audience. */
+#define TEST_JSON           "application/json"
+#define TEST_FORM           "application/x-www-form-urlencoded"
+#define TEST_FOREIGN_ORIGIN "Origin: http://elsewhere.example\r\n"
+
+JsonNode     *test_parse_json         (const char   *text);
+char         *test_revision_of        (TestHub      *hub);
+/* A refusal: this status and a JSON body with an error, naming field if
+ * not NULL. */
+void          test_assert_refused     (TestHub      *hub,
+                                       TestResponse *response,
+                                       guint         status,
+                                       const char   *field);
+void          test_assert_too_many_requests (TestHub      *hub,
+                                             TestResponse *response);
+gboolean      test_wait_n_clients     (TestHub      *hub,
+                                       guint         n);
+TestResponse *test_post_json_to       (guint         port,
+                                       const char   *path,
+                                       const char   *extra_headers,
+                                       const char   *body);
+
+/* The text of the newest log entry with this event name, or NULL. */
+const char     *test_find_log_text    (SseHubEventLog *log,
+                                       SseHubLogKind   kind,
+                                       const char     *event_name);
+/* Where the first entry with this event name (and text holding part, if
+ * not NULL) is in the log, or -1. */
+int             test_log_position     (SseHubEventLog *log,
+                                       const char     *event_name,
+                                       const char     *part);
+SseHubLogEntry *test_log_entry_at     (SseHubEventLog *log,
+                                       int             position);
 
 G_END_DECLS
