@@ -295,20 +295,21 @@ test_peer_connect (guint       port,
 
 static char *
 stream_request (guint       port,
+                const char *user_agent,
                 const char *extra_headers)
 {
   return g_strdup_printf ("GET /connect HTTP/1.1\r\n"
                           "Host: 127.0.0.1:%u\r\n"
                           "Accept: text/event-stream\r\n"
-                          "User-Agent: hub-test\r\n"
+                          "User-Agent: %s\r\n"
                           "%s\r\n",
-                          port, extra_headers != NULL ? extra_headers : "");
+                          port, user_agent, extra_headers != NULL ? extra_headers : "");
 }
 
 TestPeer *
 test_peer_open_stream_small_window (guint port)
 {
-  g_autofree char *request = stream_request (port, NULL);
+  g_autofree char *request = stream_request (port, "hub-test", NULL);
 
   return peer_connect (port, request, 2048);
 }
@@ -317,7 +318,15 @@ TestPeer *
 test_peer_open_stream (guint       port,
                        const char *extra_headers)
 {
-  g_autofree char *request = stream_request (port, extra_headers);
+  return test_peer_open_stream_as (port, "hub-test", extra_headers);
+}
+
+TestPeer *
+test_peer_open_stream_as (guint       port,
+                          const char *user_agent,
+                          const char *extra_headers)
+{
+  g_autofree char *request = stream_request (port, user_agent, extra_headers);
 
   return test_peer_connect (port, request);
 }
@@ -434,6 +443,37 @@ test_peer_wait_event (TestPeer   *peer,
 
   test_pump_until (has_event, &wait, timeout_ms);
   return test_peer_find_event (peer, event, nth);
+}
+
+TestFrame *
+test_peer_find_frame (TestPeer   *peer,
+                      const char *event,
+                      const char *data_part)
+{
+  for (guint i = 0; i < peer->frames->len; i++)
+    {
+      TestFrame *frame = g_ptr_array_index (peer->frames, i);
+
+      if (g_strcmp0 (frame->event, event) == 0 &&
+          (data_part == NULL || (frame->data != NULL && strstr (frame->data, data_part) != NULL)))
+        return frame;
+    }
+
+  return NULL;
+}
+
+const char *
+test_peer_last_event_id (TestPeer *peer)
+{
+  for (guint i = peer->frames->len; i > 0; i--)
+    {
+      TestFrame *frame = g_ptr_array_index (peer->frames, i - 1);
+
+      if (frame->id != NULL)
+        return frame->id;
+    }
+
+  return NULL;
 }
 
 guint64

@@ -77,6 +77,10 @@ TestPeer   *test_peer_connect         (guint          port,
                                        const char    *request);
 TestPeer   *test_peer_open_stream     (guint          port,
                                        const char    *extra_headers);
+/* The same as a browser with this User-Agent. */
+TestPeer   *test_peer_open_stream_as  (guint          port,
+                                       const char    *user_agent,
+                                       const char    *extra_headers);
 /* A stream whose receive window is tiny from the start: once it stops
  * reading, the hub's backlog for it grows at once. */
 TestPeer   *test_peer_open_stream_small_window (guint port);
@@ -100,6 +104,13 @@ TestFrame  *test_peer_wait_event      (TestPeer      *peer,
                                        const char    *event,
                                        guint          nth,
                                        guint          timeout_ms);
+/* The first frame, comments included, with this event (NULL = unnamed)
+ * whose data holds data_part (NULL = any data), or NULL. */
+TestFrame  *test_peer_find_frame      (TestPeer      *peer,
+                                       const char    *event,
+                                       const char    *data_part);
+/* The id an EventSource would send back as Last-Event-ID, or NULL. */
+const char *test_peer_last_event_id   (TestPeer      *peer);
 guint64     test_peer_hello_id        (TestPeer      *peer);
 
 typedef struct
