@@ -36,14 +36,21 @@ peer_server_init (PeerServer *server)
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, address, TRUE, &error));
+  g_assert_true (g_socket_listen (socket, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  server->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 
   server->soup = soup_server_new (NULL, NULL);
   soup_server_add_handler (server->soup, NULL, handle, server, NULL);
-  soup_server_listen (server->soup, address, 0, &error);
+  soup_server_listen_socket (server->soup, socket, 0, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (server->soup);
-  server->port = g_uri_get_port (uris->data);
   server->local_addresses = sse_hub_listener_dup_interface_addresses ();
   server->trust_local = TRUE;
 }
