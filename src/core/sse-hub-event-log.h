@@ -101,6 +101,7 @@ G_DECLARE_FINAL_TYPE (SseHubEventLog, sse_hub_event_log, SSE_HUB, EVENT_LOG, GOb
  * "entry-added" signal reports every entry at once, even those a storm
  * pushes out before they reach the model. */
 SseHubEventLog *sse_hub_event_log_new        (guint           max_entries);
+/* Appends a copy of record, its strings included. */
 void            sse_hub_event_log_add        (SseHubEventLog        *self,
                                               const SseHubLogRecord *record);
 /* A frame: bytes as they went over the wire. */
