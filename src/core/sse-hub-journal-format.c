@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The person list's file: JSON lines, one change each ("add", "remove" by
- * index, "clear"), replayed in order at load. */
 #include "config.h"
 
 #include <errno.h>
@@ -12,26 +10,30 @@
 #include <unistd.h>
 
 #include "sse-hub-durable-file.h"
-#include "sse-hub-journal.h"
+#include "sse-hub-journal-format.h"
 #include "sse-hub-wire.h"
 
+/* The person's text is {"name":…,"age":…}: the op goes in front of its
+ * members, as json-glib would have put it. */
 char *
 sse_hub_journal_add_line (SseHubPerson *person)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *json = NULL;
+  const char *json = sse_hub_person_get_json (person);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "op");
-  json_builder_add_string_value (builder, "add");
-  sse_hub_person_json_add_members (builder, sse_hub_person_get_name (person),
-                                   sse_hub_person_get_age (person));
-  json_builder_end_object (builder);
+  g_assert (json[0] == '{');
+  return g_strconcat ("{\"op\":\"add\",", json + 1, "\n", NULL);
+}
 
-  root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-  return g_strconcat (json, "\n", NULL);
+char *
+sse_hub_journal_remove_line (guint position)
+{
+  return g_strdup_printf ("{\"op\":\"remove\",\"index\":%u}\n", position);
+}
+
+char *
+sse_hub_journal_clear_line (void)
+{
+  return g_strdup ("{\"op\":\"clear\"}\n");
 }
 
 /* Members of a journal line, only when they have the expected type: the
