@@ -142,24 +142,6 @@ test_store_cancelled_while_saving (void)
   test_remove_dir (dir);
 }
 
-static const char *
-last_text (SseHubEventLog *log,
-           const char     *event_name)
-{
-  guint n;
-
-  sse_hub_event_log_flush (log);
-  n = g_list_model_get_n_items (G_LIST_MODEL (log));
-  for (guint i = n; i > 0; i--)
-    {
-      g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i - 1);
-
-      if (g_strcmp0 (sse_hub_log_entry_get_event_name (entry), event_name) == 0)
-        return sse_hub_log_entry_get_text (entry);
-    }
-  return NULL;
-}
-
 /* The server's three operations, each with its _finish, logged once saved;
  * a cancelled one before it is queued changes and logs nothing. */
 static void
@@ -177,7 +159,7 @@ test_server_finish_each (void)
   person = sse_hub_server_add_person_finish (hub->server, test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (sse_hub_person_get_name (person), ==, "Ada \"A\"");
-  g_assert_cmpstr (last_text (log, "add"), ==, "presenter added {\"name\":\"Ada \\\"A\\\"\",\"age\":36}");
+  g_assert_cmpstr (test_find_log_text (log, SSE_HUB_LOG_REQUEST, "add"), ==, "presenter added {\"name\":\"Ada \\\"A\\\"\",\"age\":36}");
   g_clear_object (&result);
   g_clear_object (&person);
 
@@ -190,12 +172,12 @@ test_server_finish_each (void)
   g_clear_object (&result);
   test_pump (50);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 1);
-  g_assert_null (strstr (last_text (log, "add"), "Bob"));
+  g_assert_null (strstr (test_find_log_text (log, SSE_HUB_LOG_REQUEST, "add"), "Bob"));
 
   sse_hub_server_remove_person_async (hub->server, 3, NULL, test_keep_result, &result);
   g_assert_false (sse_hub_server_remove_person_finish (hub->server, test_wait_result (&result), &error));
   g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND);
-  g_assert_null (last_text (log, "remove"));
+  g_assert_null (test_find_log_text (log, SSE_HUB_LOG_REQUEST, "remove"));
   g_clear_error (&error);
   g_clear_object (&result);
 
@@ -203,14 +185,14 @@ test_server_finish_each (void)
   sse_hub_server_remove_person_async (hub->server, 0, NULL, test_keep_result, &result);
   g_assert_true (sse_hub_server_remove_person_finish (hub->server, test_wait_result (&result), &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (last_text (log, "remove"), ==,
+  g_assert_cmpstr (test_find_log_text (log, SSE_HUB_LOG_REQUEST, "remove"), ==,
                    "presenter removed {\"name\":\"Ada \\\"A\\\"\",\"age\":36}");
   g_clear_object (&result);
 
   sse_hub_server_clear_persons_async (hub->server, NULL, test_keep_result, &result);
   g_assert_true (sse_hub_server_clear_persons_finish (hub->server, test_wait_result (&result), &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (last_text (log, "clear"), ==, "presenter cleared 1 person");
+  g_assert_cmpstr (test_find_log_text (log, SSE_HUB_LOG_REQUEST, "clear"), ==, "presenter cleared 1 person");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 0);
 }
 
