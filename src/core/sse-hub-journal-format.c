@@ -137,6 +137,52 @@ sse_hub_journal_replay (GPtrArray  *persons,
   return damaged;
 }
 
+gboolean
+sse_hub_journal_read (const char  *path,
+                      GPtrArray   *persons,
+                      GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) read_error = NULL;
+  gsize length = 0;
+  guint damaged;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                   _("Could not create %s: %s"), dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!g_file_get_contents (path, &contents, &length, &read_error) &&
+      !g_error_matches (read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                   _("Could not read %s: %s"), path, read_error->message);
+      return FALSE;
+    }
+
+  damaged = sse_hub_journal_replay (persons, contents, length);
+  if (damaged > 0)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+      g_autofree char *aside = g_strdup_printf ("%s.damaged-%s", path, stamp);
+
+      if (g_rename (path, aside) == 0)
+        g_message ("%s had %u damaged line(s); kept %u person(s) and moved the file to %s",
+                   path, damaged, persons->len, aside);
+      else
+        g_message ("%s had %u damaged line(s); kept %u person(s)",
+                   path, damaged, persons->len);
+    }
+
+  return TRUE;
+}
+
 /* Writes the whole list as a fresh journal next to the old one, syncs it and
  * renames it into place, so a crash at any moment leaves one complete file. */
 gboolean

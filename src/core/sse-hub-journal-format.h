@@ -19,6 +19,12 @@ char     *sse_hub_journal_add_line      (SseHubPerson  *person);
 char     *sse_hub_journal_remove_line   (guint          position);
 char     *sse_hub_journal_clear_line    (void);
 
+/* Reads the journal at path into persons, making its folder if need be
+ * (no file yet: nobody).  Damaged lines are skipped and the file is moved
+ * aside, so that what could not be read is kept for a human. */
+gboolean  sse_hub_journal_read          (const char    *path,
+                                         GPtrArray     *persons,
+                                         GError       **error);
 /* Applies the lines of a journal to persons; returns how many were
  * damaged (and skipped). */
 guint     sse_hub_journal_replay        (GPtrArray     *persons,

@@ -4,14 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "sse-hub-durable-file.h"
 #include "sse-hub-journal.h"
 #include "sse-hub-journal-format.h"
+#include "sse-hub-person-list-text.h"
 #include "sse-hub-person-store.h"
 #include "sse-hub-wire.h"
 
@@ -264,44 +260,18 @@ sse_hub_person_store_set_max_persons (SseHubPersonStore *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PERSONS]);
 }
 
-/* Assembled from the texts the persons were made with, joined as
- * json-glib joins an array's elements. */
 const char *
 sse_hub_person_store_get_json (SseHubPersonStore *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), NULL);
 
-  if (self->json != NULL)
-    return self->json->str;
-
-  self->json = g_string_sized_new (2 + self->persons->len * 32);
-  g_string_append_c (self->json, '[');
-  for (guint i = 0; i < self->persons->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (self->json, ',');
-      g_string_append (self->json, sse_hub_person_get_json (g_ptr_array_index (self->persons, i)));
-    }
-  g_string_append_c (self->json, ']');
+  if (self->json == NULL)
+    self->json = sse_hub_person_list_text_new (self->persons);
 
   return self->json->str;
 }
 
-/* An add extends the assembled text in place instead of starting over. */
-static void
-json_append (SseHubPersonStore *self,
-             SseHubPerson      *person)
-{
-  if (self->json == NULL)
-    return;
-
-  g_string_truncate (self->json, self->json->len - 1);
-  if (self->json->len > 1)
-    g_string_append_c (self->json, ',');
-  g_string_append (self->json, sse_hub_person_get_json (person));
-  g_string_append_c (self->json, ']');
-}
-
+/* A removal reassembles the text when it is next needed; an add extends it. */
 static void
 json_forget (SseHubPersonStore *self)
 {
@@ -341,7 +311,8 @@ apply_change (SseHubPersonStore *self,
     {
     case CHANGE_ADD:
       g_ptr_array_add (self->persons, g_object_ref (change->person));
-      json_append (self, change->person);
+      if (self->json != NULL)
+        sse_hub_person_list_text_append (self->json, change->person);
       changed (self, self->persons->len - 1, 0, 1);
       break;
 
@@ -529,13 +500,14 @@ sse_hub_person_store_add_async (SseHubPersonStore    *self,
   g_autofree char *valid_name = NULL;
   g_autofree char *line = NULL;
   GError *error = NULL;
-  Change *change = g_new0 (Change, 1);
+  Change *change;
   GTask *task;
 
   g_return_if_fail (SSE_HUB_IS_PERSON_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = change_task_new (self, sse_hub_person_store_add_async, cancellable, callback, user_data);
+  change = g_new0 (Change, 1);
   change->kind = CHANGE_ADD;
 
   if (sse_hub_validate_name (name, -1, &valid_name, &error) &&
@@ -575,7 +547,7 @@ sse_hub_person_store_remove_async (SseHubPersonStore    *self,
 {
   g_autofree char *line = NULL;
   GError *error = NULL;
-  Change *change = g_new0 (Change, 1);
+  Change *change;
   GTask *task;
 
   g_return_if_fail (SSE_HUB_IS_PERSON_STORE (self));
@@ -583,6 +555,7 @@ sse_hub_person_store_remove_async (SseHubPersonStore    *self,
 
   task = change_task_new (self, sse_hub_person_store_remove_async, cancellable, callback,
                           user_data);
+  change = g_new0 (Change, 1);
   change->kind = CHANGE_REMOVE;
   change->position = position;
 
@@ -615,7 +588,7 @@ sse_hub_person_store_clear_async (SseHubPersonStore    *self,
 {
   g_autofree char *line = sse_hub_journal_clear_line ();
   GError *error = NULL;
-  Change *change = g_new0 (Change, 1);
+  Change *change;
   GTask *task;
 
   g_return_if_fail (SSE_HUB_IS_PERSON_STORE (self));
@@ -623,16 +596,11 @@ sse_hub_person_store_clear_async (SseHubPersonStore    *self,
 
   task = change_task_new (self, sse_hub_person_store_clear_async, cancellable, callback,
                           user_data);
+  change = g_new0 (Change, 1);
   change->kind = CHANGE_CLEAR;
 
-  if (!check_journal_open (self, &error))
-    {
-      submit_change (self, task, change, NULL, error);
-      return;
-    }
-
   /* Clearing an empty list changes nothing and writes nothing. */
-  if (self->pending_len == 0)
+  if (check_journal_open (self, &error) && self->pending_len == 0)
     {
       g_task_set_task_data (task, change, (GDestroyNotify) change_free);
       g_task_return_boolean (task, TRUE);
@@ -640,7 +608,7 @@ sse_hub_person_store_clear_async (SseHubPersonStore    *self,
       return;
     }
 
-  submit_change (self, task, change, line, NULL);
+  submit_change (self, task, change, line, error);
 }
 
 gboolean
@@ -691,11 +659,7 @@ gboolean
 sse_hub_person_store_load (SseHubPersonStore  *self,
                            GError            **error)
 {
-  g_autofree char *contents = NULL;
-  g_autofree char *dir = NULL;
-  g_autoptr(GError) read_error = NULL;
-  gsize length = 0;
-  guint damaged;
+  g_autoptr(GPtrArray) persons = g_ptr_array_new_with_free_func (g_object_unref);
   guint old_len;
 
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
@@ -703,46 +667,16 @@ sse_hub_person_store_load (SseHubPersonStore  *self,
   if (self->path == NULL)
     return TRUE;
 
-  dir = g_path_get_dirname (self->path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                   _("Could not create %s: %s"), dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-
   /* Loading replaces the list: nothing may be on its way to the file. */
   g_return_val_if_fail (self->n_pending == 0, FALSE);
 
   close_journal (self);
+  if (!sse_hub_journal_read (self->path, persons, error))
+    return FALSE;
+
   old_len = self->persons->len;
-  g_ptr_array_set_size (self->persons, 0);
-
-  if (!g_file_get_contents (self->path, &contents, &length, &read_error) &&
-      !g_error_matches (read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    {
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                   _("Could not read %s: %s"), self->path, read_error->message);
-      return FALSE;
-    }
-
-  damaged = sse_hub_journal_replay (self->persons, contents, length);
-  if (damaged > 0)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-      g_autofree char *aside = g_strdup_printf ("%s.damaged-%s", self->path, stamp);
-
-      if (g_rename (self->path, aside) == 0)
-        g_message ("%s had %u damaged line(s); kept %u person(s) and moved the file to %s",
-                   self->path, damaged, self->persons->len, aside);
-      else
-        g_message ("%s had %u damaged line(s); kept %u person(s)",
-                   self->path, damaged, self->persons->len);
-    }
-
+  g_ptr_array_unref (self->persons);
+  self->persons = g_steal_pointer (&persons);
   self->pending_len = self->persons->len;
   json_forget (self);
   if (old_len > 0 || self->persons->len > 0)
