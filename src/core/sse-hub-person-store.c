@@ -11,14 +11,11 @@
 #include "sse-hub-person-store.h"
 #include "sse-hub-wire.h"
 
-/* Persistence is an append-only journal of JSON lines, one per change,
- * synced before a change is reported as done; it is rewritten compactly (one
- * "add" line per person) at load and at flush so it never grows for long.
- *
+/* Persistence is an append-only journal, one line per change, synced before
+ * a change is reported as done, rewritten compactly at load and at flush.
  * A change is checked at once against the list as it will be once every
- * queued change is saved, written by the journal's thread, and enters the
- * list (a new revision) only once it is on disk: nobody ever sees a person
- * who could still be lost. */
+ * queued change is saved, and enters the list (a new revision) only once it
+ * is on disk: nobody ever sees a person who could still be lost. */
 
 typedef enum
 {
@@ -46,6 +43,7 @@ struct _SseHubPersonStore
   SseHubJournal *journal; /* NULL when memory-only or closed */
   GPtrArray *unsaved;        /* memory-only: tasks of the next batch */
   guint      unsaved_source;
+  gint64     unsaved_since;  /* main-loop time of the newest of them */
   guint      n_pending;      /* changes queued, not yet saved */
   guint      pending_len;    /* the list's length once they are */
   guint64    revision;
@@ -362,9 +360,10 @@ length_after (guint         length,
  * Cause before effect, in this one place: every change of the batch enters
  * the list, then every caller's callback runs, at once, and only then does
  * the store announce the batch's revision (notify::revision, held back by
- * the freeze).  A batch is always delivered by a main-loop source of a
- * later iteration than the calls that made its changes, and a GTask that
- * returns from such a source calls back directly, so a callback that logs
+ * the freeze).  A batch is delivered by a main-loop source whose time is
+ * later than that of the calls that made its changes (the journal's comes
+ * after a sync; a memory-only store's waits for the clock to move), and a
+ * GTask that returns from such a source calls back directly, so a callback that logs
  * the request (the POST's answer, the presenter's "added") logs it before
  * anyone hears of the revision and broadcasts the list.  A cancelled
  * change calls back later, but it has nothing to log.  The one revision
@@ -413,9 +412,16 @@ static gboolean
 unsaved_batch_cb (gpointer user_data)
 {
   SseHubPersonStore *self = user_data;
-  g_autoptr(GPtrArray) tasks = g_steal_pointer (&self->unsaved);
-  g_autofree SseHubJournalResult *results = g_new0 (SseHubJournalResult, tasks->len);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autofree SseHubJournalResult *results = NULL;
 
+  /* GTask calls back at once only from a later main-loop time than the
+   * one its task was made in; on_batch relies on that. */
+  if (g_source_get_time (g_main_current_source ()) <= self->unsaved_since)
+    return G_SOURCE_CONTINUE;
+
+  tasks = g_steal_pointer (&self->unsaved);
+  results = g_new0 (SseHubJournalResult, tasks->len);
   self->unsaved = g_ptr_array_new ();
   self->unsaved_source = 0;
   for (guint i = 0; i < tasks->len; i++)
@@ -457,6 +463,8 @@ submit_change (SseHubPersonStore *self,
     }
 
   g_ptr_array_add (self->unsaved, task);
+  self->unsaved_since = g_main_current_source () != NULL
+                        ? g_source_get_time (g_main_current_source ()) : 0;
   /* The same priority as the journal's deliveries (sse-hub-journal.c). */
   if (self->unsaved_source == 0)
     self->unsaved_source = g_idle_add_full (G_PRIORITY_HIGH, unsaved_batch_cb,
@@ -476,19 +484,6 @@ check_journal_open (SseHubPersonStore  *self,
   return FALSE;
 }
 
-static GTask *
-change_task_new (SseHubPersonStore   *self,
-                 gpointer             source_tag,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  return task;
-}
-
 void
 sse_hub_person_store_add_async (SseHubPersonStore    *self,
                                 const char           *name,
@@ -506,7 +501,8 @@ sse_hub_person_store_add_async (SseHubPersonStore    *self,
   g_return_if_fail (SSE_HUB_IS_PERSON_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = change_task_new (self, sse_hub_person_store_add_async, cancellable, callback, user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sse_hub_person_store_add_async);
   change = g_new0 (Change, 1);
   change->kind = CHANGE_ADD;
 
@@ -553,8 +549,8 @@ sse_hub_person_store_remove_async (SseHubPersonStore    *self,
   g_return_if_fail (SSE_HUB_IS_PERSON_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = change_task_new (self, sse_hub_person_store_remove_async, cancellable, callback,
-                          user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sse_hub_person_store_remove_async);
   change = g_new0 (Change, 1);
   change->kind = CHANGE_REMOVE;
   change->position = position;
@@ -594,8 +590,8 @@ sse_hub_person_store_clear_async (SseHubPersonStore    *self,
   g_return_if_fail (SSE_HUB_IS_PERSON_STORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = change_task_new (self, sse_hub_person_store_clear_async, cancellable, callback,
-                          user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sse_hub_person_store_clear_async);
   change = g_new0 (Change, 1);
   change->kind = CHANGE_CLEAR;
 
