@@ -233,3 +233,11 @@ sse_hub_access_count_person (SseHubServer *self,
 {
   add_to_count (self->group_persons, sse_hub_peer_get_group (peer), 1);
 }
+
+/* A counted post the store then refused added nobody. */
+void
+sse_hub_access_uncount_person (SseHubServer *self,
+                               SseHubPeer   *peer)
+{
+  add_to_count (self->group_persons, sse_hub_peer_get_group (peer), -1);
+}

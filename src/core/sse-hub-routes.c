@@ -346,7 +346,7 @@ typedef struct
   SseHubServer      *server;
   SoupServerMessage *message;
   SseHubPeer        *peer;
-  char              *json;
+  gboolean           counted;  /* FALSE: the presenter's */
 } PendingPost;
 
 static void
@@ -356,22 +356,29 @@ on_person_saved (GObject      *source,
 {
   PendingPost *post = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(SseHubPerson) person = NULL;
 
   /* 200 means on disk: the answer waits for the sync. */
-  if (sse_hub_person_store_change_finish (SSE_HUB_PERSON_STORE (source), result, &error))
+  person = sse_hub_person_store_add_finish (SSE_HUB_PERSON_STORE (source), result, &error);
+  if (person != NULL)
     {
-      respond_json (post->message, SOUP_STATUS_OK, post->json);
-      log_answered (post->server, post->message, post->peer, post->json);
+      const char *json = sse_hub_person_get_json (person);
+
+      respond_json (post->message, SOUP_STATUS_OK, json);
+      log_answered (post->server, post->message, post->peer, json);
     }
   else
-    sse_hub_routes_refuse (post->server, post->message, post->peer,
-                           sse_hub_refusal_from_error (error), error);
+    {
+      if (post->counted)
+        sse_hub_access_uncount_person (post->server, post->peer);
+      sse_hub_routes_refuse (post->server, post->message, post->peer,
+                             sse_hub_refusal_from_error (error), error);
+    }
   soup_server_message_unpause (post->message);
 
   g_object_unref (post->server);
   g_object_unref (post->message);
   g_object_unref (post->peer);
-  g_free (post->json);
   g_free (post);
 }
 
@@ -385,7 +392,6 @@ sse_hub_routes_add_person (SseHubServer      *self,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SseHubPerson) person = NULL;
   g_autofree char *name = NULL;
   SseHubRefusal refusal = SSE_HUB_REFUSAL_BAD_REQUEST;
   PendingPost *post = NULL;
@@ -407,31 +413,24 @@ sse_hub_routes_add_person (SseHubServer      *self,
         refusal = sse_hub_refusal_from_error (error);
     }
 
-  if (error == NULL)
-    {
-      post = g_new0 (PendingPost, 1);
-      person = sse_hub_person_store_add (self->store, name, age, on_person_saved, post, &error);
-      if (person == NULL)
-        refusal = sse_hub_refusal_from_error (error);
-    }
-
   if (error != NULL)
     {
-      g_free (post);
       sse_hub_routes_refuse (self, message, peer, refusal, error);
       return;
     }
 
-  /* Counted once accepted, so posts racing a slow sync cannot pass the total. */
+  /* Counted at once, so posts racing a slow sync cannot pass the total;
+   * taken back if the store refuses. */
   if (!presenter)
     sse_hub_access_count_person (self, peer);
 
+  post = g_new0 (PendingPost, 1);
   post->server = g_object_ref (self);
   post->message = g_object_ref (message);
   post->peer = g_object_ref (peer);
-  post->json = sse_hub_person_json (sse_hub_person_get_name (person),
-                                    sse_hub_person_get_age (person));
+  post->counted = !presenter;
   soup_server_message_pause (message);
+  sse_hub_person_store_add_async (self->store, name, age, NULL, on_person_saved, post);
 }
 
 /* ------------------------------------------------------------------------ */
