@@ -18,6 +18,8 @@ sse_hub_access_init (SseHubServer *self)
   self->stream_groups = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->group_streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->group_persons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->blocked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->error_budget = sse_hub_rate_limiter_new (SSE_HUB_ERROR_BUDGET_PER_MINUTE);
   self->max_streams_per_address = SSE_HUB_DEFAULT_MAX_STREAMS_PER_ADDRESS;
   self->max_persons_per_address = SSE_HUB_DEFAULT_MAX_PERSONS_PER_ADDRESS;
 }
@@ -29,6 +31,8 @@ sse_hub_access_finalize (SseHubServer *self)
   g_clear_pointer (&self->group_streams, g_hash_table_unref);
   g_clear_pointer (&self->group_persons, g_hash_table_unref);
   g_clear_pointer (&self->local_addresses, g_ptr_array_unref);
+  g_clear_pointer (&self->blocked, g_hash_table_unref);
+  g_clear_pointer (&self->error_budget, sse_hub_rate_limiter_free);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -175,10 +179,10 @@ set_retry_after (SoupServerMessage *message,
 }
 
 /* An audience post: TRUE when it may go on, else FALSE with the reason
- * and error set. */
+ * and error set.  Spends nothing: the budgets are taken once the body is
+ * known to be valid (sse_hub_access_take_post_budget()). */
 gboolean
 sse_hub_access_check_post (SseHubServer       *self,
-                           SoupServerMessage  *message,
                            SseHubPeer         *peer,
                            SseHubRefusal      *out_reason,
                            GError            **error)
@@ -194,7 +198,6 @@ sse_hub_access_check_post (SseHubServer       *self,
       return FALSE;
     }
 
-  /* Before the rate: a refusal here must not spend tokens. */
   if (self->max_persons_per_address > 0 && added >= self->max_persons_per_address)
     {
       g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
@@ -203,6 +206,20 @@ sse_hub_access_check_post (SseHubServer       *self,
       *out_reason = SSE_HUB_REFUSAL_COMPUTER_TOTAL;
       return FALSE;
     }
+
+  return TRUE;
+}
+
+/* A valid audience post takes one token from its computer's bucket and
+ * one from the class's. */
+gboolean
+sse_hub_access_take_post_budget (SseHubServer       *self,
+                                 SoupServerMessage  *message,
+                                 SseHubPeer         *peer,
+                                 SseHubRefusal      *out_reason,
+                                 GError            **error)
+{
+  const char *group = sse_hub_peer_get_group (peer);
 
   switch (sse_hub_rate_limiter_take (self->rate_limiter, group))
     {
@@ -223,6 +240,52 @@ sse_hub_access_check_post (SseHubServer       *self,
 
   set_retry_after (message, sse_hub_rate_limiter_retry_after (self->rate_limiter, group));
   return FALSE;
+}
+
+/* A computer's refused posts spend its own error budget. */
+void
+sse_hub_access_charge_error (SseHubServer *self,
+                             SseHubPeer   *peer)
+{
+  sse_hub_rate_limiter_take (self->error_budget, sse_hub_peer_get_group (peer));
+}
+
+/* Checked from the headers (see sse-hub-request-gate.c): a blocked
+ * computer's streams and posts, and posts of a computer that spent its
+ * error budget, are refused before any body is read. */
+gboolean
+sse_hub_access_check_sender (SseHubServer       *self,
+                             SoupServerMessage  *message,
+                             SseHubPeer         *peer,
+                             SseHubRefusal      *out_reason,
+                             GError            **error)
+{
+  const char *group = sse_hub_peer_get_group (peer);
+  gboolean post = soup_server_message_get_method (message) == SOUP_METHOD_POST;
+  GUri *uri = soup_server_message_get_uri (message);
+
+  if (sse_hub_peer_is_presenter (peer))
+    return TRUE;
+
+  if ((post || g_str_equal (g_uri_get_path (uri), "/connect")) &&
+      g_hash_table_contains (self->blocked, group))
+    {
+      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_BLOCKED,
+                           _("The presenter has blocked this computer"));
+      *out_reason = SSE_HUB_REFUSAL_BLOCKED;
+      return FALSE;
+    }
+
+  if (post && sse_hub_rate_limiter_peek (self->error_budget, group) != SSE_HUB_RATE_ALLOWED)
+    {
+      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
+                           _("Too many refused posts from this computer; wait a little"));
+      *out_reason = SSE_HUB_REFUSAL_ERROR_BUDGET;
+      set_retry_after (message, sse_hub_rate_limiter_retry_after (self->error_budget, group));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* Counted for the life of the process: clearing the list gives no

@@ -48,6 +48,8 @@ struct _SseHubServer
   GHashTable        *stream_groups;    /* SseHubClient → its address group, or the presenter's key */
   GHashTable        *group_streams;    /* address group → open streams (GUINT_TO_POINTER) */
   GHashTable        *group_persons;    /* address group → persons added since the hub began */
+  GHashTable        *blocked;          /* set of address groups the presenter blocked */
+  SseHubRateLimiter *error_budget;     /* per address group: refused posts */
   GPtrArray         *local_addresses;  /* GInetAddress: this machine's, cached briefly */
   gint64             local_addresses_read; /* monotonic µs */
 
@@ -82,6 +84,8 @@ GStrv     sse_hub_listener_dup_urls                (const char        *bind_addr
                                                     guint              port);
 /* Every address of this machine's interfaces, loopback included. */
 GPtrArray *sse_hub_listener_dup_interface_addresses (void);
+/* The request is answered without libsoup: no deadline for it. */
+void      sse_hub_listener_forget_deadline         (SoupServerMessage *message);
 void      sse_hub_listener_watch_deadlines         (SseHubServer      *self,
                                                     SoupServer        *soup);
 
@@ -104,10 +108,21 @@ void        sse_hub_access_forget_stream           (SseHubServer      *self,
                                                     SseHubClient      *client);
 void        sse_hub_access_forget_streams          (SseHubServer      *self);
 gboolean    sse_hub_access_check_post              (SseHubServer      *self,
+                                                    SseHubPeer        *peer,
+                                                    SseHubRefusal     *out_reason,
+                                                    GError           **error);
+gboolean    sse_hub_access_take_post_budget        (SseHubServer      *self,
                                                     SoupServerMessage *message,
                                                     SseHubPeer        *peer,
                                                     SseHubRefusal     *out_reason,
                                                     GError           **error);
+gboolean    sse_hub_access_check_sender            (SseHubServer      *self,
+                                                    SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
+                                                    SseHubRefusal     *out_reason,
+                                                    GError           **error);
+void        sse_hub_access_charge_error            (SseHubServer      *self,
+                                                    SseHubPeer        *peer);
 void        sse_hub_access_count_person            (SseHubServer      *self,
                                                     SseHubPeer        *peer);
 void        sse_hub_access_uncount_person          (SseHubServer      *self,

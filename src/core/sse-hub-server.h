@@ -25,6 +25,7 @@ G_DECLARE_FINAL_TYPE (SseHubServer, sse_hub_server, SSE_HUB, SERVER, GObject)
 #define SSE_HUB_DEFAULT_MAX_PERSONS_PER_ADDRESS 25
 /* Streams the presenter's machine may open past max-clients. */
 #define SSE_HUB_PRESENTER_STREAM_SLOTS     4
+#define SSE_HUB_ERROR_BUDGET_PER_MINUTE    20   /* refused posts per minute per address */
 
 /* The hub: an HTTP server on a listening socket it creates itself, the SSE
  * clients (a GListModel of SseHubClient), the event log and the person store
