@@ -75,6 +75,12 @@ sse_hub_access_get_peer (SseHubServer      *self,
 }
 
 gboolean
+sse_hub_access_is_presenter_key (const char *group)
+{
+  return g_strcmp0 (group, PRESENTER_KEY) == 0;
+}
+
+gboolean
 sse_hub_access_check_host (SseHubServer  *self,
                            SseHubPeer    *peer,
                            GError       **error)

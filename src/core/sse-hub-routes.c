@@ -440,7 +440,9 @@ sse_hub_routes_add_person (SseHubServer      *self,
   post->peer = g_object_ref (peer);
   post->counted = !presenter;
   soup_server_message_pause (message);
-  sse_hub_person_store_add_async (self->store, name, age, NULL, on_person_saved, post);
+  sse_hub_person_store_add_by_async (self->store, name, age,
+                                     presenter ? NULL : sse_hub_peer_get_group (peer),
+                                     NULL, on_person_saved, post);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -68,6 +68,7 @@ struct _SseHubServer
 
 /* sse-hub-server.c */
 void      sse_hub_server_notify_n_clients          (SseHubServer      *self);
+void      sse_hub_server_notify_blocked            (SseHubServer      *self);
 /* Announces a refusal on the "refused" signal. */
 void      sse_hub_server_emit_refused              (SseHubServer      *self,
                                                     SseHubPeer        *peer,
@@ -95,6 +96,8 @@ void        sse_hub_access_finalize                (SseHubServer      *self);
 /* The request's peer, built once; owned by the message. */
 SseHubPeer *sse_hub_access_get_peer                (SseHubServer      *self,
                                                     SoupServerMessage *message);
+/* Whether an entry of stream_groups is the presenter's, not a computer's. */
+gboolean    sse_hub_access_is_presenter_key        (const char        *group);
 gboolean    sse_hub_access_check_host              (SseHubServer      *self,
                                                     SseHubPeer        *peer,
                                                     GError           **error);

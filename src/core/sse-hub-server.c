@@ -30,6 +30,7 @@ enum {
   PROP_TRUST_LOCAL,
   PROP_REQUEST_TIMEOUT,
   PROP_N_CLIENTS,
+  PROP_BLOCKED_COMPUTERS,
   N_PROPS
 };
 
@@ -49,6 +50,12 @@ void
 sse_hub_server_notify_n_clients (SseHubServer *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
+}
+
+void
+sse_hub_server_notify_blocked (SseHubServer *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKED_COMPUTERS]);
 }
 
 void
@@ -452,6 +459,9 @@ sse_hub_server_get_property (GObject    *object,
     case PROP_N_CLIENTS:
       g_value_set_uint (value, g_hash_table_size (self->streams));
       break;
+    case PROP_BLOCKED_COMPUTERS:
+      g_value_take_boxed (value, sse_hub_server_dup_blocked_computers (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -595,6 +605,9 @@ sse_hub_server_class_init (SseHubServerClass *klass)
   properties[PROP_N_CLIENTS] =
     g_param_spec_uint ("n-clients", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BLOCKED_COMPUTERS] =
+    g_param_spec_boxed ("blocked-computers", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
