@@ -38,6 +38,9 @@ struct _SseHubEventLogView
   guint                 scroll_source;
   guint                 log_kinds_shown; /* bit per SseHubLogKind */
   gboolean              log_follow;      /* keep the newest entry in view */
+  gboolean              relayout_pending; /* rows changed, not yet laid out */
+  GdkFrameClock        *painted_clock;
+  gulong                paint_handler;
   /* the adjustment as last seen, to tell the presenter's scrolling from the
    * list's own re-layout (zoom, F9, new rows) */
   double                last_value;
@@ -190,9 +193,36 @@ queue_scroll_to_end (SseHubEventLogView *self)
 }
 
 static void
+on_log_painted (GdkFrameClock      *frame_clock,
+                SseHubEventLogView *self)
+{
+  g_clear_signal_handler (&self->paint_handler, frame_clock);
+  g_clear_object (&self->painted_clock);
+  self->relayout_pending = FALSE;
+  queue_scroll_to_end (self);
+}
+
+/* Past the cap, rows leave the top as new ones come: until the list is laid
+ * out again it moves its own view, and that is not the presenter scrolling. */
+static void
+watch_relayout (SseHubEventLogView *self)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->log_view));
+
+  if (frame_clock == NULL || self->paint_handler != 0)
+    return;
+
+  self->relayout_pending = TRUE;
+  self->painted_clock = g_object_ref (frame_clock);
+  self->paint_handler = g_signal_connect (frame_clock, "after-paint",
+                                          G_CALLBACK (on_log_painted), self);
+}
+
+static void
 on_log_items_changed (SseHubEventLogView *self)
 {
   update_log_status (self);
+  watch_relayout (self);
   queue_scroll_to_end (self);
 }
 
@@ -216,8 +246,8 @@ on_log_scrolled (GtkAdjustment      *adjustment,
    * while the content kept its size: the presenter went to read. */
   if (value >= upper - page_size - 8)
     set_following (self, TRUE);
-  else if (upper == self->last_upper && page_size == self->last_page_size &&
-           value < self->last_value - 0.5)
+  else if (!self->relayout_pending && upper == self->last_upper &&
+           page_size == self->last_page_size && value < self->last_value - 0.5)
     set_following (self, FALSE);
 
   self->last_value = value;
@@ -270,12 +300,16 @@ on_pause_toggled (SseHubEventLogView *self)
         }
       gtk_filter_list_model_set_model (self->log_filtered, G_LIST_MODEL (self->log_snapshot));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button), _("Resume"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->pause_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Resume"), -1);
     }
   else
     {
       gtk_filter_list_model_set_model (self->log_filtered, live_log_model (self));
       g_list_store_remove_all (self->log_snapshot);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button), _("Pause"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->pause_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Pause"), -1);
     }
 
   update_log_status (self);
@@ -491,6 +525,9 @@ sse_hub_event_log_view_dispose (GObject *object)
   SseHubEventLogView *self = SSE_HUB_EVENT_LOG_VIEW (object);
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
+  if (self->painted_clock != NULL)
+    g_clear_signal_handler (&self->paint_handler, self->painted_clock);
+  g_clear_object (&self->painted_clock);
   if (self->log_filtered != NULL)
     g_signal_handlers_disconnect_by_data (self->log_filtered, self);
   if (self->export_chooser != NULL)

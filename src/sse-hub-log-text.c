@@ -86,11 +86,16 @@ sse_hub_log_entry_format_body (SseHubLogEntry *entry,
     length--;
   trimmed = g_strndup (text != NULL ? text : "", length);
 
+  /* A cut frame keeps its head (event, id) and its end, where a list frame
+   * holds the newest person. */
   if (max_chars >= 0 && g_utf8_strlen (trimmed, -1) > max_chars)
     {
-      g_autofree char *cut = g_utf8_substring (trimmed, 0, max_chars);
+      glong n_chars = g_utf8_strlen (trimmed, -1);
+      glong head = MIN (max_chars / 4, 200);
+      g_autofree char *start = g_utf8_substring (trimmed, 0, head);
+      g_autofree char *end = g_utf8_substring (trimmed, n_chars - (max_chars - head), n_chars);
 
-      return g_strconcat (cut, "…", NULL);
+      return g_strconcat (start, "…", end, NULL);
     }
 
   return g_steal_pointer (&trimmed);

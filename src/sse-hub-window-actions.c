@@ -15,6 +15,96 @@ static const double zoom_steps[] = {
 /* ------------------------------------------------------------------------ */
 /* Serving and the join address                                             */
 
+typedef enum {
+  ENDING_STOP,
+  ENDING_CLOSE,
+  ENDING_QUIT,
+} Ending;
+
+static void
+end_serving (SseHubWindow *self,
+             Ending        ending)
+{
+  switch (ending)
+    {
+    case ENDING_STOP:
+      sse_hub_server_stop (self->server);
+      break;
+    case ENDING_CLOSE:
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      break;
+    case ENDING_QUIT:
+      g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+on_end_response (AdwMessageDialog *dialog,
+                 const char       *response,
+                 SseHubWindow     *self)
+{
+  Ending ending = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "sse-hub-ending"));
+
+  if (g_str_equal (response, "end"))
+    end_serving (self, ending);
+}
+
+/* A stray key or click must not end the class: while anyone is connected,
+ * ask first, with keeping the streams as the answer Enter and Escape give. */
+static void
+confirm_end_serving (SseHubWindow *self,
+                     Ending        ending)
+{
+  guint n_clients = g_list_model_get_n_items (sse_hub_server_get_clients (self->server));
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  if (!sse_hub_server_get_running (self->server) || n_clients == 0)
+    {
+      end_serving (self, ending);
+      return;
+    }
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Stop serving %u client?",
+                                          "Stop serving %u clients?", n_clients),
+                             n_clients);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                                       _("Every browser connected now loses "
+                                                         "its live updates.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "keep", _("_Keep Serving"),
+                                    "end", ending == ENDING_STOP ? _("_Stop Serving") : _("_Quit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "end", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_object_set_data (G_OBJECT (dialog), "sse-hub-ending", GINT_TO_POINTER (ending));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_end_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+sse_hub_window_request_quit (SseHubWindow *self)
+{
+  g_return_if_fail (SSE_HUB_IS_WINDOW (self));
+
+  confirm_end_serving (self, ENDING_QUIT);
+}
+
+gboolean
+_sse_hub_window_confirm_close (SseHubWindow *self)
+{
+  if (self->close_confirmed)
+    return FALSE;
+
+  confirm_end_serving (self, ENDING_CLOSE);
+  return !self->close_confirmed;
+}
+
 static void
 toggle_serving_action (GtkWidget  *widget,
                        const char *action_name,
@@ -23,7 +113,7 @@ toggle_serving_action (GtkWidget  *widget,
   SseHubWindow *self = SSE_HUB_WINDOW (widget);
 
   if (sse_hub_server_get_running (self->server))
-    sse_hub_server_stop (self->server);
+    confirm_end_serving (self, ENDING_STOP);
   else
     sse_hub_window_start_serving (self);
 }
