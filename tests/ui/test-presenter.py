@@ -208,7 +208,8 @@ def test_quit_with_client_asks():
                  'the header to count the client')
 
         press_control(KEY_Q)
-        wait_for(lambda: label_shown(app, 'Stop serving 1 client?'), 'Ctrl+Q to ask first')
+        wait_for(lambda: app.process.poll() is not None or
+                 label_shown(app, 'Stop serving 1 client?'), 'Ctrl+Q to ask first')
         assert app.process.poll() is None, 'Ctrl+Q quit without asking'
         press(0xff1b)  # Escape keeps serving
         wait_for(lambda: not label_shown(app, 'Stop serving 1 client?'), 'Escape to answer')
