@@ -525,8 +525,11 @@ sse_hub_event_log_view_dispose (GObject *object)
   SseHubEventLogView *self = SSE_HUB_EVENT_LOG_VIEW (object);
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
-  if (self->painted_clock != NULL)
-    g_clear_signal_handler (&self->paint_handler, self->painted_clock);
+  /* A clock disposed with its window has dropped its handlers already. */
+  if (self->painted_clock != NULL &&
+      g_signal_handler_is_connected (self->painted_clock, self->paint_handler))
+    g_signal_handler_disconnect (self->painted_clock, self->paint_handler);
+  self->paint_handler = 0;
   g_clear_object (&self->painted_clock);
   if (self->log_filtered != NULL)
     g_signal_handlers_disconnect_by_data (self->log_filtered, self);

@@ -57,7 +57,7 @@ sse_hub_log_entry_format_heading (SseHubLogEntry *entry)
                                          recipients),
                             recipients);
   /* Requests count what arrived (request line, headers, body); everything
-   * else counts the frame's bytes as they left. */
+   * else counts the frame's bytes as they left, once per client. */
   if (bytes > 0)
     {
       g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, bytes);
@@ -66,8 +66,19 @@ sse_hub_log_entry_format_heading (SseHubLogEntry *entry)
       /* Translators: byte counts in the event log, e.g. "180 B received" */
       if (is_request (sse_hub_log_entry_get_kind (entry)))
         g_string_append_printf (heading, _("%s B received"), count);
-      else
+      else if (recipients == 0)
+        /* Translators: a frame's size when no client was there to get it */
+        g_string_append_printf (heading, _("%s B, nobody to send to"), count);
+      else if (recipients == 1)
         g_string_append_printf (heading, _("%s B sent"), count);
+      else
+        {
+          g_autofree char *total = g_format_size ((guint64) bytes * recipients);
+
+          /* Translators: one frame's size, then what all clients got together,
+           * e.g. "659 B each, 7.9 kB in all" */
+          g_string_append_printf (heading, _("%s B each, %s in all"), count, total);
+        }
     }
 
   return g_string_free (heading, FALSE);

@@ -70,8 +70,9 @@ on_change_saved (GObject      *source,
   else
     {
       if (pending->text != NULL)
-        sse_hub_event_log_append (self->log, SSE_HUB_LOG_REQUEST, pending->event_name, 0,
-                                  strlen (pending->text), pending->text);
+        /* Made in the window: nothing crossed the network. */
+        sse_hub_event_log_append (self->log, SSE_HUB_LOG_REQUEST, pending->event_name, 0, 0,
+                                  pending->text);
       g_task_return_boolean (task, TRUE);
     }
 
