@@ -170,7 +170,7 @@ drop_all_connections_action (GtkWidget  *widget,
                                        "Dropped %u connections; they come back after their retry",
                                        dropped),
                           dropped);
-  sse_hub_toast_show (GTK_WIDGET (self->toast_overlay), text);
+  sse_hub_toast_show_now (GTK_WIDGET (self->toast_overlay), text);
 }
 
 static void
@@ -252,6 +252,14 @@ export_log_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   sse_hub_event_log_view_export (SSE_HUB_WINDOW (widget)->event_log_view);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  sse_hub_toast_undo_last (GTK_WIDGET (SSE_HUB_WINDOW (widget)->toast_overlay));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -378,6 +386,7 @@ _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.clear-log", NULL, clear_log_action);
   gtk_widget_class_install_action (widget_class, "win.copy-log", NULL, copy_log_action);
   gtk_widget_class_install_action (widget_class, "win.export-log", NULL, export_log_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
@@ -395,6 +404,9 @@ _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class)
                                        "win.focus-add-form", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
                                        "win.clear-log", NULL);
+  /* A text field with its own typing to undo takes Ctrl+Z first. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK,
+                                       "win.undo", NULL);
   /* Not Ctrl+Shift+D: that opens the GTK Inspector. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.drop-all-connections", NULL);

@@ -17,6 +17,7 @@ struct _SseHubWindow
   /* template widgets */
   AdwToastOverlay      *toast_overlay;
   AdwHeaderBar         *header_bar;
+  GtkRevealer          *toast_room;
   GtkButton            *serve_button;
   GtkLabel             *status_label;
   GtkRevealer          *error_revealer;

@@ -8,6 +8,7 @@
 #include "sse-hub-join-panel-private.h"
 #include "sse-hub-persons-page-private.h"
 #include "sse-hub-resources.h"
+#include "sse-hub-toast.h"
 #include "sse-hub-window-private.h"
 
 #define STATUS_DELAY_MS 100
@@ -483,6 +484,7 @@ sse_hub_window_class_init (SseHubWindowClass *klass)
   gtk_widget_class_set_template (widget_class, template);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, SseHubWindow, toast_room);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, serve_button);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, error_revealer);
@@ -503,6 +505,7 @@ sse_hub_window_init (SseHubWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "sse-hub-window");
+  sse_hub_toast_set_room (self->toast_overlay, self->toast_room);
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);

@@ -79,6 +79,63 @@ test_clients_told_apart (Fixture       *fixture,
   g_assert_true (gtk_column_view_column_get_visible (id_column));
 }
 
+static gboolean
+room_open (gpointer data)
+{
+  Fixture *fixture = data;
+  GtkWidget *room = widget_find (fixture->window,
+                                 &(WidgetQuery) { .css_class = "toast-room", .mapped = TRUE });
+
+  return room != NULL && gtk_widget_get_height (room) > 0;
+}
+
+static gboolean
+drop_toast_shown (gpointer data)
+{
+  return widget_find_label (data, "Dropped 0 connections; they come back after their retry") != NULL;
+}
+
+/* A toast takes a strip of its own below Clear All, Undo is a key away, and
+ * what a teaching control did shows at once, ahead of a waiting notice. */
+static void
+test_toasts (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  WidgetQuery clear_query = { .action_name = "win.clear-persons", .mapped = TRUE };
+  WidgetQuery room_query = { .css_class = "toast-room" };
+  GtkWidget *clear_button;
+  graphene_rect_t clear_bounds;
+  graphene_rect_t room_bounds;
+
+  submit_form (fixture, "Ada", 36);
+  submit_form (fixture, "Grace", 45);
+  wait_for_persons (fixture, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.clear-persons",
+                                             NULL));
+  wait_for_persons (fixture, 0);
+  wait_until (room_open, fixture, "room for the toast");
+  settle (500);
+  clear_button = widget_find (fixture->window, &clear_query);
+  g_assert_nonnull (clear_button);
+  g_assert_true (gtk_widget_compute_bounds (clear_button, GTK_WIDGET (fixture->window),
+                                            &clear_bounds));
+  g_assert_true (gtk_widget_compute_bounds (widget_find (fixture->window, &room_query),
+                                            GTK_WIDGET (fixture->window), &room_bounds));
+  g_assert_cmpfloat (clear_bounds.origin.y + clear_bounds.size.height, <=, room_bounds.origin.y);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL));
+  wait_for_persons (fixture, 2);
+  /* Once only: the toast that offered it is gone. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo", NULL));
+  settle (200);
+  g_assert_cmpuint (n_persons (fixture), ==, 2);
+
+  submit_form (fixture, "Edsger", 72);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.drop-all-connections", NULL));
+  wait_until (drop_toast_shown, fixture->window, "the Drop All toast, at once");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -87,6 +144,7 @@ main (int   argc,
 
   UI_TEST_ADD ("/ui/presenter/new-person-in-view", test_new_person_in_view);
   UI_TEST_ADD ("/ui/presenter/clients-told-apart", test_clients_told_apart);
+  UI_TEST_ADD ("/ui/presenter/toasts", test_toasts);
   g_test_add_func ("/ui/presenter/preferences-rows-apart", test_preferences_rows_apart);
 
   return ui_test_run (app);

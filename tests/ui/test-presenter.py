@@ -34,6 +34,7 @@ CONTROL_ROLES = {
 # Evdev keycodes, as Xvfb maps them.
 KEY_CONTROL = 37
 KEY_Q = 24
+KEY_Z = 52
 
 
 def free_port():
@@ -286,6 +287,23 @@ def test_log_follows_past_cap():
         app.close()
 
 
+def test_ctrl_z_undoes_clear():
+    app = App()
+    try:
+        for name in ('Ada', 'Grace'):
+            status, _ = app.request('POST', '/addPerson', body=f'{{"name":"{name}","age":36}}',
+                                    headers={'Content-Type': 'application/json'})
+            assert status == 200
+        wait_for(lambda: label_shown(app, '2 persons'), 'two persons')
+        find(app.frame, Atspi.Role.PUSH_BUTTON, 'Clear All').do_action(0)
+        wait_for(lambda: label_shown(app, '0 persons'), 'Clear All')
+        # With the focus in the empty Name field, as after launch.
+        press_control(KEY_Z)
+        wait_for(lambda: label_shown(app, '2 persons'), 'Ctrl+Z to bring them back')
+    finally:
+        app.close()
+
+
 def test_no_display_hint():
     env = dict(os.environ)
     env.pop('DISPLAY', None)
@@ -301,6 +319,7 @@ TESTS = [
     test_quit_with_client_asks,
     test_every_control_named,
     test_log_follows_past_cap,
+    test_ctrl_z_undoes_clear,
     test_no_display_hint,
 ]
 
