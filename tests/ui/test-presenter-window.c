@@ -3,6 +3,7 @@
  * where they belong, clients told apart. */
 #include "config.h"
 
+#include "sse-hub-event-composer.h"
 #include "sse-hub-preferences-window.h"
 #include "ui-test.h"
 
@@ -22,6 +23,15 @@ persons_at_end (gpointer data)
          gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) - 8;
 }
 
+static gboolean
+newest_in_view (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return persons_at_end (fixture) &&
+         widget_find_label (fixture->w.persons_view, "Newcomer 39") != NULL;
+}
+
 /* Past a screenful, a new person scrolls into view with its highlight, and
  * the presenter reading further up is left alone. */
 static void
@@ -34,9 +44,7 @@ test_new_person_in_view (Fixture       *fixture,
 
       test_hub_add (&(TestHub) { .server = fixture->server }, name, 20);
     }
-  wait_until (persons_at_end, fixture, "the newest person to scroll into view");
-  settle (300);
-  g_assert_nonnull (widget_find_label (fixture->w.persons_view, "Newcomer 39"));
+  wait_until (newest_in_view, fixture, "the newest person to scroll into view");
 
   gtk_adjustment_set_value (persons_adjustment (fixture), 0);
   settle (100);
@@ -136,6 +144,50 @@ test_toasts (Fixture       *fixture,
   wait_until (drop_toast_shown, fixture->window, "the Drop All toast, at once");
 }
 
+/* Send Event opens ready to type, counts the bytes it previews, keeps Tab
+ * for moving on, follows the presentation zoom and says a wrong name under
+ * the name. */
+static void
+test_composer (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  GtkWidget *composer;
+  SseHubEventComposerWidgets widgets;
+  WidgetQuery size_query = { .type = GTK_TYPE_LABEL, .text = "21 bytes", .mapped = TRUE };
+  GtkWidget *focus;
+
+  sse_hub_window_set_presentation_mode (fixture->window, TRUE);
+  settle (300);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.send-event", NULL));
+  settle (300);
+  composer = widget_find_toplevel (&(WidgetQuery) { .type = SSE_HUB_TYPE_EVENT_COMPOSER });
+  g_assert_nonnull (composer);
+  sse_hub_event_composer_get_widgets (SSE_HUB_EVENT_COMPOSER (composer), &widgets);
+
+  focus = gtk_root_get_focus (GTK_ROOT (composer));
+  g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (widgets.name_entry)));
+  g_assert_false (gtk_text_view_get_accepts_tab (widgets.data_view));
+  /* The same text size as the window it was opened from. */
+  g_assert_cmpint (pango_font_description_get_size (pango_context_get_font_description (
+                     gtk_widget_get_pango_context (GTK_WIDGET (widgets.name_entry)))), ==,
+                   pango_font_description_get_size (pango_context_get_font_description (
+                     gtk_widget_get_pango_context (GTK_WIDGET (fixture->w.name_entry)))));
+
+  /* "event: quiz\ndata: 1\n\n" */
+  gtk_editable_set_text (widgets.name_entry, "quiz");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (widgets.data_view), "1", -1);
+  g_assert_nonnull (widget_find (composer, &size_query));
+
+  gtk_editable_set_text (widgets.name_entry, "hello");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (widgets.error_label)));
+  g_assert_true (gtk_widget_get_next_sibling (GTK_WIDGET (widgets.name_entry)) ==
+                 GTK_WIDGET (widgets.error_label));
+
+  gtk_window_destroy (GTK_WINDOW (composer));
+  sse_hub_window_set_presentation_mode (fixture->window, FALSE);
+  settle (300);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -145,6 +197,7 @@ main (int   argc,
   UI_TEST_ADD ("/ui/presenter/new-person-in-view", test_new_person_in_view);
   UI_TEST_ADD ("/ui/presenter/clients-told-apart", test_clients_told_apart);
   UI_TEST_ADD ("/ui/presenter/toasts", test_toasts);
+  UI_TEST_ADD ("/ui/presenter/composer", test_composer);
   g_test_add_func ("/ui/presenter/preferences-rows-apart", test_preferences_rows_apart);
 
   return ui_test_run (app);
