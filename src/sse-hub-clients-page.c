@@ -407,7 +407,7 @@ void
 sse_hub_clients_page_set_compact (SseHubClientsPage *self,
                                   gboolean           compact)
 {
-  /* ID, Address, Browser, System, Connected For, Sent, Disconnect: the id
+  /* ID, Address, Browser, System, Connected, Sent, Disconnect: the id
    * tells apart three "Chrome · Linux" rows, even from one computer. */
   static const gboolean shown_when_compact[] = { TRUE, FALSE, TRUE, TRUE, FALSE, FALSE, TRUE };
   GListModel *columns;

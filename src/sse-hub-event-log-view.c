@@ -17,16 +17,17 @@ struct _SseHubEventLogView
   AdwBin                parent_instance;
 
   /* template widgets */
-  GtkToggleButton      *filter_persons_button;
-  GtkToggleButton      *filter_clients_button;
-  GtkToggleButton      *filter_keepalive_button;
-  GtkToggleButton      *filter_requests_button;
-  GtkToggleButton      *filter_refusals_button;
+  GtkCheckButton       *filter_persons_button;
+  GtkCheckButton       *filter_clients_button;
+  GtkCheckButton       *filter_keepalive_button;
+  GtkCheckButton       *filter_requests_button;
+  GtkCheckButton       *filter_refusals_button;
   GtkLabel             *log_status_label;
   GtkToggleButton      *pause_button;
   GtkScrolledWindow    *log_scroller;
   GtkListView          *log_view;
   GtkWidget            *jump_button;
+  GtkWidget            *empty_page;
 
   /* owned */
   SseHubServer         *server;
@@ -119,15 +120,15 @@ on_log_filter_toggled (SseHubEventLogView *self)
 {
   guint shown = log_kind_bit (SSE_HUB_LOG_NOTICE);
 
-  if (gtk_toggle_button_get_active (self->filter_persons_button))
+  if (gtk_check_button_get_active (self->filter_persons_button))
     shown |= log_kind_bit (SSE_HUB_LOG_PERSONS);
-  if (gtk_toggle_button_get_active (self->filter_clients_button))
+  if (gtk_check_button_get_active (self->filter_clients_button))
     shown |= log_kind_bit (SSE_HUB_LOG_CLIENTS) | log_kind_bit (SSE_HUB_LOG_HELLO);
-  if (gtk_toggle_button_get_active (self->filter_keepalive_button))
+  if (gtk_check_button_get_active (self->filter_keepalive_button))
     shown |= log_kind_bit (SSE_HUB_LOG_KEEPALIVE);
-  if (gtk_toggle_button_get_active (self->filter_requests_button))
+  if (gtk_check_button_get_active (self->filter_requests_button))
     shown |= log_kind_bit (SSE_HUB_LOG_REQUEST);
-  if (gtk_toggle_button_get_active (self->filter_refusals_button))
+  if (gtk_check_button_get_active (self->filter_refusals_button))
     shown |= log_kind_bit (SSE_HUB_LOG_REFUSAL);
 
   if (shown == self->log_kinds_shown)
@@ -157,6 +158,8 @@ update_log_status (SseHubEventLogView *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u entry", "%u entries", shown),
                             shown);
   gtk_label_set_text (self->log_status_label, text);
+  /* A cleared log says so rather than showing a blank. */
+  gtk_widget_set_visible (self->empty_page, shown == 0);
 }
 
 static void
@@ -623,6 +626,7 @@ sse_hub_event_log_view_class_init (SseHubEventLogViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, log_view);
   gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, jump_button);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, on_log_filter_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_jump_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);

@@ -73,7 +73,10 @@ sse_hub_log_entry_format_heading (SseHubLogEntry *entry)
         g_string_append_printf (heading, _("%s B sent"), count);
       else
         {
-          g_autofree char *total = g_format_size ((guint64) bytes * recipients);
+          guint64 all = (guint64) bytes * recipients;
+          /* GLib says "588 bytes" below a kilobyte: keep "B" beside "B". */
+          g_autofree char *total = all < 1000 ? g_strdup_printf ("%" G_GUINT64_FORMAT " B", all)
+                                              : g_format_size (all);
 
           /* Translators: one frame's size, then what all clients got together,
            * e.g. "659 B each, 7.9 kB in all" */

@@ -29,12 +29,14 @@ test_byte_counts (void)
   g_autofree char *nobody = heading_of (SSE_HUB_LOG_NOTICE, 0, 24);
   g_autofree char *one = heading_of (SSE_HUB_LOG_NOTICE, 1, 24);
   g_autofree char *twelve = heading_of (SSE_HUB_LOG_NOTICE, 12, 659);
+  g_autofree char *three = heading_of (SSE_HUB_LOG_NOTICE, 3, 196);
   g_autofree char *request = heading_of (SSE_HUB_LOG_REQUEST, 0, 180);
 
   g_assert_nonnull (strstr (nobody, "24 B, nobody to send to"));
   g_assert_null (strstr (nobody, "sent"));
   g_assert_nonnull (strstr (one, "→ 1 client  24 B sent"));
   g_assert_nonnull (strstr (twelve, "→ 12 clients  659 B each, 7.9\u00a0kB in all"));
+  g_assert_nonnull (strstr (three, "196 B each, 588 B in all"));
   g_assert_nonnull (strstr (request, "180 B received"));
 }
 

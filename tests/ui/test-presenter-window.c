@@ -188,6 +188,26 @@ test_composer (Fixture       *fixture,
   settle (300);
 }
 
+/* On a 1366×768 laptop the persons and the log are side by side; a cleared
+ * log says it is empty rather than showing a blank. */
+static void
+test_laptop_layout (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  WidgetQuery empty_query = { .type = ADW_TYPE_STATUS_PAGE, .mapped = TRUE };
+
+  resize (fixture, 1366, 768);
+  g_assert_false (adw_leaflet_get_folded (fixture->w.leaflet));
+  g_assert_true (gtk_widget_get_mapped (fixture->w.persons_page));
+  g_assert_true (gtk_widget_get_mapped (fixture->w.event_log_view));
+
+  g_assert_null (widget_find (fixture->w.event_log_view, &empty_query));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.clear-log", NULL));
+  sse_hub_event_log_flush (sse_hub_server_get_log (fixture->server));
+  settle (200);
+  g_assert_nonnull (widget_find (fixture->w.event_log_view, &empty_query));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -198,6 +218,7 @@ main (int   argc,
   UI_TEST_ADD ("/ui/presenter/clients-told-apart", test_clients_told_apart);
   UI_TEST_ADD ("/ui/presenter/toasts", test_toasts);
   UI_TEST_ADD ("/ui/presenter/composer", test_composer);
+  UI_TEST_ADD ("/ui/presenter/laptop-layout", test_laptop_layout);
   g_test_add_func ("/ui/presenter/preferences-rows-apart", test_preferences_rows_apart);
 
   return ui_test_run (app);
