@@ -39,9 +39,8 @@ struct _SseHubEventLogView
   guint                 scroll_source;
   guint                 log_kinds_shown; /* bit per SseHubLogKind */
   gboolean              log_follow;      /* keep the newest entry in view */
-  gboolean              relayout_pending; /* rows changed, not yet laid out */
-  GdkFrameClock        *painted_clock;
-  gulong                paint_handler;
+  gboolean              in_layout;       /* the list moves its own view */
+  GdkFrameClock        *frame_clock;
   /* the adjustment as last seen, to tell the presenter's scrolling from the
    * list's own re-layout (zoom, F9, new rows) */
   double                last_value;
@@ -195,37 +194,44 @@ queue_scroll_to_end (SseHubEventLogView *self)
     self->scroll_source = g_idle_add_full (G_PRIORITY_LOW, scroll_log_to_end_cb, self, NULL);
 }
 
+/* The list moves its own view while it lays out (rows leaving the top past
+ * the cap, tall rows measured): between a frame's update and paint phases
+ * no input is handled, so a move then is never the presenter's. */
 static void
-on_log_painted (GdkFrameClock      *frame_clock,
-                SseHubEventLogView *self)
+on_frame_update (GdkFrameClock      *frame_clock,
+                 SseHubEventLogView *self)
 {
-  g_clear_signal_handler (&self->paint_handler, frame_clock);
-  g_clear_object (&self->painted_clock);
-  self->relayout_pending = FALSE;
-  queue_scroll_to_end (self);
+  self->in_layout = TRUE;
 }
 
-/* Past the cap, rows leave the top as new ones come: until the list is laid
- * out again it moves its own view, and that is not the presenter scrolling. */
 static void
-watch_relayout (SseHubEventLogView *self)
+on_frame_paint (GdkFrameClock      *frame_clock,
+                SseHubEventLogView *self)
 {
-  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->log_view));
+  self->in_layout = FALSE;
+}
 
-  if (frame_clock == NULL || self->paint_handler != 0)
-    return;
+static void
+on_log_realize (SseHubEventLogView *self)
+{
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (self->log_view)));
+  g_signal_connect (self->frame_clock, "update", G_CALLBACK (on_frame_update), self);
+  g_signal_connect (self->frame_clock, "paint", G_CALLBACK (on_frame_paint), self);
+}
 
-  self->relayout_pending = TRUE;
-  self->painted_clock = g_object_ref (frame_clock);
-  self->paint_handler = g_signal_connect (frame_clock, "after-paint",
-                                          G_CALLBACK (on_log_painted), self);
+static void
+on_log_unrealize (SseHubEventLogView *self)
+{
+  if (self->frame_clock != NULL)
+    g_signal_handlers_disconnect_by_data (self->frame_clock, self);
+  g_clear_object (&self->frame_clock);
+  self->in_layout = FALSE;
 }
 
 static void
 on_log_items_changed (SseHubEventLogView *self)
 {
   update_log_status (self);
-  watch_relayout (self);
   queue_scroll_to_end (self);
 }
 
@@ -249,7 +255,7 @@ on_log_scrolled (GtkAdjustment      *adjustment,
    * while the content kept its size: the presenter went to read. */
   if (value >= upper - page_size - 8)
     set_following (self, TRUE);
-  else if (!self->relayout_pending && upper == self->last_upper &&
+  else if (!self->in_layout && upper == self->last_upper &&
            page_size == self->last_page_size && value < self->last_value - 0.5)
     set_following (self, FALSE);
 
@@ -528,12 +534,7 @@ sse_hub_event_log_view_dispose (GObject *object)
   SseHubEventLogView *self = SSE_HUB_EVENT_LOG_VIEW (object);
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
-  /* A clock disposed with its window has dropped its handlers already. */
-  if (self->painted_clock != NULL &&
-      g_signal_handler_is_connected (self->painted_clock, self->paint_handler))
-    g_signal_handler_disconnect (self->painted_clock, self->paint_handler);
-  self->paint_handler = 0;
-  g_clear_object (&self->painted_clock);
+  on_log_unrealize (self);
   if (self->log_filtered != NULL)
     g_signal_handlers_disconnect_by_data (self->log_filtered, self);
   if (self->export_chooser != NULL)
@@ -660,6 +661,8 @@ sse_hub_event_log_view_init (SseHubEventLogView *self)
   log_adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
   g_signal_connect (log_adjustment, "value-changed", G_CALLBACK (on_log_scrolled), self);
   g_signal_connect (log_adjustment, "changed", G_CALLBACK (on_log_adjustment_changed), self);
+  g_signal_connect_swapped (self->log_view, "realize", G_CALLBACK (on_log_realize), self);
+  g_signal_connect_swapped (self->log_view, "unrealize", G_CALLBACK (on_log_unrealize), self);
   wheel = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   gtk_event_controller_set_propagation_phase (wheel, GTK_PHASE_CAPTURE);
   g_signal_connect (wheel, "scroll", G_CALLBACK (on_log_wheel), self);
