@@ -82,6 +82,8 @@ confirm_end_serving (SseHubWindow *self,
   adw_message_dialog_set_response_appearance (dialog, "end", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "keep");
   adw_message_dialog_set_close_response (dialog, "keep");
+  /* Read from the back of the room like the window: at its zoom. */
+  gtk_widget_add_css_class (GTK_WIDGET (dialog), "sse-hub-window");
   g_object_set_data (G_OBJECT (dialog), "sse-hub-ending", GINT_TO_POINTER (ending));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_end_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
