@@ -12,10 +12,11 @@
 
 #include "sse-hub-server-private.h"
 
-/* After the answer, what the peer still sends is read and dropped for a
- * moment, so the close does not reset the connection before the peer has
- * read the answer; then the connection closes whatever is left. */
-#define LINGER_BYTES (64 * 1024)
+/* After the answer, what the peer still sends is read into one small
+ * buffer and dropped for a moment, so that the close does not reset the
+ * connection before the peer has read the answer (a client stops sending
+ * once it sees it); then the connection closes whatever is left. */
+#define LINGER_BYTES (1024 * 1024)
 #define LINGER_MS    1000
 
 typedef struct
