@@ -8,35 +8,56 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "sse-hub-server-private.h"
+#include "sse-hub-access.h"
+#include "sse-hub-listener.h"
 
 /* The presenter's streams are counted under a key no address group has. */
 #define PRESENTER_KEY "presenter"
 
-void
-sse_hub_access_init (SseHubServer *self)
+static void on_stream_removed (SseHubFanout *fanout,
+                               SseHubClient *client,
+                               SseHubAccess *self);
+
+SseHubAccess *
+sse_hub_access_new (SseHubFanout *fanout)
 {
+  SseHubAccess *self = g_new0 (SseHubAccess, 1);
+
+  self->fanout = g_object_ref (fanout);
+  self->rate_limiter = sse_hub_rate_limiter_new (SSE_HUB_DEFAULT_RATE_LIMIT);
+  sse_hub_rate_limiter_set_audience_rate (self->rate_limiter, SSE_HUB_DEFAULT_AUDIENCE_RATE_LIMIT);
   self->stream_groups = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->group_streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->group_persons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->trust_local = TRUE;
+  self->allow_audience_writes = TRUE;
+  self->max_clients = SSE_HUB_DEFAULT_MAX_CLIENTS;
   self->max_streams_per_address = SSE_HUB_DEFAULT_MAX_STREAMS_PER_ADDRESS;
   self->max_persons_per_address = SSE_HUB_DEFAULT_MAX_PERSONS_PER_ADDRESS;
+  /* However a stream ends, its slot is free again. */
+  g_signal_connect (fanout, "stream-removed", G_CALLBACK (on_stream_removed), self);
+
+  return self;
 }
 
 void
-sse_hub_access_finalize (SseHubServer *self)
+sse_hub_access_free (SseHubAccess *self)
 {
+  g_signal_handlers_disconnect_by_data (self->fanout, self);
+  g_clear_object (&self->fanout);
+  g_clear_pointer (&self->rate_limiter, sse_hub_rate_limiter_free);
   g_clear_pointer (&self->stream_groups, g_hash_table_unref);
   g_clear_pointer (&self->group_streams, g_hash_table_unref);
   g_clear_pointer (&self->group_persons, g_hash_table_unref);
   g_clear_pointer (&self->local_addresses, g_ptr_array_unref);
+  g_free (self);
 }
 
 /* ------------------------------------------------------------------------ */
 /* This machine's names                                                     */
 
 static gboolean
-is_local_address (SseHubServer *self,
+is_local_address (SseHubAccess *self,
                   GInetAddress *address)
 {
   gint64 now = g_get_monotonic_time ();
@@ -62,7 +83,7 @@ is_local_address (SseHubServer *self,
 
 /* host has no port and no brackets. */
 static gboolean
-names_this_machine (SseHubServer *self,
+names_this_machine (SseHubAccess *self,
                     const char   *host)
 {
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
@@ -104,7 +125,7 @@ host_without_port (const char *host)
 /* A web page that makes its own name resolve to this machine (DNS
  * rebinding) would otherwise reach the hub as the presenter's browser. */
 gboolean
-sse_hub_access_check_host (SseHubServer       *self,
+sse_hub_access_check_host (SseHubAccess       *self,
                            SoupServerMessage  *message,
                            GError            **error)
 {
@@ -128,7 +149,7 @@ sse_hub_access_check_host (SseHubServer       *self,
 /* No Origin (the hub's own page opening a stream, curl, the window's
  * tests), or the hub itself: http, one of this machine's names, its port. */
 static gboolean
-origin_is_own (SseHubServer *self,
+origin_is_own (SseHubAccess *self,
                const char   *origin)
 {
   g_autoptr(GUri) uri = NULL;
@@ -150,7 +171,7 @@ origin_is_own (SseHubServer *self,
 }
 
 gboolean
-sse_hub_access_is_presenter (SseHubServer      *self,
+sse_hub_access_is_presenter (SseHubAccess      *self,
                              SoupServerMessage *message)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
@@ -187,12 +208,12 @@ add_to_count (GHashTable *counts,
  * max-streams-per-address of it; the presenter keeps a few slots past
  * max-clients, so a full hub never shuts out the projector. */
 gboolean
-sse_hub_access_admit_stream (SseHubServer     *self,
+sse_hub_access_admit_stream (SseHubAccess     *self,
                              gboolean          presenter,
                              const char       *group,
                              SseHubFullReason *out_reason)
 {
-  guint open = g_hash_table_size (self->streams);
+  guint open = sse_hub_fanout_get_n_clients (self->fanout);
 
   *out_reason = SSE_HUB_FULL_HUB;
   if (presenter)
@@ -208,7 +229,7 @@ sse_hub_access_admit_stream (SseHubServer     *self,
 }
 
 void
-sse_hub_access_track_stream (SseHubServer *self,
+sse_hub_access_track_stream (SseHubAccess *self,
                              SseHubClient *client,
                              gboolean      presenter,
                              const char   *group)
@@ -219,9 +240,10 @@ sse_hub_access_track_stream (SseHubServer *self,
   add_to_count (self->group_streams, key, 1);
 }
 
-void
-sse_hub_access_forget_stream (SseHubServer *self,
-                              SseHubClient *client)
+static void
+on_stream_removed (SseHubFanout *fanout,
+                   SseHubClient *client,
+                   SseHubAccess *self)
 {
   const char *key = g_hash_table_lookup (self->stream_groups, client);
 
@@ -230,13 +252,6 @@ sse_hub_access_forget_stream (SseHubServer *self,
 
   add_to_count (self->group_streams, key, -1);
   g_hash_table_remove (self->stream_groups, client);
-}
-
-void
-sse_hub_access_forget_streams (SseHubServer *self)
-{
-  g_hash_table_remove_all (self->stream_groups);
-  g_hash_table_remove_all (self->group_streams);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -252,10 +267,8 @@ set_retry_after (SoupServerMessage *message,
                                 "Retry-After", text);
 }
 
-/* An audience post: NULL when it may go on, else the refusal's short name
- * for the event log, with error set. */
 const char *
-sse_hub_access_check_post (SseHubServer       *self,
+sse_hub_access_check_post (SseHubAccess       *self,
                            SoupServerMessage  *message,
                            const char         *group,
                            GError            **error)
@@ -299,7 +312,7 @@ sse_hub_access_check_post (SseHubServer       *self,
 /* Counted for the life of the process: clearing the list gives no
  * address a fresh allowance. */
 void
-sse_hub_access_count_person (SseHubServer *self,
+sse_hub_access_count_person (SseHubAccess *self,
                              const char   *group)
 {
   add_to_count (self->group_persons, group, 1);

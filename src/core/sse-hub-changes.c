@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "sse-hub-server-private.h"
+#include "sse-hub-server.h"
 #include "sse-hub-wire.h"
 
 typedef enum
@@ -70,8 +70,8 @@ on_change_saved (GObject      *source,
   else
     {
       if (pending->text != NULL)
-        sse_hub_event_log_append (self->log, SSE_HUB_LOG_REQUEST, pending->event_name, 0,
-                                  strlen (pending->text), pending->text);
+        sse_hub_event_log_append (sse_hub_server_get_log (self), SSE_HUB_LOG_REQUEST,
+                                  pending->event_name, 0, strlen (pending->text), pending->text);
       g_task_return_boolean (task, TRUE);
     }
 
@@ -89,7 +89,8 @@ apply_presenter_change (SseHubServer         *self,
                         SseHubPerson        **out_added,
                         GError              **error)
 {
-  GListModel *persons = G_LIST_MODEL (self->store);
+  SseHubPersonStore *store = sse_hub_server_get_store (self);
+  GListModel *persons = G_LIST_MODEL (store);
   g_autoptr(SseHubPerson) person = NULL;
   PendingChange *pending = g_new0 (PendingChange, 1);
   guint n_cleared;
@@ -102,7 +103,7 @@ apply_presenter_change (SseHubServer         *self,
   switch (change->kind)
     {
     case PERSON_ADD:
-      person = sse_hub_person_store_add (self->store, change->name, change->age,
+      person = sse_hub_person_store_add (store, change->name, change->age,
                                          on_change_saved, pending, error);
       accepted = person != NULL;
       pending->event_name = "add";
@@ -115,7 +116,7 @@ apply_presenter_change (SseHubServer         *self,
       pending->text = person != NULL ? describe_person ("removed", person)
                                      : g_strdup_printf ("presenter removed person %u",
                                                         change->position);
-      accepted = sse_hub_person_store_remove (self->store, change->position,
+      accepted = sse_hub_person_store_remove (store, change->position,
                                               on_change_saved, pending, error);
       break;
 
@@ -125,7 +126,7 @@ apply_presenter_change (SseHubServer         *self,
       if (n_cleared > 0)
         pending->text = g_strdup_printf ("presenter cleared %u %s", n_cleared,
                                          n_cleared == 1 ? "person" : "persons");
-      accepted = sse_hub_person_store_clear (self->store, on_change_saved, pending, error);
+      accepted = sse_hub_person_store_clear (store, on_change_saved, pending, error);
       break;
 
     default:

@@ -250,7 +250,7 @@ socket_writable_cb (GSocket      *socket,
 /* Drops the unsent state frame of this kind, if one is queued.  The new
  * one then goes to the tail rather than into the old one's place: what the
  * client receives stays in the order it was published, so the newest list
- * never overtakes an event published before it. */
+ * never overtakes an event published before it (but an id list, below). */
 static void
 drop_superseded (SseHubClient    *self,
                  SseHubFrameKind  kind)
@@ -277,6 +277,8 @@ sse_hub_client_queue (SseHubClient    *self,
 {
   gsize size = g_bytes_get_size (frame);
   gsize superseded = 0;
+  GList *ids;
+  GList *link;
 
   g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), SSE_HUB_CLIENT_GONE);
 
@@ -294,11 +296,24 @@ sse_hub_client_queue (SseHubClient    *self,
     return SSE_HUB_CLIENT_OVER_CAP;
 
   drop_superseded (self, kind);
-  g_queue_push_tail (&self->backlog, g_bytes_ref (frame));
+  /* An id list not yet begun lets every later frame pass: a list or a
+   * named event never waits behind the `client` event of a connect storm,
+   * the longest frame and the least urgent, which is about other state. */
+  ids = self->replaceable[SSE_HUB_FRAME_STATE_CLIENTS];
+  if (kind != SSE_HUB_FRAME_STATE_CLIENTS && ids != NULL)
+    {
+      g_queue_insert_before (&self->backlog, ids, g_bytes_ref (frame));
+      link = ids->prev;
+    }
+  else
+    {
+      g_queue_push_tail (&self->backlog, g_bytes_ref (frame));
+      link = self->backlog.tail;
+    }
   self->bytes_queued += size;
   self->events_sent++;
   if (kind != SSE_HUB_FRAME_OTHER)
-    self->replaceable[kind] = self->backlog.tail;
+    self->replaceable[kind] = link;
 
   /* Frames behind a blocked write wait for the socket to drain. */
   if (self->write_source != NULL)

@@ -11,7 +11,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
-#include "sse-hub-server-private.h"
+#include "sse-hub-listener.h"
 
 /* Large enough that a room of browsers connecting at once is not dropped
  * into SYN retransmits (GSocket's default is 10); the kernel caps it. */
@@ -77,6 +77,7 @@ sse_hub_peer_is_local (SoupServerMessage *message)
 typedef struct
 {
   SseHubServer      *self;
+  guint              seconds;
   SoupServerMessage *message;
 } PendingRequest;
 
@@ -102,9 +103,9 @@ request_timeout_cb (gpointer data)
 
   text = g_strdup_printf ("%s: request not complete after %u s, connection closed",
                           remote,
-                          pending->self->request_timeout);
-  sse_hub_event_log_append_full (pending->self->log, SSE_HUB_LOG_REFUSAL, "timeout", remote,
-                                 0, 0, text, -1);
+                          pending->seconds);
+  sse_hub_event_log_append_full (sse_hub_server_get_log (pending->self), SSE_HUB_LOG_REFUSAL,
+                                 "timeout", remote, 0, 0, text, -1);
   shut_down_socket (pending->message);
 
   return G_SOURCE_REMOVE;
@@ -127,7 +128,8 @@ on_request_started (SoupServer        *soup,
   /* The message owns the source: whichever ends first, nothing dangles. */
   pending->self = self;
   pending->message = message;
-  source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, self->request_timeout,
+  g_object_get (self, "request-timeout", &pending->seconds, NULL);
+  source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, pending->seconds,
                                        request_timeout_cb, pending, g_free);
   g_object_set_data_full (G_OBJECT (message), REQUEST_TIMEOUT_KEY,
                           GUINT_TO_POINTER (source), remove_source);

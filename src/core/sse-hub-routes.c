@@ -184,9 +184,9 @@ refuse_full (SseHubServer      *self,
                                     SOUP_MEMORY_COPY, body->str, body->len);
 
   if (reason == SSE_HUB_FULL_ADDRESS)
-    text = g_strdup_printf ("address full (%u streams)", self->max_streams_per_address);
+    text = g_strdup_printf ("address full (%u streams)", self->access->max_streams_per_address);
   else
-    text = g_strdup_printf ("hub full (%u clients)", self->max_clients);
+    text = g_strdup_printf ("hub full (%u clients)", self->access->max_clients);
   log_request (self, SSE_HUB_LOG_REFUSAL, sse_hub_full_reason_name (reason), message,
                SOUP_STATUS_OK, text);
 }
@@ -215,7 +215,7 @@ log_list_decision (SseHubServer *self,
                    const char   *revision,
                    gboolean      list_sent)
 {
-  GBytes *frame = sse_hub_fanout_get_persons_frame (self);
+  GBytes *frame = sse_hub_fanout_get_persons_frame (self->fanout);
   g_autoptr(GString) text = g_string_new (NULL);
   gsize frame_size = g_bytes_get_size (frame);
 
@@ -257,6 +257,7 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_autofree char *revision = NULL;
   g_autofree char *group = NULL;
   GString *greeting;
+  GBytes *list;
   SseHubFullReason full;
   gboolean presenter;
   gboolean list_sent;
@@ -266,8 +267,8 @@ sse_hub_routes_connect (SseHubServer      *self,
    * connection may free it. */
   remote = sse_hub_peer_dup_host (message);
   group = sse_hub_address_group (remote);
-  presenter = sse_hub_access_is_presenter (self, message);
-  if (!sse_hub_access_admit_stream (self, presenter, group, &full))
+  presenter = sse_hub_access_is_presenter (self->access, message);
+  if (!sse_hub_access_admit_stream (self->access, presenter, group, &full))
     {
       refuse_full (self, message, full);
       return;
@@ -281,12 +282,12 @@ sse_hub_routes_connect (SseHubServer      *self,
     return;
 
   client = sse_hub_client_new (++self->next_client_id, remote, user_agent, stream, socket);
-  sse_hub_access_track_stream (self, client, presenter, group);
-  sse_hub_fanout_add (self, client);
+  sse_hub_fanout_add (self->fanout, client);
+  sse_hub_access_track_stream (self->access, client, presenter, group);
 
   retry_ms = jittered_retry (self->retry_ms);
   retry = sse_hub_format_retry (retry_ms);
-  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client), self->allow_audience_writes,
+  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client), self->access->allow_audience_writes,
                                    retry_ms, self->keepalive_interval * 1000,
                                    (const char * const *) self->event_names->pdata);
   hello = sse_hub_format_frame (SSE_HUB_EVENT_HELLO, NULL, hello_data);
@@ -296,7 +297,7 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   g_clear_pointer (&hello, g_bytes_unref);
   hello = g_string_free_to_bytes (greeting);
-  sse_hub_fanout_log_frame (self, SSE_HUB_LOG_HELLO, "hello", 1, hello);
+  sse_hub_fanout_log_frame (self->fanout, SSE_HUB_LOG_HELLO, "hello", 1, hello);
 
   /* Head and greeting leave in one write. */
   greeting = g_string_new (NULL);
@@ -304,24 +305,16 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   opening = g_string_free_to_bytes (greeting);
 
-  if (sse_hub_client_queue (client, opening, SSE_HUB_FRAME_OTHER, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
-    {
-      sse_hub_fanout_forget (self, client);
-      return;
-    }
+  if (!sse_hub_fanout_send_to (self->fanout, client, opening, SSE_HUB_FRAME_OTHER))
+    return;
 
   revision = g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (self->store));
   list_sent = g_strcmp0 (last_event_id, revision) != 0;
+  list = sse_hub_fanout_get_persons_frame (self->fanout);
   if (list_sent &&
-      sse_hub_client_queue (client, sse_hub_fanout_get_persons_frame (self),
-                            SSE_HUB_FRAME_STATE_PERSONS, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
-    {
-      sse_hub_fanout_forget (self, client);
-      return;
-    }
+      !sse_hub_fanout_send_to (self->fanout, client, list, SSE_HUB_FRAME_STATE_PERSONS))
+    return;
   log_list_decision (self, client, last_event_id, revision, list_sent);
-
-  sse_hub_fanout_schedule_clients_event (self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -377,9 +370,9 @@ sse_hub_routes_add_person (SseHubServer      *self,
   gboolean presenter;
   gint64 age = 0;
 
-  presenter = sse_hub_access_is_presenter (self, message);
+  presenter = sse_hub_access_is_presenter (self->access, message);
   if (!presenter)
-    refusal = sse_hub_access_check_post (self, message, group, &error);
+    refusal = sse_hub_access_check_post (self->access, message, group, &error);
 
   if (error == NULL)
     {
@@ -407,7 +400,7 @@ sse_hub_routes_add_person (SseHubServer      *self,
 
   /* Counted once accepted, so posts racing a slow sync cannot pass the total. */
   if (!presenter)
-    sse_hub_access_count_person (self, group);
+    sse_hub_access_count_person (self->access, group);
 
   post->server = g_object_ref (self);
   post->message = g_object_ref (message);
@@ -437,7 +430,7 @@ sse_hub_routes_send_event (SseHubServer      *self,
   const char *body;
   gsize length;
 
-  if (!sse_hub_access_is_presenter (self, message))
+  if (!sse_hub_access_is_presenter (self->access, message))
     {
       g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_PRESENTER_ONLY,
                            _("Only the presenter’s computer may send events"));
@@ -449,7 +442,7 @@ sse_hub_routes_send_event (SseHubServer      *self,
   body = g_bytes_get_data (bytes, &length);
   if (!sse_hub_parse_event_body (soup_message_headers_get_content_type (headers, NULL),
                                  body, length, &event, &id, &data, &error) ||
-      !sse_hub_fanout_check_custom_event (self, event, id, data, &error))
+      !sse_hub_server_check_custom_event (self, event, id, data, &error))
     {
       sse_hub_routes_refuse (self, message, error, NULL);
       return;

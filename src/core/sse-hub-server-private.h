@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* What the server's parts share: the listener (sockets, join addresses,
- * request deadline, peers), the routes (one handler per path) and the
- * fan-out (the stream set and everything sent to it).  Each part works on
- * the one SseHubServer; sse-hub-server.c owns its life cycle. */
+/* What the server and its routes share: the settings, the access rules,
+ * the fan-out and the store.  Only sse-hub-server.c (life cycle, settings)
+ * and sse-hub-routes.c (one handler per path) see this struct. */
 
 #include <libsoup/soup.h>
 
 #include "sse-hub-accept-watch.h"
-#include "sse-hub-client-private.h"
-#include "sse-hub-rate-limiter.h"
+#include "sse-hub-access.h"
+#include "sse-hub-fanout.h"
+#include "sse-hub-listener.h"
 #include "sse-hub-server.h"
 #include "sse-hub-wire.h"
 
@@ -24,90 +24,29 @@ struct _SseHubServer
 
   /* owned */
   SseHubPersonStore *store;
-  GListStore        *clients;      /* SseHubClient, in connection order */
   SseHubEventLog    *log;
+  SseHubFanout      *fanout;       /* the streams */
+  SseHubAccess      *access;       /* the presenter, Host names, limits and their settings */
   SoupServer        *soup;         /* NULL while stopped */
   SseHubAcceptWatch *accept_watch; /* NULL while stopped */
-  GHashTable        *streams;      /* set of SseHubClient (ref): fast to walk for broadcasts */
-  SseHubRateLimiter *rate_limiter; /* per address group, and the audience's shared budget */
-  GBytes            *persons_frame; /* the list frame for persons_frame_revision */
   char              *bind_address;
   GPtrArray         *event_names;  /* NULL-terminated: custom events announced so far */
 
-  guint64            persons_frame_revision;
   guint64            next_client_id;
   guint              bound_port;
-  guint              keepalive_source;
-  int                hangup_fd;     /* epoll set of the streams' sockets; -1 while stopped */
-  guint              hangup_source;
-  guint              clients_event_source;
-  guint              persons_broadcast_source;
-
-  /* access (sse-hub-access.c) */
-  GHashTable        *stream_groups;    /* SseHubClient → its address group, or the presenter's key */
-  GHashTable        *group_streams;    /* address group → open streams (GUINT_TO_POINTER) */
-  GHashTable        *group_persons;    /* address group → persons added since the hub began */
-  GPtrArray         *local_addresses;  /* GInetAddress: this machine's, cached briefly */
-  gint64             local_addresses_read; /* monotonic µs */
 
   /* settings */
   guint              port;
   guint              keepalive_interval;
-  guint              max_clients;
   guint              queue_cap;
   guint              retry_ms;
   guint              request_timeout;
-  gboolean           allow_audience_writes;
-  gboolean           trust_local;
-  guint              max_streams_per_address;
-  guint              max_persons_per_address;
 };
 
 /* sse-hub-server.c */
-void      sse_hub_server_notify_n_clients          (SseHubServer      *self);
 char     *sse_hub_server_dup_config_json           (SseHubServer      *self);
-
-/* sse-hub-listener.c */
-GSocket  *sse_hub_listener_create_socket           (const char        *bind_address,
-                                                    guint              port,
-                                                    GError           **error);
-GStrv     sse_hub_listener_dup_urls                (const char        *bind_address,
-                                                    guint              port);
-/* Every address of this machine's interfaces, loopback included. */
-GPtrArray *sse_hub_listener_dup_interface_addresses (void);
-void      sse_hub_listener_watch_deadlines         (SseHubServer      *self,
-                                                    SoupServer        *soup);
-char     *sse_hub_peer_dup_host                    (SoupServerMessage *message);
-gboolean  sse_hub_peer_is_local                    (SoupServerMessage *message);
-
-/* sse-hub-access.c: who is the presenter, and the limits on everyone else */
-void        sse_hub_access_init                    (SseHubServer      *self);
-void        sse_hub_access_finalize                (SseHubServer      *self);
-gboolean    sse_hub_access_check_host              (SseHubServer      *self,
-                                                    SoupServerMessage *message,
-                                                    GError           **error);
-gboolean    sse_hub_access_is_presenter            (SseHubServer      *self,
-                                                    SoupServerMessage *message);
-gboolean    sse_hub_access_admit_stream            (SseHubServer      *self,
-                                                    gboolean           presenter,
-                                                    const char        *group,
-                                                    SseHubFullReason  *out_reason);
-void        sse_hub_access_track_stream            (SseHubServer      *self,
-                                                    SseHubClient      *client,
-                                                    gboolean           presenter,
-                                                    const char        *group);
-void        sse_hub_access_forget_stream           (SseHubServer      *self,
-                                                    SseHubClient      *client);
-void        sse_hub_access_forget_streams          (SseHubServer      *self);
-const char *sse_hub_access_check_post              (SseHubServer      *self,
-                                                    SoupServerMessage *message,
-                                                    const char        *group,
-                                                    GError           **error);
-void        sse_hub_access_count_person            (SseHubServer      *self,
-                                                    const char        *group);
-
-/* sse-hub-fanout.c: what sse_hub_server_send_custom_event() would refuse */
-gboolean  sse_hub_fanout_check_custom_event        (SseHubServer      *self,
+/* What sse_hub_server_send_custom_event() would refuse. */
+gboolean  sse_hub_server_check_custom_event        (SseHubServer      *self,
                                                     const char        *name,
                                                     const char        *id,
                                                     const char        *data,
@@ -148,23 +87,5 @@ void      sse_hub_routes_early_handler             (SoupServer        *soup,
                                                     const char        *path,
                                                     GHashTable        *query,
                                                     gpointer           user_data);
-
-/* sse-hub-fanout.c */
-gboolean  sse_hub_fanout_start                     (SseHubServer      *self,
-                                                    GError           **error);
-void      sse_hub_fanout_stop                      (SseHubServer      *self);
-void      sse_hub_fanout_add                       (SseHubServer      *self,
-                                                    SseHubClient      *client);
-void      sse_hub_fanout_forget                    (SseHubServer      *self,
-                                                    SseHubClient      *client);
-void      sse_hub_fanout_log_frame                 (SseHubServer      *self,
-                                                    SseHubLogKind      kind,
-                                                    const char        *event_name,
-                                                    guint              recipients,
-                                                    GBytes            *frame);
-GBytes   *sse_hub_fanout_get_persons_frame         (SseHubServer      *self);
-void      sse_hub_fanout_on_store_revision         (SseHubServer      *self);
-void      sse_hub_fanout_schedule_clients_event    (SseHubServer      *self);
-void      sse_hub_fanout_reset_keepalive           (SseHubServer      *self);
 
 G_END_DECLS
