@@ -9,47 +9,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "sse-hub-fanout.h"
+#include "sse-hub-fanout-private.h"
 #include "sse-hub-wire.h"
-
-/* Streams handed a `client` event per main-loop turn: ~60 KiB each at
- * 10,000 clients, so a slice costs a few milliseconds and a POST that
- * arrives meanwhile waits at most that long. */
-#define CLIENTS_EVENT_SLICE 128
-
-struct _SseHubFanout
-{
-  GObject            parent_instance;
-
-  /* owned */
-  SseHubPersonStore *store;
-  SseHubEventLog    *log;
-  GHashTable        *streams;        /* set of SseHubClient (ref): fast to walk for broadcasts */
-  GListStore        *clients;        /* SseHubClient, in connection order */
-  GBytes            *persons_frame;  /* the list frame for persons_frame_revision */
-  guint64            persons_frame_revision;
-
-  /* settings */
-  gsize              queue_cap;
-  guint              keepalive_interval;
-
-  /* while started */
-  gboolean           running;
-  int                hangup_fd;      /* epoll set of the streams' sockets; -1 while stopped */
-  guint              hangup_source;
-  guint              keepalive_source;
-  guint              persons_broadcast_source;
-
-  /* the `client` event: due at clients_changed_at + its window; then
-   * handed out a slice at a time to the streams open when it was made */
-  guint              clients_event_source;
-  gint64             clients_changed_at;  /* monotonic µs of the first change not yet sent */
-  guint              clients_slice_source;
-  GBytes            *clients_frame;
-  GPtrArray         *clients_pending;     /* SseHubClient (ref) */
-  guint              clients_next;
-  guint              clients_recipients;
-};
 
 G_DEFINE_FINAL_TYPE (SseHubFanout, sse_hub_fanout, G_TYPE_OBJECT)
 
@@ -68,8 +29,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static void schedule_clients_event (SseHubFanout *self);
 
 void
 sse_hub_fanout_log_frame (SseHubFanout  *self,
@@ -112,7 +71,7 @@ sse_hub_fanout_forget (SseHubFanout *self,
     g_list_store_remove (self->clients, position);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
-  schedule_clients_event (self);
+  sse_hub_fanout_schedule_clients_event (self);
   g_signal_emit (self, signals[SIGNAL_STREAM_REMOVED], 0, client);
   g_object_unref (client);
 
@@ -193,11 +152,10 @@ drop_slow_client (SseHubFanout *self,
   sse_hub_fanout_forget (self, client);
 }
 
-/* Queues the frame for each of clients.  Clients that fell too far behind
- * or went away are dealt with after the walk, which must not change what
- * it walks. */
-static guint
-deliver (SseHubFanout    *self,
+/* Clients that fell too far behind or went away are dealt with after the
+ * walk, which must not change what it walks. */
+guint
+sse_hub_fanout_deliver (SseHubFanout    *self,
          SseHubClient   **clients,
          guint            n,
          SseHubFrameKind  frame_kind,
@@ -244,7 +202,7 @@ broadcast (SseHubFanout    *self,
   guint recipients;
 
   clients = g_hash_table_get_keys_as_array (self->streams, &n);
-  recipients = deliver (self, (SseHubClient **) clients, n, frame_kind, frame);
+  recipients = sse_hub_fanout_deliver (self, (SseHubClient **) clients, n, frame_kind, frame);
   sse_hub_fanout_log_frame (self, kind, event_name, recipients, frame);
 
   return recipients;
@@ -266,14 +224,21 @@ sse_hub_fanout_publish (SseHubFanout  *self,
 }
 
 gboolean
-sse_hub_fanout_send_to (SseHubFanout    *self,
-                        SseHubClient    *client,
-                        GBytes          *frame,
-                        SseHubFrameKind  kind)
+sse_hub_fanout_greet (SseHubFanout *self,
+                      SseHubClient *client,
+                      GBytes       *opening,
+                      gboolean      with_list)
 {
   g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), FALSE);
 
-  if (sse_hub_client_queue (client, frame, kind, self->queue_cap) == SSE_HUB_CLIENT_QUEUED)
+  /* One write for both: a connect storm costs half the sends. */
+  sse_hub_client_cork (client);
+  if (sse_hub_client_queue (client, opening, SSE_HUB_FRAME_OTHER, self->queue_cap) ==
+        SSE_HUB_CLIENT_QUEUED &&
+      (!with_list ||
+       sse_hub_client_queue (client, sse_hub_fanout_get_persons_frame (self),
+                             SSE_HUB_FRAME_STATE_PERSONS, self->queue_cap) == SSE_HUB_CLIENT_QUEUED) &&
+      sse_hub_client_uncork (client) == SSE_HUB_CLIENT_QUEUED)
     return TRUE;
 
   sse_hub_fanout_forget (self, client);
@@ -331,130 +296,6 @@ sse_hub_fanout_revision_changed (SseHubFanout *self)
   g_clear_handle_id (&self->persons_broadcast_source, g_source_remove);
   self->persons_broadcast_source = g_idle_add_full (G_PRIORITY_DEFAULT, persons_broadcast_cb,
                                                     self, NULL);
-}
-
-/* ------------------------------------------------------------------------ */
-/* The `client` event                                                       */
-
-static GBytes *
-format_clients_frame (SseHubFanout *self)
-{
-  GListModel *model = G_LIST_MODEL (self->clients);
-  guint n = g_list_model_get_n_items (model);
-  g_autofree guint64 *ids = g_new (guint64, MAX (n, 1));
-  g_autofree char *json = NULL;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(SseHubClient) client = g_list_model_get_item (model, i);
-
-      ids[i] = sse_hub_client_get_id (client);
-    }
-
-  json = sse_hub_client_ids_json (ids, n);
-  return sse_hub_format_frame (SSE_HUB_EVENT_CLIENT, NULL, json);
-}
-
-/* Logs the event being handed out, as far as it got. */
-static void
-finish_clients_slices (SseHubFanout *self)
-{
-  if (self->clients_frame == NULL)
-    return;
-
-  g_clear_handle_id (&self->clients_slice_source, g_source_remove);
-  sse_hub_fanout_log_frame (self, SSE_HUB_LOG_CLIENTS, "client", self->clients_recipients,
-                            self->clients_frame);
-  g_clear_pointer (&self->clients_frame, g_bytes_unref);
-  g_clear_pointer (&self->clients_pending, g_ptr_array_unref);
-}
-
-static gboolean
-clients_slice_cb (gpointer user_data)
-{
-  SseHubFanout *self = user_data;
-  g_autoptr(GPtrArray) slice = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GBytes) frame = g_bytes_ref (self->clients_frame);
-
-  /* Streams that left since the event was made are skipped. */
-  while (slice->len < CLIENTS_EVENT_SLICE && self->clients_next < self->clients_pending->len)
-    {
-      SseHubClient *client = self->clients_pending->pdata[self->clients_next++];
-
-      if (g_hash_table_contains (self->streams, client))
-        g_ptr_array_add (slice, g_object_ref (client));
-    }
-
-  self->clients_recipients += deliver (self, (SseHubClient **) slice->pdata, slice->len,
-                                       SSE_HUB_FRAME_STATE_CLIENTS, frame);
-
-  /* Stopped from a handler meanwhile: this source is gone already. */
-  if (self->clients_frame != frame)
-    return G_SOURCE_REMOVE;
-  if (self->clients_next < self->clients_pending->len)
-    return G_SOURCE_CONTINUE;
-
-  self->clients_slice_source = 0;
-  finish_clients_slices (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Membership changes are coalesced: one event per window, and the window
- * grows with the square of the audience because every event carries the
- * whole list to everyone (n ids × n clients). */
-static guint
-clients_event_window_ms (SseHubFanout *self)
-{
-  guint64 n = g_hash_table_size (self->streams);
-
-  return CLAMP (n * n / 10000, 100, 10000);
-}
-
-static gboolean
-clients_event_cb (gpointer user_data)
-{
-  SseHubFanout *self = user_data;
-  gint64 due = self->clients_changed_at + (gint64) clients_event_window_ms (self) * 1000;
-  gint64 now = g_get_monotonic_time ();
-  g_autofree gpointer *clients = NULL;
-  guint n;
-
-  /* The window follows the audience as a storm grows it: a storm brings no
-   * id lists until it is as large as it will get. */
-  if (due - now >= 1000)
-    {
-      self->clients_event_source = g_timeout_add ((due - now) / 1000, clients_event_cb, self);
-      return G_SOURCE_REMOVE;
-    }
-  self->clients_event_source = 0;
-
-  /* An event still being handed out is superseded: streams not yet given
-   * it get this one, and conflation replaces it where it is still queued. */
-  finish_clients_slices (self);
-
-  /* Handed out at idle priority, a slice at a time: a storm's lists never
-   * hold up a POST, its answer or the person list it broadcasts. */
-  self->clients_frame = format_clients_frame (self);
-  clients = g_hash_table_get_keys_as_array (self->streams, &n);
-  self->clients_pending = g_ptr_array_new_full (n, g_object_unref);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (self->clients_pending, g_object_ref (clients[i]));
-  self->clients_next = 0;
-  self->clients_recipients = 0;
-  self->clients_slice_source = g_idle_add (clients_slice_cb, self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_clients_event (SseHubFanout *self)
-{
-  if (self->clients_event_source != 0 || !self->running)
-    return;
-
-  self->clients_changed_at = g_get_monotonic_time ();
-  self->clients_event_source = g_timeout_add (clients_event_window_ms (self),
-                                              clients_event_cb, self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -524,7 +365,7 @@ sse_hub_fanout_add (SseHubFanout *self,
   g_list_store_append (self->clients, client);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
   g_signal_emit (self, signals[SIGNAL_STREAM_ADDED], 0, client);
-  schedule_clients_event (self);
+  sse_hub_fanout_schedule_clients_event (self);
 }
 
 gboolean
@@ -567,7 +408,7 @@ sse_hub_fanout_stop (SseHubFanout *self)
   self->running = FALSE;
   forget_all (self);
   /* The event under way went to nobody more: logged as far as it got. */
-  finish_clients_slices (self);
+  sse_hub_fanout_finish_clients_event (self);
   close (self->hangup_fd);
   self->hangup_fd = -1;
 }

@@ -36,16 +36,16 @@ void          sse_hub_fanout_set_queue_cap        (SseHubFanout      *self,
 void          sse_hub_fanout_set_keepalive_interval (SseHubFanout    *self,
                                                    guint              seconds);
 
-/* Puts a stream on the books; the caller then sends its greeting with
- * sse_hub_fanout_send_to, well before the `client` event it causes. */
+/* Puts a stream on the books; the caller then greets it, well before the
+ * `client` event it causes. */
 void          sse_hub_fanout_add                  (SseHubFanout      *self,
                                                    SseHubClient      *client);
-/* Queues a greeting frame for one stream; FALSE (and the stream is
- * forgotten) when it is gone or over its cap. */
-gboolean      sse_hub_fanout_send_to              (SseHubFanout      *self,
+/* Sends a newcomer its opening bytes and, with_list, the current list;
+ * FALSE (and the stream is forgotten) when it is gone or over its cap. */
+gboolean      sse_hub_fanout_greet                (SseHubFanout      *self,
                                                    SseHubClient      *client,
-                                                   GBytes            *frame,
-                                                   SseHubFrameKind    kind);
+                                                   GBytes            *opening,
+                                                   gboolean           with_list);
 /* Takes a stream off the books and closes it; FALSE when it was not on
  * them. */
 gboolean      sse_hub_fanout_forget               (SseHubFanout      *self,

@@ -257,7 +257,6 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_autofree char *revision = NULL;
   g_autofree char *group = NULL;
   GString *greeting;
-  GBytes *list;
   SseHubFullReason full;
   gboolean presenter;
   gboolean list_sent;
@@ -305,14 +304,9 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   opening = g_string_free_to_bytes (greeting);
 
-  if (!sse_hub_fanout_send_to (self->fanout, client, opening, SSE_HUB_FRAME_OTHER))
-    return;
-
   revision = g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (self->store));
   list_sent = g_strcmp0 (last_event_id, revision) != 0;
-  list = sse_hub_fanout_get_persons_frame (self->fanout);
-  if (list_sent &&
-      !sse_hub_fanout_send_to (self->fanout, client, list, SSE_HUB_FRAME_STATE_PERSONS))
+  if (!sse_hub_fanout_greet (self->fanout, client, opening, list_sent))
     return;
   log_list_decision (self, client, last_event_id, revision, list_sent);
 }
