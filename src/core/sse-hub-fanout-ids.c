@@ -82,8 +82,9 @@ clients_slice_cb (gpointer user_data)
         g_ptr_array_add (slice, g_object_ref (client));
     }
 
-  self->clients_recipients += sse_hub_fanout_deliver (self, (SseHubClient **) slice->pdata, slice->len,
-                                                      SSE_HUB_FRAME_STATE_CLIENTS, frame);
+  self->clients_recipients += sse_hub_fanout_deliver (self, (SseHubClient **) slice->pdata,
+                                                      slice->len, SSE_HUB_FRAME_STATE_CLIENTS,
+                                                      frame);
 
   /* Stopped from a handler meanwhile: this source is gone already. */
   if (self->clients_frame != frame)
@@ -114,8 +115,8 @@ clients_event_cb (gpointer user_data)
   gint64 due = self->clients_changed_at + (gint64) clients_event_window_ms (self) * 1000;
   gint64 now = g_get_monotonic_time ();
 
-  /* The window follows the audience as a storm grows it: a storm brings no
-   * id lists until it is as large as it will get. */
+  /* The window is the one of the audience the storm has made by now, not
+   * of the few who had come when it opened: a storm grows it as it goes. */
   if (due - now >= 1000)
     {
       self->clients_event_source = g_timeout_add ((due - now) / 1000, clients_event_cb, self);
