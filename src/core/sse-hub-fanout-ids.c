@@ -7,9 +7,9 @@
 #include "sse-hub-fanout-private.h"
 #include "sse-hub-wire.h"
 
-/* Streams handed a `client` event per main-loop turn: ~60 KiB each at
- * 10,000 clients, so a slice costs a few milliseconds and a POST that
- * arrives meanwhile waits at most that long. */
+/* Streams handed a `client` event at a time: ~60 KiB each at 10,000
+ * clients, so a slice costs a few milliseconds and a POST that arrives
+ * meanwhile waits at most that long. */
 #define CLIENTS_EVENT_SLICE 128
 
 static GBytes *
@@ -112,8 +112,10 @@ static gboolean
 clients_event_cb (gpointer user_data)
 {
   SseHubFanout *self = user_data;
-  gint64 due = self->clients_changed_at + (gint64) clients_event_window_ms (self) * 1000;
+  guint window_ms = clients_event_window_ms (self);
+  gint64 due = self->clients_changed_at + (gint64) window_ms * 1000;
   gint64 now = g_get_monotonic_time ();
+  guint slices;
 
   /* The window is the one of the audience the storm has made by now, not
    * of the few who had come when it opened: a storm grows it as it goes. */
@@ -132,9 +134,14 @@ clients_event_cb (gpointer user_data)
    * it get this one, and conflation replaces it where it is still queued. */
   sse_hub_fanout_finish_clients_event (self);
 
-  /* Handed out at idle priority, a slice at a time: a storm's lists never
-   * hold up an accept, a POST, its answer or the list it broadcasts. */
-  self->clients_slice_source = g_idle_add (clients_slice_cb, self);
+  /* Handed out at idle priority, a slice at a time, over half its window:
+   * a storm's lists never hold up an accept, a POST, its answer or the
+   * list it broadcasts, and never arrive as one burst of n × n ids that
+   * the readers must get through before the next list. */
+  slices = (sse_hub_fanout_get_n_clients (self) + CLIENTS_EVENT_SLICE - 1) / CLIENTS_EVENT_SLICE;
+  self->clients_slice_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE,
+                                                   window_ms / 2 / MAX (slices, 1),
+                                                   clients_slice_cb, self, NULL);
 
   return G_SOURCE_REMOVE;
 }
