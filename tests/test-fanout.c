@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "hub-test.h"
-#include "sse-hub-client.h"
+#include "sse-hub-client-private.h"
 #include "sse-hub-fanout.h"
 #include "sse-hub-wire.h"
 

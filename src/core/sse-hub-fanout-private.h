@@ -5,6 +5,7 @@
  * broadcasts, keep-alive and hang-ups) and sse-hub-fanout-ids.c (the
  * coalesced `client` event). */
 
+#include "sse-hub-client-private.h"
 #include "sse-hub-fanout.h"
 
 G_BEGIN_DECLS

@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "sse-hub-client-private.h"
+#include "sse-hub-client.h"
 #include "sse-hub-event-log.h"
 #include "sse-hub-person-store.h"
 

@@ -9,6 +9,7 @@
 
 #include "sse-hub-accept-watch.h"
 #include "sse-hub-access.h"
+#include "sse-hub-client-private.h"
 #include "sse-hub-fanout.h"
 #include "sse-hub-listener.h"
 #include "sse-hub-server.h"
