@@ -358,7 +358,9 @@ sse_hub_fanout_add (SseHubFanout *self,
   g_return_if_fail (SSE_HUB_IS_FANOUT (self));
   g_return_if_fail (self->running);
 
-  g_signal_connect_object (client, "gone", G_CALLBACK (on_client_gone), self, 0);
+  /* A plain handler: forget() disconnects it before the fan-out lets the
+   * client go, and a weak reference per client costs a connect storm. */
+  g_signal_connect (client, "gone", G_CALLBACK (on_client_gone), self);
   g_hash_table_add (self->streams, g_object_ref (client));
   /* Should the kernel refuse, the departure is still found by a write. */
   epoll_ctl (self->hangup_fd, EPOLL_CTL_ADD, sse_hub_client_get_fd (client), &event);
