@@ -87,6 +87,7 @@ struct _Bench
   int         hub_pid_option;
   gboolean    nchan;          /* --url is nginx + nchan: no hello, no lists */
   gboolean    no_settle;      /* posts start as soon as the last client is in */
+  int         posters;        /* posting mode: keep-alive posters, no clients */
   char       *url;
   char       *hub_path;
 
@@ -145,6 +146,7 @@ struct _Bench
   guint64     delivered;
   gint64      last_delivery_us;
   gint64      last_post_sent_us;
+  gint64      posting_start_us;
   PostConnection posts[MAX_POST_CONNECTIONS];
 };
 
@@ -208,6 +210,11 @@ void     post_event           (Bench          *b,
                                PostConnection *post);
 void     post_close           (Bench          *b,
                                PostConnection *post);
+
+/* bench-posting.c */
+void     phase_posting        (Bench          *b);
+int      report_posting       (Bench          *b,
+                               const Measures *m);
 
 /* bench-report.c */
 guint64  expected_deliveries  (Bench          *b);

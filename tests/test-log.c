@@ -31,6 +31,7 @@ test_presenter_changes (void)
   g_autoptr(TestPeer) peer = test_peer_open_stream (hub->port, NULL);
   SseHubEventLog *log = sse_hub_server_get_log (hub->server);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   ListWait wait = { peer, "[{\"name\":\"Ada\",\"age\":36},{\"name\":\"Bob\",\"age\":7}]" };
 
   test_peer_hello_id (peer);
@@ -39,23 +40,26 @@ test_presenter_changes (void)
   g_assert_true (test_pump_until (last_list_matches, &wait, 5000));
   g_assert_cmpstr (test_find_log_text (log, SSE_HUB_LOG_REQUEST, "add"), ==, "presenter added {\"name\":\"Bob\",\"age\":7}");
 
-  g_assert_true (sse_hub_server_remove_person (hub->server, 0, NULL, NULL, &error));
+  sse_hub_server_remove_person_async (hub->server, 0, NULL, test_keep_result, &result);
+  g_assert_true (sse_hub_server_remove_person_finish (hub->server, test_wait_result (&result), &error));
   g_assert_no_error (error);
+  g_clear_object (&result);
   wait.expected = "[{\"name\":\"Bob\",\"age\":7}]";
   g_assert_true (test_pump_until (last_list_matches, &wait, 5000));
   g_assert_cmpstr (test_find_log_text (log, SSE_HUB_LOG_REQUEST, "remove"), ==,
                    "presenter removed {\"name\":\"Ada\",\"age\":36}");
 
   /* A refused change leaves the list and the log as they were. */
-  g_assert_false (sse_hub_server_remove_person (hub->server, 5, NULL, NULL, &error));
+  sse_hub_server_remove_person_async (hub->server, 5, NULL, test_keep_result, &result);
+  g_assert_false (sse_hub_server_remove_person_finish (hub->server, test_wait_result (&result), &error));
   g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND);
+  g_clear_object (&result);
   g_clear_error (&error);
   g_assert_cmpstr (test_find_log_text (log, SSE_HUB_LOG_REQUEST, "remove"), ==,
                    "presenter removed {\"name\":\"Ada\",\"age\":36}");
 
   test_hub_add (hub, "Cy", 9);
-  g_assert_true (sse_hub_server_clear_persons (hub->server, NULL, NULL, &error));
-  g_assert_no_error (error);
+  sse_hub_server_clear_persons_async (hub->server, NULL, NULL, NULL);
   wait.expected = "[]";
   g_assert_true (test_pump_until (last_list_matches, &wait, 5000));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 0);

@@ -4,13 +4,15 @@
 #include <libsoup/soup.h>
 
 #include "sse-hub-fanout.h"
+#include "sse-hub-peer.h"
 #include "sse-hub-rate-limiter.h"
+#include "sse-hub-refusal.h"
 #include "sse-hub-wire.h"
 
 G_BEGIN_DECLS
 
-/* Who is the presenter (this machine, and no other web origin), which Host
- * names the hub answers to, and the limits on everyone else.  The server
+/* Each request's peer, built once (see sse-hub-peer.h), which Host names
+ * the hub answers to, and the limits on the audience.  The server
  * owns it and writes the settings; the stream slots follow the fan-out's
  * streams through its signals. */
 typedef struct
@@ -35,27 +37,30 @@ typedef struct
 
 SseHubAccess *sse_hub_access_new              (SseHubFanout      *fanout);
 void          sse_hub_access_free             (SseHubAccess      *self);
-gboolean      sse_hub_access_check_host       (SseHubAccess      *self,
-                                               SoupServerMessage *message,
-                                               GError           **error);
-gboolean      sse_hub_access_is_presenter     (SseHubAccess      *self,
+/* The request's peer, built once; owned by the message. */
+SseHubPeer   *sse_hub_access_get_peer         (SseHubAccess      *self,
                                                SoupServerMessage *message);
+gboolean      sse_hub_access_check_host       (SseHubAccess      *self,
+                                               SseHubPeer        *peer,
+                                               GError           **error);
 gboolean      sse_hub_access_admit_stream     (SseHubAccess      *self,
-                                               gboolean           presenter,
-                                               const char        *group,
+                                               SseHubPeer        *peer,
                                                SseHubFullReason  *out_reason);
 /* Counts the stream in its group until the fan-out lets it go. */
 void          sse_hub_access_track_stream     (SseHubAccess      *self,
                                                SseHubClient      *client,
-                                               gboolean           presenter,
-                                               const char        *group);
-/* An audience post: NULL when it may go on, else the refusal's short name
- * for the event log, with error set. */
-const char   *sse_hub_access_check_post       (SseHubAccess      *self,
+                                               SseHubPeer        *peer);
+/* An audience post: TRUE when it may go on, else FALSE with the reason
+ * and error set. */
+gboolean      sse_hub_access_check_post       (SseHubAccess      *self,
                                                SoupServerMessage *message,
-                                               const char        *group,
+                                               SseHubPeer        *peer,
+                                               SseHubRefusal     *out_reason,
                                                GError           **error);
 void          sse_hub_access_count_person     (SseHubAccess      *self,
-                                               const char        *group);
+                                               SseHubPeer        *peer);
+/* A counted post the store then refused added nobody. */
+void          sse_hub_access_uncount_person   (SseHubAccess      *self,
+                                               SseHubPeer        *peer);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ struct _SseHubFanout
   GListStore        *clients;        /* SseHubClient, in connection order */
   GBytes            *persons_frame;  /* the list frame for persons_frame_revision */
   guint64            persons_frame_revision;
+  GPtrArray         *event_names;    /* NULL-terminated: custom events announced so far */
 
   /* settings */
   gsize              queue_cap;

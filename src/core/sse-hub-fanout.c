@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <sys/epoll.h>
+#include <glib/gi18n-lib.h>
 #include <unistd.h>
 
 #include "sse-hub-fanout-private.h"
@@ -100,14 +101,12 @@ forget_all (SseHubFanout *self)
 guint
 sse_hub_fanout_drop_all (SseHubFanout *self)
 {
-  g_autofree char *text = NULL;
-
   g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), 0);
 
   /* Logged first: the drop causes the resumes that follow it. */
-  text = g_strdup_printf ("presenter dropped all %u streams: browsers come back after their "
-                          "retry, with Last-Event-ID", g_hash_table_size (self->streams));
-  sse_hub_event_log_append_full (self->log, SSE_HUB_LOG_NOTICE, "drop-all", NULL, 0, 0, text, -1);
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                           .kind = SSE_HUB_LOG_NOTICE, .event = SSE_HUB_LOG_EVENT_DROPPED_ALL,
+                           .event_name = "drop-all", .number = g_hash_table_size (self->streams) });
 
   return forget_all (self);
 }
@@ -116,19 +115,17 @@ gboolean
 sse_hub_fanout_disconnect (SseHubFanout *self,
                            SseHubClient *client)
 {
-  g_autofree char *text = NULL;
-  const char *remote = sse_hub_client_get_remote_address (client);
-
   g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), FALSE);
 
   /* Already gone on its own: nothing to close and nothing to log. */
   if (!g_hash_table_contains (self->streams, client))
     return FALSE;
 
-  text = g_strdup_printf ("presenter disconnected client %" G_GUINT64_FORMAT " (%s)",
-                          sse_hub_client_get_id (client), remote);
-  sse_hub_event_log_append_full (self->log, SSE_HUB_LOG_NOTICE, "disconnect", remote, 0, 0,
-                                 text, -1);
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                           .kind = SSE_HUB_LOG_NOTICE, .event = SSE_HUB_LOG_EVENT_DISCONNECTED,
+                           .event_name = "disconnect",
+                           .peer = sse_hub_client_get_remote_address (client),
+                           .client_id = sse_hub_client_get_id (client) });
 
   return sse_hub_fanout_forget (self, client);
 }
@@ -137,17 +134,15 @@ static void
 drop_slow_client (SseHubFanout *self,
                   SseHubClient *client)
 {
-  g_autofree char *text = NULL;
-
   /* State frames are conflated: only a client that stopped reading
    * altogether gets here. */
-  text = g_strdup_printf ("dropped client %" G_GUINT64_FORMAT " (%s): stopped reading: %"
-                          G_GUINT64_FORMAT " bytes queued, cap %" G_GSIZE_FORMAT,
-                          sse_hub_client_get_id (client),
-                          sse_hub_client_get_remote_address (client),
-                          sse_hub_client_get_bytes_queued (client), self->queue_cap);
-  sse_hub_event_log_append_full (self->log, SSE_HUB_LOG_REFUSAL, "dropped",
-                                 sse_hub_client_get_remote_address (client), 1, 0, text, -1);
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                           .kind = SSE_HUB_LOG_REFUSAL, .event = SSE_HUB_LOG_EVENT_SLOW_CLIENT,
+                           .event_name = "dropped", .recipients = 1,
+                           .peer = sse_hub_client_get_remote_address (client),
+                           .client_id = sse_hub_client_get_id (client),
+                           .number = sse_hub_client_get_bytes_queued (client),
+                           .limit = self->queue_cap });
 
   sse_hub_fanout_forget (self, client);
 }
@@ -229,20 +224,67 @@ sse_hub_fanout_greet (SseHubFanout *self,
                       GBytes       *opening,
                       gboolean      with_list)
 {
+  GBytes *list = with_list ? sse_hub_fanout_get_persons_frame (self) : NULL;
+
   g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), FALSE);
 
   /* One write for both: a connect storm costs half the sends. */
   sse_hub_client_cork (client);
   if (sse_hub_client_queue (client, opening, SSE_HUB_FRAME_OTHER, self->queue_cap) ==
         SSE_HUB_CLIENT_QUEUED &&
-      (!with_list ||
-       sse_hub_client_queue (client, sse_hub_fanout_get_persons_frame (self),
-                             SSE_HUB_FRAME_STATE_PERSONS, self->queue_cap) == SSE_HUB_CLIENT_QUEUED) &&
+      (list == NULL ||
+       sse_hub_client_queue (client, list, SSE_HUB_FRAME_STATE_PERSONS, self->queue_cap) ==
+         SSE_HUB_CLIENT_QUEUED) &&
       sse_hub_client_uncork (client) == SSE_HUB_CLIENT_QUEUED)
     return TRUE;
 
   sse_hub_fanout_forget (self, client);
   return FALSE;
+}
+
+const char * const *
+sse_hub_fanout_get_event_names (SseHubFanout *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), NULL);
+  return (const char * const *) self->event_names->pdata;
+}
+
+gboolean
+sse_hub_fanout_check_custom_event (SseHubFanout  *self,
+                                   const char    *name,
+                                   const char    *id,
+                                   const char    *data,
+                                   guint          max_names,
+                                   GError       **error)
+{
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), FALSE);
+
+  if (!sse_hub_validate_custom_event (name, id, data, error))
+    return FALSE;
+
+  if (!g_ptr_array_find_with_equal_func (self->event_names, name, g_str_equal, NULL) &&
+      self->event_names->len >= max_names)
+    {
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_NAME,
+                   _("The pages already know %d event names; reuse one of them"),
+                   (int) max_names);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+sse_hub_fanout_announce_event_name (SseHubFanout *self,
+                                    const char   *name)
+{
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), FALSE);
+
+  if (g_ptr_array_find_with_equal_func (self->event_names, name, g_str_equal, NULL))
+    return FALSE;
+
+  g_ptr_array_add (self->event_names, g_strdup (name));
+  return TRUE;
 }
 
 GBytes *
@@ -280,11 +322,9 @@ persons_broadcast_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The store queues its callers' completions (the POST's answer, the
- * presenter's "added") before it announces the revision; an idle of the
- * same priority runs after them, so the log shows each request before the
- * broadcast it caused.  A newer revision moves the one broadcast behind
- * its own completions. */
+/* The store announces a revision once its callers have logged the requests
+ * that made it (see on_batch in sse-hub-person-store.c); the idle only
+ * coalesces revisions that come close together. */
 void
 sse_hub_fanout_revision_changed (SseHubFanout *self)
 {
@@ -472,6 +512,7 @@ sse_hub_fanout_finalize (GObject *object)
   g_clear_object (&self->clients);
   g_clear_pointer (&self->streams, g_hash_table_unref);
   g_clear_pointer (&self->persons_frame, g_bytes_unref);
+  g_clear_pointer (&self->event_names, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sse_hub_fanout_parent_class)->finalize (object);
 }
@@ -521,6 +562,7 @@ sse_hub_fanout_init (SseHubFanout *self)
 {
   self->streams = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->clients = g_list_store_new (SSE_HUB_TYPE_CLIENT);
+  self->event_names = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   self->hangup_fd = -1;
   self->queue_cap = 1024 * 1024;
   self->keepalive_interval = 15;

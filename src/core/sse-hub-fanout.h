@@ -56,6 +56,21 @@ guint         sse_hub_fanout_drop_all             (SseHubFanout      *self);
 gboolean      sse_hub_fanout_disconnect           (SseHubFanout      *self,
                                                    SseHubClient      *client);
 
+/* The custom event names announced to the pages so far, NULL-terminated. */
+const char * const *sse_hub_fanout_get_event_names (SseHubFanout    *self);
+/* What a custom event must pass: sse_hub_validate_custom_event(), and room
+ * for its name when it is new (at most max_names while the fan-out lives). */
+gboolean      sse_hub_fanout_check_custom_event   (SseHubFanout      *self,
+                                                   const char        *name,
+                                                   const char        *id,
+                                                   const char        *data,
+                                                   guint              max_names,
+                                                   GError           **error);
+/* Adds a name to the announced ones: TRUE when it is new, and the pages
+ * must hear of it (in config) before its first event. */
+gboolean      sse_hub_fanout_announce_event_name  (SseHubFanout      *self,
+                                                   const char        *name);
+
 /* One frame, formatted once, the same bytes to every stream. */
 guint         sse_hub_fanout_publish              (SseHubFanout      *self,
                                                    SseHubLogKind      kind,

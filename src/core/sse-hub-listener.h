@@ -7,8 +7,7 @@
 
 G_BEGIN_DECLS
 
-/* The listening socket, the join addresses, the request deadline and the
- * peer's address. */
+/* The listening socket, the join addresses and the request deadline. */
 GSocket   *sse_hub_listener_create_socket          (const char        *bind_address,
                                                     guint              port,
                                                     GError           **error);
@@ -16,11 +15,12 @@ GStrv      sse_hub_listener_dup_urls               (const char        *bind_addr
                                                     guint              port);
 /* Every address of this machine's interfaces, loopback included. */
 GPtrArray *sse_hub_listener_dup_interface_addresses (void);
-/* Closes requests that take longer than the server's request-timeout to
- * arrive, and logs them in its event log. */
-void       sse_hub_listener_watch_deadlines        (SseHubServer      *server,
-                                                    SoupServer        *soup);
-char      *sse_hub_peer_dup_host                   (SoupServerMessage *message);
-gboolean   sse_hub_peer_is_local                   (SoupServerMessage *message);
+/* Closes a request that has not arrived whole within the server's
+ * request-timeout, once missed has logged and announced it. */
+typedef void (*SseHubDeadlineMissed) (SseHubServer      *server,
+                                      SoupServerMessage *message);
+void       sse_hub_listener_watch_deadlines        (SseHubServer         *server,
+                                                    SoupServer           *soup,
+                                                    SseHubDeadlineMissed  missed);
 
 G_END_DECLS

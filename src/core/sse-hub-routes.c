@@ -76,64 +76,103 @@ request_wire_size (SoupServerMessage *message)
   return size + (body != NULL ? (gsize) body->length : 0);
 }
 
-/* event_name: what the log calls the entry; NULL names it after the method. */
-static void
-log_request (SseHubServer      *self,
-             SseHubLogKind      kind,
-             const char        *event_name,
-             SoupServerMessage *message,
-             guint              status,
-             const char        *detail)
+static const char *
+request_path (SoupServerMessage *message)
 {
-  g_autofree char *text = NULL;
-  g_autofree char *remote = sse_hub_peer_dup_host (message);
-  const char *method = soup_server_message_get_method (message);
+  GUri *uri = soup_server_message_get_uri (message);
 
-  text = g_strdup_printf ("%s %s %s → %u %s", remote, method,
-                          g_uri_get_path (soup_server_message_get_uri (message)),
-                          status, detail != NULL ? detail : "");
-  sse_hub_event_log_append_full (self->log, kind, event_name != NULL ? event_name : method,
-                                 remote, 0, request_wire_size (message), text, -1);
+  return uri != NULL ? g_uri_get_path (uri) : NULL;
 }
 
-/* The limits a presenter watches for get names of their own in the log. */
-static const char *
-refusal_event_name (const GError *error)
+static void
+log_request (SseHubServer          *self,
+             SoupServerMessage     *message,
+             SseHubPeer            *peer,
+             SseHubLogRecord       *record)
 {
-  if (error->domain != SSE_HUB_ERROR)
-    return NULL;
+  record->peer = sse_hub_peer_get_host (peer);
+  record->method = soup_server_message_get_method (message);
+  record->path = request_path (message);
+  record->bytes = request_wire_size (message);
+  sse_hub_event_log_add (self->log, record);
+}
 
-  switch (error->code)
-    {
-    case SSE_HUB_ERROR_RATE_LIMITED:
-      return "rate-limit";
-    case SSE_HUB_ERROR_WRITES_DISABLED:
-      return "writes-off";
-    case SSE_HUB_ERROR_STORE_FULL:
-      return "list-full";
-    default:
-      return NULL;
-    }
+static void
+log_answered (SseHubServer      *self,
+              SoupServerMessage *message,
+              SseHubPeer        *peer,
+              const char        *answer)
+{
+  SseHubLogRecord record = {
+    .kind = SSE_HUB_LOG_REQUEST,
+    .event = SSE_HUB_LOG_EVENT_REQUEST,
+    .event_name = soup_server_message_get_method (message),
+    .status = SOUP_STATUS_OK,
+    .text = answer,
+    .text_length = -1,
+  };
+
+  log_request (self, message, peer, &record);
+}
+
+/* Logged and announced alike, whatever refused the request. */
+static void
+log_refusal (SseHubServer      *self,
+             SoupServerMessage *message,
+             SseHubPeer        *peer,
+             SseHubRefusal      reason,
+             const char        *field,
+             const char        *answer)
+{
+  SseHubLogRecord record = {
+    .kind = SSE_HUB_LOG_REFUSAL,
+    .event = SSE_HUB_LOG_EVENT_REFUSAL,
+    .event_name = sse_hub_refusal_get_name (reason),
+    .refusal = reason,
+    .status = sse_hub_refusal_get_status (reason),
+    .text = answer,
+    .text_length = -1,
+  };
+
+  log_request (self, message, peer, &record);
+  sse_hub_server_emit_refused (self, peer, reason, field, request_path (message));
 }
 
 void
 sse_hub_routes_refuse (SseHubServer      *self,
                        SoupServerMessage *message,
-                       const GError      *error,
-                       const char        *event_name)
+                       SseHubPeer        *peer,
+                       SseHubRefusal      reason,
+                       const GError      *error)
 {
   g_autofree char *json = sse_hub_error_to_json (error);
-  guint status = sse_hub_error_http_status (error);
 
-  respond_json (message, status, json);
-  log_request (self, SSE_HUB_LOG_REFUSAL,
-               event_name != NULL ? event_name : refusal_event_name (error),
-               message, status, json);
+  respond_json (message, sse_hub_refusal_get_status (reason), json);
+  log_refusal (self, message, peer, reason, sse_hub_error_field (error), json);
+}
+
+void
+sse_hub_routes_deadline_missed (SseHubServer      *self,
+                                SoupServerMessage *message)
+{
+  SseHubPeer *peer = sse_hub_access_get_peer (self->access, message);
+  SseHubLogRecord record = {
+    .kind = SSE_HUB_LOG_REFUSAL,
+    .event = SSE_HUB_LOG_EVENT_REFUSAL,
+    .event_name = sse_hub_refusal_get_name (SSE_HUB_REFUSAL_TIMEOUT),
+    .peer = sse_hub_peer_get_host (peer),
+    .refusal = SSE_HUB_REFUSAL_TIMEOUT,
+    .number = self->request_timeout,
+  };
+
+  sse_hub_event_log_add (self->log, &record);
+  sse_hub_server_emit_refused (self, peer, SSE_HUB_REFUSAL_TIMEOUT, NULL, request_path (message));
 }
 
 void
 sse_hub_routes_method_not_allowed (SseHubServer      *self,
                                    SoupServerMessage *message,
+                                   SseHubPeer        *peer,
                                    const char        *allow)
 {
   g_autoptr(GError) error = NULL;
@@ -143,7 +182,7 @@ sse_hub_routes_method_not_allowed (SseHubServer      *self,
                soup_server_message_get_method (message), allow);
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "Allow", allow);
-  sse_hub_routes_refuse (self, message, error, NULL);
+  sse_hub_routes_refuse (self, message, peer, SSE_HUB_REFUSAL_METHOD, error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -163,6 +202,7 @@ jittered_retry (guint retry_ms)
 static void
 refuse_full (SseHubServer      *self,
              SoupServerMessage *message,
+             SseHubPeer        *peer,
              SseHubFullReason   reason)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
@@ -171,7 +211,6 @@ refuse_full (SseHubServer      *self,
   g_autoptr(GBytes) frame = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *data = NULL;
-  g_autofree char *text = NULL;
 
   data = sse_hub_full_json (retry_ms, reason);
   frame = sse_hub_format_frame (SSE_HUB_EVENT_FULL, NULL, data);
@@ -183,12 +222,9 @@ refuse_full (SseHubServer      *self,
   soup_server_message_set_response (message, SSE_HUB_STREAM_CONTENT_TYPE,
                                     SOUP_MEMORY_COPY, body->str, body->len);
 
-  if (reason == SSE_HUB_FULL_ADDRESS)
-    text = g_strdup_printf ("address full (%u streams)", self->access->max_streams_per_address);
-  else
-    text = g_strdup_printf ("hub full (%u clients)", self->access->max_clients);
-  log_request (self, SSE_HUB_LOG_REFUSAL, sse_hub_full_reason_name (reason), message,
-               SOUP_STATUS_OK, text);
+  log_refusal (self, message, peer,
+               reason == SSE_HUB_FULL_ADDRESS ? SSE_HUB_REFUSAL_STREAM_CAP : SSE_HUB_REFUSAL_HUB_FULL,
+               NULL, data);
 }
 
 static char *
@@ -216,31 +252,29 @@ log_list_decision (SseHubServer *self,
                    gboolean      list_sent)
 {
   GBytes *frame = sse_hub_fanout_get_persons_frame (self->fanout);
-  g_autoptr(GString) text = g_string_new (NULL);
   gsize frame_size = g_bytes_get_size (frame);
+  SseHubLogRecord record = {
+    .kind = SSE_HUB_LOG_HELLO,
+    .event = last_event_id == NULL ? SSE_HUB_LOG_EVENT_LIST_SENT
+             : list_sent ? SSE_HUB_LOG_EVENT_LIST_RESENT : SSE_HUB_LOG_EVENT_LIST_SKIPPED,
+    .event_name = last_event_id != NULL ? "resume" : "connect",
+    .peer = sse_hub_client_get_remote_address (client),
+    .recipients = list_sent ? 1 : 0,
+    .bytes = list_sent ? frame_size : 0,
+    .text = list_sent ? g_bytes_get_data (frame, NULL) : NULL,
+    .text_length = list_sent ? (gssize) frame_size : -1,
+    .client_id = sse_hub_client_get_id (client),
+    .last_event_id = last_event_id,
+    .revision = revision,
+  };
 
-  g_string_append_printf (text, "client %" G_GUINT64_FORMAT " ", sse_hub_client_get_id (client));
-  if (last_event_id == NULL)
-    g_string_append (text, "sent no Last-Event-ID: list sent\n");
-  else if (list_sent)
-    g_string_append_printf (text, "sent Last-Event-ID %s, list is at %s: list resent\n",
-                            last_event_id, revision);
-  else
-    g_string_append_printf (text, "sent Last-Event-ID %s, the current list: list skipped\n",
-                            last_event_id);
-  if (list_sent)
-    g_string_append_len (text, g_bytes_get_data (frame, NULL), frame_size);
-
-  sse_hub_event_log_append_full (self->log, SSE_HUB_LOG_HELLO,
-                                 last_event_id != NULL ? "resume" : "connect",
-                                 sse_hub_client_get_remote_address (client),
-                                 list_sent ? 1 : 0, list_sent ? frame_size : 0,
-                                 text->str, text->len);
+  sse_hub_event_log_add (self->log, &record);
 }
 
 void
 sse_hub_routes_connect (SseHubServer      *self,
                         SoupServerMessage *message,
+                        SseHubPeer        *peer,
                         GHashTable        *query)
 {
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
@@ -250,29 +284,25 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_autoptr(GBytes) retry = NULL;
   g_autoptr(GBytes) hello = NULL;
   g_autoptr(GBytes) opening = NULL;
-  g_autofree char *remote = NULL;
+  g_autoptr(SseHubPeer) held_peer = NULL;
   g_autofree char *user_agent = NULL;
   g_autofree char *last_event_id = NULL;
   g_autofree char *hello_data = NULL;
   g_autofree char *revision = NULL;
-  g_autofree char *group = NULL;
   GString *greeting;
   SseHubFullReason full;
-  gboolean presenter;
   gboolean list_sent;
   guint retry_ms;
 
-  /* Everything needed from the message is read first: stealing the
-   * connection may free it. */
-  remote = sse_hub_peer_dup_host (message);
-  group = sse_hub_address_group (remote);
-  presenter = sse_hub_access_is_presenter (self->access, message);
-  if (!sse_hub_access_admit_stream (self->access, presenter, group, &full))
+  if (!sse_hub_access_admit_stream (self->access, peer, &full))
     {
-      refuse_full (self, message, full);
+      refuse_full (self, message, peer, full);
       return;
     }
 
+  /* Everything needed from the message is read first: stealing the
+   * connection may free it, and the peer it owns. */
+  held_peer = g_object_ref (peer);
   user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
   last_event_id = requested_last_event_id (message, query);
   socket = g_object_ref (soup_server_message_get_socket (message));
@@ -280,15 +310,17 @@ sse_hub_routes_connect (SseHubServer      *self,
   if (stream == NULL)
     return;
 
-  client = sse_hub_client_new (++self->next_client_id, remote, user_agent, stream, socket);
+  client = sse_hub_client_new (++self->next_client_id, sse_hub_peer_get_host (peer), user_agent,
+                               stream, socket);
   sse_hub_fanout_add (self->fanout, client);
-  sse_hub_access_track_stream (self->access, client, presenter, group);
+  sse_hub_access_track_stream (self->access, client, peer);
 
   retry_ms = jittered_retry (self->retry_ms);
   retry = sse_hub_format_retry (retry_ms);
-  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client), self->access->allow_audience_writes,
+  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client),
+                                   self->access->allow_audience_writes,
                                    retry_ms, self->keepalive_interval * 1000,
-                                   (const char * const *) self->event_names->pdata);
+                                   sse_hub_fanout_get_event_names (self->fanout));
   hello = sse_hub_format_frame (SSE_HUB_EVENT_HELLO, NULL, hello_data);
 
   greeting = g_string_new (NULL);
@@ -319,7 +351,8 @@ typedef struct
 {
   SseHubServer      *server;
   SoupServerMessage *message;
-  char              *json;
+  SseHubPeer        *peer;
+  gboolean           counted;  /* FALSE: the presenter's */
 } PendingPost;
 
 static void
@@ -329,44 +362,50 @@ on_person_saved (GObject      *source,
 {
   PendingPost *post = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(SseHubPerson) person = NULL;
 
   /* 200 means on disk: the answer waits for the sync. */
-  if (sse_hub_person_store_change_finish (SSE_HUB_PERSON_STORE (source), result, &error))
+  person = sse_hub_person_store_add_finish (SSE_HUB_PERSON_STORE (source), result, &error);
+  if (person != NULL)
     {
-      respond_json (post->message, SOUP_STATUS_OK, post->json);
-      log_request (post->server, SSE_HUB_LOG_REQUEST, NULL, post->message, SOUP_STATUS_OK, post->json);
+      const char *json = sse_hub_person_get_json (person);
+
+      respond_json (post->message, SOUP_STATUS_OK, json);
+      log_answered (post->server, post->message, post->peer, json);
     }
   else
-    sse_hub_routes_refuse (post->server, post->message, error, NULL);
+    {
+      if (post->counted)
+        sse_hub_access_uncount_person (post->server->access, post->peer);
+      sse_hub_routes_refuse (post->server, post->message, post->peer,
+                             sse_hub_refusal_from_error (error), error);
+    }
   soup_server_message_unpause (post->message);
 
   g_object_unref (post->server);
   g_object_unref (post->message);
-  g_free (post->json);
+  g_object_unref (post->peer);
   g_free (post);
 }
 
 void
 sse_hub_routes_add_person (SseHubServer      *self,
                            SoupServerMessage *message,
+                           SseHubPeer        *peer,
                            GHashTable        *query)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (message);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SseHubPerson) person = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *remote = sse_hub_peer_dup_host (message);
-  g_autofree char *group = sse_hub_address_group (remote);
-  const char *refusal = NULL;
+  SseHubRefusal refusal = SSE_HUB_REFUSAL_BAD_REQUEST;
   PendingPost *post = NULL;
-  gboolean presenter;
+  gboolean presenter = sse_hub_peer_is_presenter (peer);
   gint64 age = 0;
 
-  presenter = sse_hub_access_is_presenter (self->access, message);
   if (!presenter)
-    refusal = sse_hub_access_check_post (self->access, message, group, &error);
+    sse_hub_access_check_post (self->access, message, peer, &refusal, &error);
 
   if (error == NULL)
     {
@@ -375,32 +414,29 @@ sse_hub_routes_add_person (SseHubServer      *self,
 
       bytes = soup_message_body_flatten (body);
       data = g_bytes_get_data (bytes, &length);
-      sse_hub_parse_person_body (soup_message_headers_get_content_type (headers, NULL),
-                                 data, length, &name, &age, &error);
-    }
-
-  if (error == NULL)
-    {
-      post = g_new0 (PendingPost, 1);
-      person = sse_hub_person_store_add (self->store, name, age, on_person_saved, post, &error);
+      if (!sse_hub_parse_person_body (soup_message_headers_get_content_type (headers, NULL),
+                                      data, length, &name, &age, &error))
+        refusal = sse_hub_refusal_from_error (error);
     }
 
   if (error != NULL)
     {
-      g_free (post);
-      sse_hub_routes_refuse (self, message, error, refusal);
+      sse_hub_routes_refuse (self, message, peer, refusal, error);
       return;
     }
 
-  /* Counted once accepted, so posts racing a slow sync cannot pass the total. */
+  /* Counted at once, so posts racing a slow sync cannot pass the total;
+   * taken back if the store refuses. */
   if (!presenter)
-    sse_hub_access_count_person (self->access, group);
+    sse_hub_access_count_person (self->access, peer);
 
+  post = g_new0 (PendingPost, 1);
   post->server = g_object_ref (self);
   post->message = g_object_ref (message);
-  post->json = sse_hub_person_json (sse_hub_person_get_name (person),
-                                    sse_hub_person_get_age (person));
+  post->peer = g_object_ref (peer);
+  post->counted = !presenter;
   soup_server_message_pause (message);
+  sse_hub_person_store_add_async (self->store, name, age, NULL, on_person_saved, post);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -411,6 +447,7 @@ sse_hub_routes_add_person (SseHubServer      *self,
 void
 sse_hub_routes_send_event (SseHubServer      *self,
                            SoupServerMessage *message,
+                           SseHubPeer        *peer,
                            GHashTable        *query)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
@@ -424,11 +461,15 @@ sse_hub_routes_send_event (SseHubServer      *self,
   const char *body;
   gsize length;
 
-  if (!sse_hub_access_is_presenter (self->access, message))
+  if (!sse_hub_peer_is_presenter (peer))
     {
       g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_PRESENTER_ONLY,
                            _("Only the presenter’s computer may send events"));
-      sse_hub_routes_refuse (self, message, error, "event-refused");
+      /* Why it is not the presenter tells the presenter what happened. */
+      sse_hub_routes_refuse (self, message, peer,
+                             sse_hub_peer_get_role (peer) == SSE_HUB_PEER_FOREIGN_ORIGIN
+                               ? SSE_HUB_REFUSAL_ORIGIN : SSE_HUB_REFUSAL_PRESENTER_ONLY,
+                             error);
       return;
     }
 
@@ -436,9 +477,10 @@ sse_hub_routes_send_event (SseHubServer      *self,
   body = g_bytes_get_data (bytes, &length);
   if (!sse_hub_parse_event_body (soup_message_headers_get_content_type (headers, NULL),
                                  body, length, &event, &id, &data, &error) ||
-      !sse_hub_server_check_custom_event (self, event, id, data, &error))
+      !sse_hub_fanout_check_custom_event (self->fanout, event, id, data,
+                                          SSE_HUB_MAX_CUSTOM_EVENT_NAMES, &error))
     {
-      sse_hub_routes_refuse (self, message, error, NULL);
+      sse_hub_routes_refuse (self, message, peer, sse_hub_refusal_from_error (error), error);
       return;
     }
 
@@ -446,7 +488,7 @@ sse_hub_routes_send_event (SseHubServer      *self,
   frame = sse_hub_format_frame (event, id, data);
   json = sse_hub_event_sent_json (event, g_bytes_get_size (frame));
   respond_json (message, SOUP_STATUS_OK, json);
-  log_request (self, SSE_HUB_LOG_REQUEST, NULL, message, SOUP_STATUS_OK, json);
+  log_answered (self, message, peer, json);
   /* Checked above, and nothing ran in between. */
   sse_hub_server_send_custom_event (self, event, id, data, NULL);
 }
@@ -489,7 +531,8 @@ sse_hub_routes_early_handler (SoupServer        *soup,
    * another request. */
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "Connection", "close");
-  sse_hub_routes_refuse (self, message, error, NULL);
+  sse_hub_routes_refuse (self, message, sse_hub_access_get_peer (self->access, message),
+                         sse_hub_refusal_from_error (error), error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -623,10 +666,11 @@ sse_hub_routes_preflight (SoupServerMessage *message)
 void
 sse_hub_routes_not_found (SseHubServer      *self,
                           SoupServerMessage *message,
+                          SseHubPeer        *peer,
                           const char        *path)
 {
   g_autoptr(GError) error = NULL;
 
   g_set_error (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND, _("Nothing here: %s"), path);
-  sse_hub_routes_refuse (self, message, error, NULL);
+  sse_hub_routes_refuse (self, message, peer, SSE_HUB_REFUSAL_NOT_FOUND, error);
 }

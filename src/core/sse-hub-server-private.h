@@ -12,6 +12,7 @@
 #include "sse-hub-client-private.h"
 #include "sse-hub-fanout.h"
 #include "sse-hub-listener.h"
+#include "sse-hub-peer.h"
 #include "sse-hub-server.h"
 #include "sse-hub-wire.h"
 
@@ -31,7 +32,6 @@ struct _SseHubServer
   SoupServer        *soup;         /* NULL while stopped */
   SseHubAcceptWatch *accept_watch; /* NULL while stopped */
   char              *bind_address;
-  GPtrArray         *event_names;  /* NULL-terminated: custom events announced so far */
 
   guint64            next_client_id;
   guint              bound_port;
@@ -45,42 +45,53 @@ struct _SseHubServer
 };
 
 /* sse-hub-server.c */
+/* Announces a refusal on the "refused" signal. */
+void      sse_hub_server_emit_refused              (SseHubServer      *self,
+                                                    SseHubPeer        *peer,
+                                                    SseHubRefusal      reason,
+                                                    const char        *field,
+                                                    const char        *path);
 char     *sse_hub_server_dup_config_json           (SseHubServer      *self);
-/* What sse_hub_server_send_custom_event() would refuse. */
-gboolean  sse_hub_server_check_custom_event        (SseHubServer      *self,
-                                                    const char        *name,
-                                                    const char        *id,
-                                                    const char        *data,
-                                                    GError           **error);
 
 /* sse-hub-routes.c */
 typedef void (*SseHubRouteHandler) (SseHubServer      *self,
                                     SoupServerMessage *message,
+                                    SseHubPeer        *peer,
                                     GHashTable        *query);
 
 void      sse_hub_routes_connect                   (SseHubServer      *self,
                                                     SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
                                                     GHashTable        *query);
 void      sse_hub_routes_add_person                (SseHubServer      *self,
                                                     SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
                                                     GHashTable        *query);
 void      sse_hub_routes_send_event                (SseHubServer      *self,
                                                     SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
                                                     GHashTable        *query);
 void      sse_hub_routes_preflight                 (SoupServerMessage *message);
 gboolean  sse_hub_routes_serve_resource            (SoupServerMessage *message,
                                                     const char        *path);
-/* Answers error as JSON and logs it as a refusal named event_name (NULL:
- * by the request's method). */
+/* Answers error as JSON with the reason's status, logs the refusal and
+ * announces it on the server's "refused" signal. */
 void      sse_hub_routes_refuse                    (SseHubServer      *self,
                                                     SoupServerMessage *message,
-                                                    const GError      *error,
-                                                    const char        *event_name);
+                                                    SseHubPeer        *peer,
+                                                    SseHubRefusal      reason,
+                                                    const GError      *error);
+/* A request that did not arrive whole in time: logged and announced (the
+ * listener then closes it). */
+void      sse_hub_routes_deadline_missed           (SseHubServer      *self,
+                                                    SoupServerMessage *message);
 void      sse_hub_routes_method_not_allowed        (SseHubServer      *self,
                                                     SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
                                                     const char        *allow);
 void      sse_hub_routes_not_found                 (SseHubServer      *self,
                                                     SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
                                                     const char        *path);
 void      sse_hub_routes_set_cors_headers          (SoupServerMessage *message);
 void      sse_hub_routes_early_handler             (SoupServer        *soup,

@@ -37,12 +37,23 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_ERROR,
+  SIGNAL_REFUSED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 static void restart_if_running (SseHubServer *self);
+
+void
+sse_hub_server_emit_refused (SseHubServer  *self,
+                             SseHubPeer    *peer,
+                             SseHubRefusal  reason,
+                             const char    *field,
+                             const char    *path)
+{
+  g_signal_emit (self, signals[SIGNAL_REFUSED], 0, peer, reason, field, path);
+}
 
 /* ------------------------------------------------------------------------ */
 /* Routing                                                                  */
@@ -68,6 +79,7 @@ route (SoupServer        *soup,
 {
   SseHubServer *self = user_data;
   const char *method = soup_server_message_get_method (message);
+  SseHubPeer *peer = sse_hub_access_get_peer (self->access, message);
   g_autoptr(GError) error = NULL;
 
   sse_hub_routes_set_cors_headers (message);
@@ -78,9 +90,9 @@ route (SoupServer        *soup,
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "Connection", "close");
 
-  if (!sse_hub_access_check_host (self->access, message, &error))
+  if (!sse_hub_access_check_host (self->access, peer, &error))
     {
-      sse_hub_routes_refuse (self, message, error, "host");
+      sse_hub_routes_refuse (self, message, peer, SSE_HUB_REFUSAL_HOST, error);
       return;
     }
 
@@ -96,9 +108,9 @@ route (SoupServer        *soup,
         continue;
 
       if (g_str_equal (method, routes[i].method))
-        routes[i].handle (self, message, query);
+        routes[i].handle (self, message, peer, query);
       else
-        sse_hub_routes_method_not_allowed (self, message, routes[i].allow);
+        sse_hub_routes_method_not_allowed (self, message, peer, routes[i].allow);
       return;
     }
 
@@ -106,7 +118,7 @@ route (SoupServer        *soup,
       sse_hub_routes_serve_resource (message, path))
     return;
 
-  sse_hub_routes_not_found (self, message, path);
+  sse_hub_routes_not_found (self, message, peer, path);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -120,7 +132,8 @@ sse_hub_server_start (SseHubServer  *self,
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) local = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *text = NULL;
+  SseHubLogRecord started = { .kind = SSE_HUB_LOG_NOTICE, .event = SSE_HUB_LOG_EVENT_STARTED,
+                              .event_name = "start" };
 
   g_return_val_if_fail (SSE_HUB_IS_SERVER (self), FALSE);
 
@@ -145,7 +158,7 @@ sse_hub_server_start (SseHubServer  *self,
    * early handler on "/addPerson" alone would leave it without a main one. */
   soup_server_add_early_handler (soup, NULL, sse_hub_routes_early_handler, self, NULL);
   soup_server_add_handler (soup, NULL, route, self, NULL);
-  sse_hub_listener_watch_deadlines (self, soup);
+  sse_hub_listener_watch_deadlines (self, soup, sse_hub_routes_deadline_missed);
 
   if (!soup_server_listen_socket (soup, socket, 0, error))
     return FALSE;
@@ -163,8 +176,8 @@ sse_hub_server_start (SseHubServer  *self,
   self->soup = g_steal_pointer (&soup);
   self->accept_watch = sse_hub_accept_watch_new (self->soup, socket, self->log);
 
-  text = g_strdup_printf ("listening on port %u", self->bound_port);
-  sse_hub_event_log_append (self->log, SSE_HUB_LOG_NOTICE, "start", 0, 0, text);
+  started.number = self->bound_port;
+  sse_hub_event_log_add (self->log, &started);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 
   return TRUE;
@@ -190,7 +203,9 @@ sse_hub_server_stop (SseHubServer *self)
   self->bound_port = 0;
   self->access->bound_port = 0;
 
-  sse_hub_event_log_append (self->log, SSE_HUB_LOG_NOTICE, "stop", 0, 0, "stopped");
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) { .kind = SSE_HUB_LOG_NOTICE,
+                                                         .event = SSE_HUB_LOG_EVENT_STOPPED,
+                                                         .event_name = "stop" });
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
 
@@ -324,7 +339,7 @@ char *
 sse_hub_server_dup_config_json (SseHubServer *self)
 {
   return sse_hub_config_json (self->access->allow_audience_writes,
-                              (const char * const *) self->event_names->pdata);
+                              sse_hub_fanout_get_event_names (self->fanout));
 }
 
 /* What goes to the streams: the fan-out sends it. */
@@ -341,28 +356,6 @@ sse_hub_server_publish (SseHubServer  *self,
 }
 
 gboolean
-sse_hub_server_check_custom_event (SseHubServer  *self,
-                                   const char    *name,
-                                   const char    *id,
-                                   const char    *data,
-                                   GError       **error)
-{
-  if (!sse_hub_validate_custom_event (name, id, data, error))
-    return FALSE;
-
-  if (!g_ptr_array_find_with_equal_func (self->event_names, name, g_str_equal, NULL) &&
-      self->event_names->len >= SSE_HUB_MAX_CUSTOM_EVENT_NAMES)
-    {
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_NAME,
-                   _("The pages already know %d event names; reuse one of them"),
-                   SSE_HUB_MAX_CUSTOM_EVENT_NAMES);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-gboolean
 sse_hub_server_send_custom_event (SseHubServer  *self,
                                   const char    *name,
                                   const char    *id,
@@ -373,18 +366,17 @@ sse_hub_server_send_custom_event (SseHubServer  *self,
 
   if (id != NULL && *id == '\0')
     id = NULL;
-  if (!sse_hub_server_check_custom_event (self, name, id, data, error))
+  if (!sse_hub_fanout_check_custom_event (self->fanout, name, id, data,
+                                          SSE_HUB_MAX_CUSTOM_EVENT_NAMES, error))
     return FALSE;
 
   /* EventSource delivers a named event only to a listener for that name,
    * so a new name goes out in config first: on the one ordered stream,
    * every page adds its listener before the event arrives. */
-  if (!g_ptr_array_find_with_equal_func (self->event_names, name, g_str_equal, NULL))
+  if (sse_hub_fanout_announce_event_name (self->fanout, name))
     {
-      g_autofree char *config = NULL;
+      g_autofree char *config = sse_hub_server_dup_config_json (self);
 
-      g_ptr_array_add (self->event_names, g_strdup (name));
-      config = sse_hub_server_dup_config_json (self);
       sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, SSE_HUB_EVENT_CONFIG, NULL, config);
     }
 
@@ -433,7 +425,6 @@ sse_hub_server_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->log);
   g_clear_pointer (&self->bind_address, g_free);
-  g_clear_pointer (&self->event_names, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sse_hub_server_parent_class)->finalize (object);
 }
@@ -675,13 +666,17 @@ sse_hub_server_class_init (SseHubServerClass *klass)
   signals[SIGNAL_ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_REFUSED] =
+    g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, SSE_HUB_TYPE_PEER, SSE_HUB_TYPE_REFUSAL,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
 sse_hub_server_init (SseHubServer *self)
 {
   self->log = sse_hub_event_log_new (SSE_HUB_EVENT_LOG_DEFAULT_MAX_ENTRIES);
-  self->event_names = g_ptr_array_new_null_terminated (0, g_free, TRUE);
 
   self->port = SSE_HUB_DEFAULT_PORT;
   self->keepalive_interval = SSE_HUB_DEFAULT_KEEPALIVE_SECONDS;
