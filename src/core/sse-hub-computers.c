@@ -17,18 +17,18 @@ sse_hub_server_block_computer (SseHubServer *self,
   g_return_if_fail (SSE_HUB_IS_SERVER (self));
   g_return_if_fail (computer != NULL);
 
-  if (!g_hash_table_add (self->blocked, g_strdup (computer)))
+  if (!g_hash_table_add (self->access->blocked, g_strdup (computer)))
     return;
 
   /* Closed after the walk: forgetting a stream changes the table. */
-  g_hash_table_iter_init (&iter, self->stream_groups);
+  g_hash_table_iter_init (&iter, self->access->stream_groups);
   while (g_hash_table_iter_next (&iter, &client, &group))
     if (g_str_equal (group, computer))
       g_ptr_array_add (doomed, g_object_ref (client));
   for (guint i = 0; i < doomed->len; i++)
-    sse_hub_fanout_forget (self, g_ptr_array_index (doomed, i));
+    sse_hub_fanout_forget (self->fanout, g_ptr_array_index (doomed, i));
 
-  sse_hub_server_notify_blocked (self);
+  g_object_notify (G_OBJECT (self), "blocked-computers");
 }
 
 void
@@ -38,8 +38,8 @@ sse_hub_server_unblock_computer (SseHubServer *self,
   g_return_if_fail (SSE_HUB_IS_SERVER (self));
   g_return_if_fail (computer != NULL);
 
-  if (g_hash_table_remove (self->blocked, computer))
-    sse_hub_server_notify_blocked (self);
+  if (g_hash_table_remove (self->access->blocked, computer))
+    g_object_notify (G_OBJECT (self), "blocked-computers");
 }
 
 gboolean
@@ -49,7 +49,7 @@ sse_hub_server_is_computer_blocked (SseHubServer *self,
   g_return_val_if_fail (SSE_HUB_IS_SERVER (self), FALSE);
   g_return_val_if_fail (computer != NULL, FALSE);
 
-  return g_hash_table_contains (self->blocked, computer);
+  return g_hash_table_contains (self->access->blocked, computer);
 }
 
 static int
@@ -68,7 +68,7 @@ sse_hub_server_dup_blocked_computers (SseHubServer *self)
 
   g_return_val_if_fail (SSE_HUB_IS_SERVER (self), NULL);
 
-  g_hash_table_iter_init (&iter, self->blocked);
+  g_hash_table_iter_init (&iter, self->access->blocked);
   while (g_hash_table_iter_next (&iter, &name, NULL))
     g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_strings);
@@ -86,7 +86,7 @@ sse_hub_server_get_client_computer (SseHubServer *self,
   g_return_val_if_fail (SSE_HUB_IS_SERVER (self), NULL);
   g_return_val_if_fail (SSE_HUB_IS_CLIENT (client), NULL);
 
-  group = g_hash_table_lookup (self->stream_groups, client);
+  group = g_hash_table_lookup (self->access->stream_groups, client);
   return sse_hub_access_is_presenter_key (group) ? NULL : group;
 }
 
@@ -119,7 +119,7 @@ sse_hub_server_dup_computer_streams (SseHubServer *self)
 
   g_return_val_if_fail (SSE_HUB_IS_SERVER (self), NULL);
 
-  g_hash_table_iter_init (&iter, self->group_streams);
+  g_hash_table_iter_init (&iter, self->access->group_streams);
   while (g_hash_table_iter_next (&iter, &group, &n))
     {
       SseHubComputerStreams *streams;

@@ -139,7 +139,7 @@ refuse_now (SseHubServer      *self,
   sse_hub_routes_refuse (self, message, peer, reason, error);
   if (soup_server_message_get_method (message) == SOUP_METHOD_POST &&
       !sse_hub_peer_is_presenter (peer))
-    sse_hub_access_charge_error (self, peer);
+    sse_hub_access_charge_error (self->access, peer);
   sse_hub_listener_forget_deadline (message);
   answer = answer_bytes (message);
 
@@ -187,7 +187,7 @@ on_got_chunk (SoupServerMessage *message,
   g_signal_handlers_disconnect_by_func (message, on_got_chunk, self);
   g_set_error (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_TOO_LARGE,
                _("Body must be at most %d bytes"), SSE_HUB_BODY_MAX_BYTES);
-  refuse_now (self, message, sse_hub_access_get_peer (self, message),
+  refuse_now (self, message, sse_hub_access_get_peer (self->access, message),
               SSE_HUB_REFUSAL_TOO_LARGE, error);
 }
 
@@ -256,7 +256,7 @@ check_headers (SseHubServer      *self,
       return FALSE;
     }
 
-  return sse_hub_access_check_sender (self, message, peer, reason, error);
+  return sse_hub_access_check_sender (self->access, message, peer, reason, error);
 }
 
 /* Runs once the headers are in, before libsoup reads the body. */
@@ -268,7 +268,7 @@ sse_hub_routes_early_handler (SoupServer        *soup,
                               gpointer           user_data)
 {
   SseHubServer *self = user_data;
-  SseHubPeer *peer = sse_hub_access_get_peer (self, message);
+  SseHubPeer *peer = sse_hub_access_get_peer (self->access, message);
   g_autoptr(GError) error = NULL;
   SseHubRefusal reason;
 
