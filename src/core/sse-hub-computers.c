@@ -240,3 +240,68 @@ sse_hub_server_remove_computer_persons_finish (SseHubServer  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Fair share when full                                                     */
+
+gboolean
+sse_hub_server_make_room (SseHubServer *self,
+                          SseHubPeer   *peer)
+{
+  SseHubAccess *access = self->access;
+  g_autoptr(GPtrArray) counts = NULL;
+  g_autoptr(GBytes) retry = NULL;
+  g_autoptr(GBytes) frame = NULL;
+  g_autoptr(GString) goodbye = NULL;
+  g_autofree char *data = NULL;
+  SseHubComputerStreams *top;
+  SseHubClient *newest = NULL;
+  GHashTableIter iter;
+  gpointer client;
+  gpointer group;
+  guint retry_ms;
+
+  if (sse_hub_peer_is_presenter (peer) ||
+      g_hash_table_contains (access->group_streams, sse_hub_peer_get_group (peer)))
+    return FALSE;
+
+  counts = sse_hub_server_dup_computer_streams (self);
+  top = counts->len > 0 ? g_ptr_array_index (counts, 0) : NULL;
+  if (top == NULL || top->streams < 2)
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, access->stream_groups);
+  while (g_hash_table_iter_next (&iter, &client, &group))
+    if (g_str_equal (group, top->computer) &&
+        (newest == NULL || sse_hub_client_get_id (client) > sse_hub_client_get_id (newest)))
+      newest = client;
+  g_assert (newest != NULL);
+  g_object_ref (newest);
+
+  /* As a refused stream is answered: a long, jittered retry, and why. */
+  retry_ms = SSE_HUB_FULL_RETRY_MS - SSE_HUB_FULL_RETRY_MS / 4 +
+             g_random_int_range (0, SSE_HUB_FULL_RETRY_MS / 2);
+  retry = sse_hub_format_retry (retry_ms);
+  data = sse_hub_full_json (retry_ms, SSE_HUB_FULL_SHARE);
+  frame = sse_hub_format_frame (SSE_HUB_EVENT_FULL, NULL, data);
+  goodbye = g_string_new_len (g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
+  g_string_append_len (goodbye, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+  g_clear_pointer (&frame, g_bytes_unref);
+  frame = g_bytes_new (goodbye->str, goodbye->len);
+  sse_hub_client_queue (newest, frame, SSE_HUB_FRAME_OTHER, G_MAXSIZE);
+
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                           .kind = SSE_HUB_LOG_NOTICE,
+                           .event = SSE_HUB_LOG_EVENT_FAIR_SHARE,
+                           .event_name = sse_hub_full_reason_name (SSE_HUB_FULL_SHARE),
+                           .peer = top->computer,
+                           .client_id = sse_hub_client_get_id (newest),
+                           .number = top->streams,
+                           .text = data,
+                           .text_length = -1,
+                         });
+  sse_hub_fanout_forget (self->fanout, newest);
+  g_object_unref (newest);
+
+  return TRUE;
+}

@@ -40,6 +40,7 @@ typedef enum
   SSE_HUB_LOG_EVENT_DESCRIPTORS_OUT, /* new connections wait for free descriptors */
   SSE_HUB_LOG_EVENT_ACCEPT_FAILED,   /* accepting failed: listening again */
   SSE_HUB_LOG_EVENT_ACCEPTING_AGAIN, /* the end of either stall */
+  SSE_HUB_LOG_EVENT_FAIR_SHARE,      /* client_id (peer) closed for a computer with no stream; number: the streams peer held */
 } SseHubLogEvent;
 
 /* An entry to append: only the fields its event uses need be set. */

@@ -104,6 +104,10 @@ sse_hub_log_entry_dup_sentence (SseHubLogEntry *self,
       return g_strdup (tr (translate, N_("accepting a connection failed: listening again")));
     case SSE_HUB_LOG_EVENT_ACCEPTING_AGAIN:
       return g_strdup (tr (translate, N_("accepting new connections again")));
+    case SSE_HUB_LOG_EVENT_FAIR_SHARE:
+      return g_strdup_printf (tr (translate, N_("hub full: closed client %s of %s, which held the "
+                                                "most streams (%s), so a computer with none got in")),
+                              client, r->peer, number);
     case SSE_HUB_LOG_EVENT_FRAME:
     default:
       return NULL;

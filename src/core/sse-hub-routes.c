@@ -294,7 +294,8 @@ sse_hub_routes_connect (SseHubServer      *self,
   gboolean list_sent;
   guint retry_ms;
 
-  if (!sse_hub_access_admit_stream (self->access, peer, &full))
+  if (!sse_hub_access_admit_stream (self->access, peer, &full) &&
+      !(full == SSE_HUB_FULL_HUB && sse_hub_server_make_room (self, peer)))
     {
       refuse_full (self, message, peer, full);
       return;

@@ -405,7 +405,8 @@ sse_hub_event_sent_json (const char *event,
 const char *
 sse_hub_full_reason_name (SseHubFullReason reason)
 {
-  return reason == SSE_HUB_FULL_ADDRESS ? "address-full" : "full";
+  return reason == SSE_HUB_FULL_ADDRESS ? "address-full"
+         : reason == SSE_HUB_FULL_SHARE ? "fair-share" : "full";
 }
 
 /* The event repeats the jittered delay: scripts cannot read retry:. */
@@ -415,6 +416,9 @@ sse_hub_full_json (guint            retry_ms,
 {
   const char *error = reason == SSE_HUB_FULL_ADDRESS
                         ? "This computer has the most streams one computer may open; trying again later"
+                        : reason == SSE_HUB_FULL_SHARE
+                        ? "The hub is full and a computer with no stream came: this computer holds "
+                          "the most, so its newest stream made room; trying again later"
                         : "The hub is full; trying again later";
 
   return g_strdup_printf ("{\"error\":\"%s\",\"reason\":\"%s\",\"retryMs\":%u}",

@@ -137,9 +137,11 @@ typedef enum
 {
   SSE_HUB_FULL_HUB,
   SSE_HUB_FULL_ADDRESS,
+  SSE_HUB_FULL_SHARE,   /* an open stream closed so a computer with none gets in */
 } SseHubFullReason;
 
-/* "full" or "address-full": the event's "reason" and the log's name. */
+/* "full", "address-full" or "fair-share": the event's "reason" and the
+ * log's name. */
 const char *sse_hub_full_reason_name  (SseHubFullReason reason);
 char       *sse_hub_full_json         (guint            retry_ms,
                                        SseHubFullReason reason);

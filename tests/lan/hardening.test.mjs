@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { hostUrl, lanForThisFile, lanSkip } from './netns.mjs';
-import { curlFromHost, firstEvent, sleep, withHub } from './helpers.mjs';
+import { curlFromHost, firstEvent, openStreams, sleep, withHub } from './helpers.mjs';
 
 const skip = lanSkip;
 const lan = lanForThisFile();
@@ -165,5 +165,35 @@ test('two Host headers, or none, are refused', { skip }, async () => {
     assert.equal(await ask('GET / HTTP/1.0\r\n\r\n'), 400);
     assert.equal(await ask(`GET http://evil.example/ HTTP/1.1\r\nHost: ${lan.hostIPv4}\r\n\r\n`), 403);
     assert.equal((await curlFromHost(hostUrl(lan.hostIPv4, hub.port))).status, 200);
+  });
+});
+
+test('a full hub still lets in a computer with no stream', { skip }, async () => {
+  await withHub(['--max-clients', '40', '--max-streams-per-address', '8'], async hub => {
+    const url = hostUrl(lan.hostIPv4, hub.port, 'connect');
+    const [newcomer, ...crowd] = lan.addIPv4(6);
+    const streams = [];
+    try {
+      const started = Date.now();
+      for (const address of crowd)
+        streams.push(...await openStreams(lan, address, url, 8));
+      const events = await Promise.all(streams.map(firstEvent));
+      console.log(`# five addresses × 8 streams: ${events.filter(e => e === 'hello').length} hello in ${Date.now() - started} ms`);
+      assert.ok(events.every(event => event === 'hello'), 'the crowd fills the hub');
+
+      const late = lan.openStream(newcomer, url);
+      streams.push(late);
+      assert.equal(await firstEvent(late), 'hello', 'a sixth computer still gets in');
+      let closed;
+      for (let i = 0; i < 50 && !closed; i++) {
+        closed = streams.find(stream => /"reason":"fair-share"/.test(stream.text));
+        await sleep(50);
+      }
+      assert.ok(closed, 'one crowd stream was told why it closed');
+      assert.match(closed.text, /^event: full$/m);
+      console.log(`# the newest stream of the computer holding the most was closed: ${/data: (.*)/.exec(closed.text.split('event: full')[1])[1]}`);
+    } finally {
+      streams.forEach(stream => stream.close());
+    }
   });
 });

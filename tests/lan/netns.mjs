@@ -89,8 +89,9 @@ export class Lan {
   // loop would give one student: returns them.
   addIPv4 (n) {
     const added = [];
+    this.added ??= 0;
     for (let i = 0; i < n; i++) {
-      const address = `10.213.${this.subnet}.${100 + i}`;
+      const address = `10.213.${this.subnet}.${100 + this.added++}`;
       ip('-n', this.ns, 'addr', 'add', `${address}/24`, 'dev', this.nsLink);
       added.push(address);
     }
