@@ -63,6 +63,7 @@ typedef struct
   guint64         client_id;
   guint64         number;
   guint64         limit;
+  guint64         elapsed_ms;  /* how long something lasted: a backlog left undrained */
 } SseHubLogRecord;
 
 #define SSE_HUB_TYPE_LOG_ENTRY (sse_hub_log_entry_get_type ())
