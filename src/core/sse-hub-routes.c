@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "sse-hub-idempotency.h"
 #include "sse-hub-server-private.h"
 #include "sse-hub-web-resources.h"
 #include "sse-hub-wire.h"
@@ -378,7 +379,18 @@ sse_hub_routes_add_person (SseHubServer      *self,
   gint64 age = 0;
 
   presenter = sse_hub_access_is_presenter (self, message);
-  if (!presenter)
+  bytes = soup_message_body_flatten (body);
+  /* Before the limits: a repeat spends nothing and stores nothing. */
+  if (sse_hub_idempotency_begin (self->idempotency, message, group, bytes, &error) ==
+      SSE_HUB_IDEMPOTENCY_ANSWERED)
+    {
+      if (soup_server_message_get_status (message) != 0)
+        log_request (self, SSE_HUB_LOG_REQUEST, "repeat", message,
+                     soup_server_message_get_status (message),
+                     "Idempotency-Key seen before: first answer again, nothing stored");
+      return;
+    }
+  if (error == NULL && !presenter)
     refusal = sse_hub_access_check_post (self, message, group, &error);
 
   if (error == NULL)
@@ -386,7 +398,6 @@ sse_hub_routes_add_person (SseHubServer      *self,
       gsize length;
       const char *data;
 
-      bytes = soup_message_body_flatten (body);
       data = g_bytes_get_data (bytes, &length);
       sse_hub_parse_person_body (soup_message_headers_get_content_type (headers, NULL),
                                  data, length, &name, &age, &error);

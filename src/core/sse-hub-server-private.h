@@ -10,6 +10,7 @@
 
 #include "sse-hub-accept-watch.h"
 #include "sse-hub-client-private.h"
+#include "sse-hub-idempotency.h"
 #include "sse-hub-rate-limiter.h"
 #include "sse-hub-server.h"
 #include "sse-hub-wire.h"
@@ -30,6 +31,7 @@ struct _SseHubServer
   SseHubAcceptWatch *accept_watch; /* NULL while stopped */
   GHashTable        *streams;      /* set of SseHubClient (ref): fast to walk for broadcasts */
   SseHubRateLimiter *rate_limiter; /* per address group, and the audience's shared budget */
+  SseHubIdempotency *idempotency;  /* answers to adds by Idempotency-Key */
   GBytes            *persons_frame; /* the list frame for persons_frame_revision */
   char              *bind_address;
   GPtrArray         *event_names;  /* NULL-terminated: custom events announced so far */

@@ -357,6 +357,7 @@ sse_hub_server_finalize (GObject *object)
   g_clear_object (&self->log);
   g_clear_pointer (&self->streams, g_hash_table_unref);
   g_clear_pointer (&self->rate_limiter, sse_hub_rate_limiter_free);
+  g_clear_pointer (&self->idempotency, sse_hub_idempotency_free);
   sse_hub_access_finalize (self);
   g_clear_pointer (&self->persons_frame, g_bytes_unref);
   g_clear_pointer (&self->bind_address, g_free);
@@ -596,6 +597,8 @@ sse_hub_server_init (SseHubServer *self)
   self->streams = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->event_names = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   self->rate_limiter = sse_hub_rate_limiter_new (SSE_HUB_DEFAULT_RATE_LIMIT);
+  self->idempotency = sse_hub_idempotency_new (SSE_HUB_IDEMPOTENCY_DEFAULT_KEYS,
+                                               SSE_HUB_IDEMPOTENCY_DEFAULT_TTL);
   sse_hub_rate_limiter_set_audience_rate (self->rate_limiter, SSE_HUB_DEFAULT_AUDIENCE_RATE_LIMIT);
   sse_hub_access_init (self);
   self->hangup_fd = -1;

@@ -474,7 +474,7 @@ static const SseHubHeader cors_headers[] = {
 
 static const SseHubHeader preflight_headers[] = {
   { "Access-Control-Allow-Methods", "GET, POST, OPTIONS" },
-  { "Access-Control-Allow-Headers", "Content-Type, Last-Event-ID" },
+  { "Access-Control-Allow-Headers", "Content-Type, Last-Event-ID, Idempotency-Key" },
   { "Access-Control-Max-Age", "86400" },
   { "Allow", "GET, POST, OPTIONS" },
   { NULL, NULL },
