@@ -132,7 +132,7 @@ test_cors_headers (void)
   g_assert_cmpstr (cors, ==, "Access-Control-Allow-Origin: *\n");
   g_assert_cmpstr (preflight, ==,
                    "Access-Control-Allow-Methods: GET, POST, OPTIONS\n"
-                   "Access-Control-Allow-Headers: Content-Type, Last-Event-ID\n"
+                   "Access-Control-Allow-Headers: Content-Type, Last-Event-ID, Idempotency-Key\n"
                    "Access-Control-Max-Age: 86400\n"
                    "Allow: GET, POST, OPTIONS\n");
 }
