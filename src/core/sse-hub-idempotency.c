@@ -246,11 +246,13 @@ sse_hub_idempotency_begin (SseHubIdempotency *self,
   entry->digest = g_steal_pointer (&digest);
   entry->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   g_hash_table_insert (self->entries, entry->key, entry);
-  /* "finished" comes however the message ends, cut off included, and after
-   * its status is set: a hub that stored the person before the peer left
-   * still remembers it. */
+  /* The answer is kept once written, or when the message ends however it
+   * ends (a kept-alive connection is stolen after writing, so "finished"
+   * never comes; a peer gone before the answer gets no "wrote-headers"):
+   * a hub that stored the person before the peer left still remembers it. */
   entry->first = message;
   g_object_add_weak_pointer (G_OBJECT (message), (gpointer *) &entry->first);
+  g_signal_connect (message, "wrote-headers", G_CALLBACK (on_first_finished), entry);
   g_signal_connect (message, "finished", G_CALLBACK (on_first_finished), entry);
 
   return SSE_HUB_IDEMPOTENCY_PROCEED;

@@ -83,7 +83,7 @@ typedef struct
 static void
 shut_down_socket (SoupServerMessage *message)
 {
-  GSocket *socket = soup_server_message_get_socket (message);
+  GSocket *socket = sse_hub_parking_get_socket (message);
 
   /* Reading then fails and libsoup finishes the message. */
   if (socket != NULL)

@@ -181,6 +181,7 @@ refuse_full (SseHubServer      *self,
 
   soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
   soup_message_headers_replace (headers, "Cache-Control", SSE_HUB_STREAM_CACHE_CONTROL);
+  soup_message_headers_replace (headers, "Connection", "close");
   soup_server_message_set_response (message, SSE_HUB_STREAM_CONTENT_TYPE,
                                     SOUP_MEMORY_COPY, body->str, body->len);
 
@@ -276,7 +277,7 @@ sse_hub_routes_connect (SseHubServer      *self,
 
   user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
   last_event_id = requested_last_event_id (message, query);
-  socket = g_object_ref (soup_server_message_get_socket (message));
+  socket = g_object_ref (sse_hub_parking_get_socket (message));
   stream = soup_server_message_steal_connection (message);
   if (stream == NULL)
     return;

@@ -11,6 +11,7 @@
 #include "sse-hub-accept-watch.h"
 #include "sse-hub-client-private.h"
 #include "sse-hub-idempotency.h"
+#include "sse-hub-parking.h"
 #include "sse-hub-rate-limiter.h"
 #include "sse-hub-server.h"
 #include "sse-hub-wire.h"
@@ -29,6 +30,7 @@ struct _SseHubServer
   SseHubEventLog    *log;
   SoupServer        *soup;         /* NULL while stopped */
   SseHubAcceptWatch *accept_watch; /* NULL while stopped */
+  SseHubParking     *parking;      /* kept-alive connections between requests; NULL while stopped */
   GHashTable        *streams;      /* set of SseHubClient (ref): fast to walk for broadcasts */
   SseHubRateLimiter *rate_limiter; /* per address group, and the audience's shared budget */
   SseHubIdempotency *idempotency;  /* answers to adds by Idempotency-Key */

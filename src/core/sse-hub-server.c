@@ -77,12 +77,9 @@ route (SoupServer        *soup,
   g_autoptr(GError) error = NULL;
 
   sse_hub_routes_set_cors_headers (message);
-  /* libsoup 3.2 leaks the socket of a kept-alive connection that the peer
-   * closes while idle (fixed in 3.3): one descriptor per browser POST over
-   * a lesson.  Closing after every response means no connection is ever
-   * idle; an event stream holds its connection to the end anyway. */
-  soup_message_headers_replace (soup_server_message_get_response_headers (message),
-                                "Connection", "close");
+  /* Parked between requests, never idle inside libsoup 3.2 (see
+   * sse-hub-parking.h); an event stream holds its connection anyway. */
+  sse_hub_parking_keep_alive (self->parking, message);
 
   if (!sse_hub_access_check_host (self, message, &error))
     {
@@ -166,6 +163,7 @@ sse_hub_server_start (SseHubServer  *self,
   local = g_socket_get_local_address (socket, NULL);
   self->bound_port = local != NULL ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
   self->soup = g_steal_pointer (&soup);
+  self->parking = sse_hub_parking_new (self->soup, SSE_HUB_PARKING_IDLE_SECONDS, SSE_HUB_PARKING_MAX);
   self->accept_watch = sse_hub_accept_watch_new (self->soup, socket, self->log);
 
   sse_hub_fanout_reset_keepalive (self);
@@ -187,6 +185,7 @@ sse_hub_server_stop (SseHubServer *self)
 
   sse_hub_fanout_stop (self);
   g_clear_pointer (&self->accept_watch, sse_hub_accept_watch_free);
+  g_clear_pointer (&self->parking, sse_hub_parking_free);
 
   /* Requests still arriving on open connections must not reach a hub that
    * may be gone by then. */
