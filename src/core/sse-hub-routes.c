@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "sse-hub-gzip.h"
 #include "sse-hub-idempotency.h"
 #include "sse-hub-server-private.h"
 #include "sse-hub-web-resources.h"
@@ -544,21 +545,23 @@ content_type_for (const char *path)
  * so each one's tag is its digest, computed on first use and kept. */
 static const char *
 entity_tag_for (const char *resource_path,
-                GBytes     *bytes)
+                GBytes     *bytes,
+                gboolean    gzip)
 {
   static GHashTable *tags;
+  g_autofree char *key = g_strconcat (resource_path, gzip ? "\ngzip" : NULL, NULL);
   const char *tag;
 
   if (tags == NULL)
     tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  tag = g_hash_table_lookup (tags, resource_path);
+  tag = g_hash_table_lookup (tags, key);
   if (tag == NULL)
     {
       g_autofree char *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
-      char *quoted = g_strdup_printf ("\"%.16s\"", digest);
+      char *quoted = g_strdup_printf ("\"%.16s%s\"", digest, gzip ? "-gz" : "");
 
-      g_hash_table_insert (tags, g_strdup (resource_path), quoted);
+      g_hash_table_insert (tags, g_steal_pointer (&key), quoted);
       tag = quoted;
     }
 
@@ -598,6 +601,7 @@ sse_hub_routes_serve_resource (SoupServerMessage *message,
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
   g_autofree char *resource_path = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) packed = NULL;
   const char *tag;
   gsize size;
   const char *data;
@@ -616,7 +620,17 @@ sse_hub_routes_serve_resource (SoupServerMessage *message,
   if (bytes == NULL)
     return FALSE;
 
-  tag = entity_tag_for (resource_path, bytes);
+  /* Each encoding is its own entity, with its own tag. */
+  if (sse_hub_gzip_accepted (soup_server_message_get_request_headers (message)))
+    packed = sse_hub_gzip_for_resource (resource_path, bytes);
+  tag = entity_tag_for (resource_path, bytes, packed != NULL);
+  if (packed != NULL)
+    {
+      g_bytes_unref (bytes);
+      bytes = g_steal_pointer (&packed);
+      soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+    }
+  soup_message_headers_replace (headers, "Vary", "Accept-Encoding");
   soup_message_headers_replace (headers, "Content-Security-Policy", PAGE_SECURITY_POLICY);
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
