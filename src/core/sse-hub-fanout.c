@@ -194,6 +194,20 @@ sse_hub_server_send_custom_event (SseHubServer  *self,
       sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, SSE_HUB_EVENT_CONFIG, NULL, config);
     }
 
+  /* EventSource keeps the last id for every later event: after an event
+   * with an id of its own, one without carries the list's revision again,
+   * so a page tells a repeated id from none, and a reconnect resumes the
+   * list instead of fetching it again. */
+  if (id == NULL && self->custom_id_sent)
+    {
+      g_autofree char *revision = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                   sse_hub_person_store_get_revision (self->store));
+
+      self->custom_id_sent = FALSE;
+      sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, name, revision, data);
+      return TRUE;
+    }
+  self->custom_id_sent = id != NULL;
   sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, name, id, data);
   return TRUE;
 }

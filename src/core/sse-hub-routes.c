@@ -175,7 +175,9 @@ refuse_full (SseHubServer      *self,
   g_autofree char *data = NULL;
   g_autofree char *text = NULL;
 
-  data = sse_hub_full_json (retry_ms, reason);
+  data = sse_hub_full_json (retry_ms, reason, reason == SSE_HUB_FULL_ADDRESS
+                                                ? self->max_streams_per_address
+                                                : self->max_clients);
   frame = sse_hub_format_frame (SSE_HUB_EVENT_FULL, NULL, data);
   g_string_append_len (body, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
   g_string_append_len (body, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));

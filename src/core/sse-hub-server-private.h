@@ -40,6 +40,7 @@ struct _SseHubServer
 
   guint64            persons_frame_revision;
   guint64            next_client_id;
+  gboolean           custom_id_sent;  /* the last custom event had an id of its own */
   guint              bound_port;
   guint              keepalive_source;
   int                hangup_fd;     /* epoll set of the streams' sockets; -1 while stopped */

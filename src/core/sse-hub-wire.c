@@ -420,14 +420,15 @@ sse_hub_full_reason_name (SseHubFullReason reason)
 /* The event repeats the jittered delay: scripts cannot read retry:. */
 char *
 sse_hub_full_json (guint            retry_ms,
-                   SseHubFullReason reason)
+                   SseHubFullReason reason,
+                   guint            limit)
 {
   const char *error = reason == SSE_HUB_FULL_ADDRESS
                         ? "This computer has the most streams one computer may open; trying again later"
                         : "The hub is full; trying again later";
 
-  return g_strdup_printf ("{\"error\":\"%s\",\"reason\":\"%s\",\"retryMs\":%u}",
-                          error, sse_hub_full_reason_name (reason), retry_ms);
+  return g_strdup_printf ("{\"error\":\"%s\",\"reason\":\"%s\",\"limit\":%u,\"retryMs\":%u}",
+                          error, sse_hub_full_reason_name (reason), limit, retry_ms);
 }
 
 char *
