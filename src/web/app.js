@@ -4,6 +4,7 @@
 // browser through shared-stream.js (see stream.js); where a browser cannot
 // share, or the presenter turns sharing off, the tab holds its own.  Every
 // piece of data from the network is set with textContent, never as HTML.
+// Served after stream.js in one file (see src/core/meson.build).
 'use strict';
 
 const STRINGS = {
@@ -13,11 +14,13 @@ const STRINGS = {
     connected: 'Connected: updates arrive live',
     reconnecting: 'Connection lost. Reconnecting…',
     full: 'The hub is full. Waiting for a free place…',
+    addressFull: n => `This computer already has ${n ?? 'the most'} pages open on the hub, the most ` +
+      'one computer may: close one, or ask the presenter to raise the limit.',
     unreachable: 'Cannot reach the hub. Trying again…',
     offline: 'Offline. Waiting for the network…',
     quiet: 'No word from the hub for a while. Reconnecting…',
     blocked: 'This browser has too many connections open to this address: close another tab.',
-    seconds: '{0} s',
+    seconds: '{0}\u00a0s',
     persons: 'Persons',
     personsCount: n => (n === 1 ? '1 person' : `${n} persons`),
     stale: 'Not connected: this list may be out of date.',
@@ -32,7 +35,21 @@ const STRINGS = {
     adding: 'Adding…',
     added: 'Added {0}.',
     networkError: 'Could not reach the hub. Check the connection and try again.',
-    addTimeout: 'The hub did not answer within {0} s. Check the list, then try again.',
+    retrying: n => `The hub has not answered yet. Trying again (${n})… the same request, so it ` +
+      'cannot be added twice.',
+    addedOnRetry: (name, n) => `Added ${name} on try ${n}.`,
+    addedReplayed: name => `Added ${name}. An earlier try had reached the hub: it was added once.`,
+    addLost: n => `The hub did not answer ${n} tries. Check the list: if the person is not there, ` +
+      'add them again.',
+    sixConnections: 'This browser already has 6 connections to the hub, the most it opens to one ' +
+      'address, and every one holds a tab\'s event stream: the post cannot leave the browser. ' +
+      'Turn on "Share one connection between tabs" below, or close a tab.',
+    formWaiting: 'Adding is possible again once the page reaches the hub.',
+    slowDown: 'Too many persons were added just now. You can add again in {0}\u00a0s.',
+    personsCap: 'This computer has added as many persons as one computer may.',
+    writesOffPost: 'The presenter has turned off adding persons.',
+    listFull: 'The list is full: the hub takes no more persons.',
+    lastKnown: text => `last known: ${text}`,
     writesOff: 'The presenter has turned off adding persons. Watch the list change live.',
     clients: 'Connected',
     clientsCount: n => (n === 1 ? '1 browser' : `${n} browsers`),
@@ -60,11 +77,13 @@ const STRINGS = {
     connected: '已连接：更新实时到达',
     reconnecting: '连接已断开，正在重新连接…',
     full: '服务器已满，正在等待空位…',
+    addressFull: n => `这台电脑已在服务器上打开了 ${n ?? '最多'} 个页面，达到一台电脑的上限：` +
+      '请关闭一个，或请演示者提高上限。',
     unreachable: '无法连接到服务器，稍后重试…',
     offline: '离线，正在等待网络…',
     quiet: '服务器已有一段时间没有消息，正在重新连接…',
     blocked: '此浏览器对这个地址打开的连接太多：请关闭另一个标签页。',
-    seconds: '{0} 秒',
+    seconds: '{0}\u00a0秒',
     persons: '人员',
     personsCount: n => `${n} 人`,
     stale: '未连接：此列表可能已过时。',
@@ -79,7 +98,18 @@ const STRINGS = {
     adding: '正在添加…',
     added: '已添加 {0}。',
     networkError: '无法连接到服务器。请检查网络后重试。',
-    addTimeout: '服务器在 {0} 秒内没有应答。请先查看列表，再重试。',
+    retrying: n => `服务器尚未应答。正在重试（第 ${n} 次）…同一个请求，不会重复添加。`,
+    addedOnRetry: (name, n) => `已在第 ${n} 次尝试时添加 ${name}。`,
+    addedReplayed: name => `已添加 ${name}。之前的一次尝试已到达服务器：只添加了一次。`,
+    addLost: n => `服务器 ${n} 次都没有应答。请查看列表：如果没有此人，请重新添加。`,
+    sixConnections: '此浏览器已对服务器打开 6 个连接，这是它对一个地址打开的上限，而且每个都被标签页的事件流占用：' +
+      '请求无法离开浏览器。请打开下方的“各标签页共用一个连接”，或关闭一个标签页。',
+    formWaiting: '页面重新连上服务器后才能添加。',
+    slowDown: '刚才添加的人太多了。{0}\u00a0秒后可以再添加。',
+    personsCap: '这台电脑添加的人数已达到一台电脑的上限。',
+    writesOffPost: '演示者已关闭添加人员。',
+    listFull: '列表已满：服务器不再接受新的人员。',
+    lastKnown: text => `最后已知：${text}`,
     writesOff: '演示者已关闭添加人员。请观看列表的实时变化。',
     clients: '已连接',
     clientsCount: n => `${n} 个浏览器`,
@@ -105,6 +135,9 @@ const WIRE_MAX = 100;
 const CLIENTS_SHOWN = 200;
 const HIGHLIGHT_MS = 2500;
 const ADD_TIMEOUT_MS = 10000;
+const ADD_TRIES = 4;
+// States in which the hub answers this page (a full hub still takes posts).
+const REACHABLE = ['connected', 'full'];
 
 function pickLanguage () {
   for (const tag of navigator.languages || [navigator.language || 'en']) {
@@ -137,6 +170,12 @@ const state = {
   ownStream: null,      // the tab's own stream when it does not
   tabs: 1,              // tabs of this browser on the hub
   streams: null,        // streams they hold, null when unknown
+  connected: false,
+  reachable: false,
+  adding: false,        // an add is under way
+  waitUntil: 0,         // no add before this time (the hub's Retry-After)
+  waitTimer: null,
+  clientsKnown: false,  // a client list has arrived since the page opened
 };
 
 function translatePage () {
@@ -157,13 +196,15 @@ function stopCountdown () {
 
 // The state text is a live region: it only changes when the state does, so a
 // screen reader hears "reconnecting" once, not every second of the countdown.
-function setStatus ({ kind, key, until }) {
+function setStatus ({ kind, key, until, limit }) {
   $('status').className = `status status-${kind}`;
-  const text = t(key);
+  const text = t(key, limit);
   if ($('status-text').textContent !== text)
     $('status-text').textContent = text;
 
   setConnected(kind === 'connected');
+  state.reachable = REACHABLE.includes(kind);
+  renderButton();
   stopCountdown();
   if (until <= Date.now())
     return;
@@ -179,14 +220,21 @@ function setStatus ({ kind, key, until }) {
   state.countdown = setInterval(tick, 250);
 }
 
+// Figures from a stream that is gone are not current: they say so.
 function setConnected (connected) {
+  state.connected = connected;
   $('stale-note').hidden = connected || state.persons === null;
-  $('persons').classList.toggle('stale', !connected);
-  $('clients').classList.toggle('stale', !connected);
-  if (!connected) {
+  for (const id of ['persons', 'clients', 'persons-count', 'clients-count'])
+    $(id).classList.toggle('stale', !connected);
+  if (!connected)
     state.myId = null;
-    renderClients();
-  }
+  renderPersonsCount();
+  renderClients();
+}
+
+function renderPersonsCount () {
+  const count = state.persons === null ? '' : t('personsCount', state.persons.length);
+  $('persons-count').textContent = state.connected || count === '' ? count : t('lastKnown', count);
 }
 
 /* Persons ------------------------------------------------------------------ */
@@ -245,7 +293,7 @@ function renderPersons (persons) {
   }
 
   state.persons = persons;
-  $('persons-count').textContent = t('personsCount', persons.length);
+  renderPersonsCount();
   $('persons-empty').hidden = persons.length > 0;
 }
 
@@ -279,7 +327,9 @@ function renderClients () {
     items.push(more);
   }
   $('clients').replaceChildren(...items);
-  const count = t('clientsCount', ids.length);
+  let count = state.clientsKnown ? t('clientsCount', ids.length) : '';
+  if (!state.connected && count !== '')
+    count = t('lastKnown', count);
   if ($('clients-count').textContent !== count)
     $('clients-count').textContent = count;
 }
@@ -293,9 +343,10 @@ function setWrites (writes) {
 
 /* The raw frames ----------------------------------------------------------- */
 
-// count: how many heartbeats in a row the entry stands for.
-function stamp (time, count = 1) {
-  const now = new Date();
+// count: how many heartbeats in a row the entry stands for; at: when the
+// frame arrived (a tab that joins late shows frames from before it).
+function stamp (time, count = 1, at = Date.now()) {
+  const now = new Date(at);
   time.dateTime = now.toISOString();
   time.textContent = now.toLocaleTimeString(lang === 'zh' ? 'zh-CN' : undefined);
   if (count > 1) {
@@ -306,21 +357,21 @@ function stamp (time, count = 1) {
   }
 }
 
-function logLines (lines) {
+function logLines (lines, at = Date.now()) {
   const log = $('wire');
   // A heartbeat is the same every time: those in a row share one entry.
   const newest = log.firstElementChild;
   if (newest !== null && newest.dataset.heartbeat !== undefined && lines[0] === 'event: heartbeat') {
     const count = Number(newest.dataset.heartbeat) + 1;
     newest.dataset.heartbeat = String(count);
-    stamp(newest.querySelector('time'), count);
+    stamp(newest.querySelector('time'), count, at);
     return;
   }
 
   const item = document.createElement('li');
   const time = document.createElement('time');
   const frame = document.createElement('pre');
-  stamp(time);
+  stamp(time, 1, at);
   // The blank line that ends the frame is part of it.
   frame.textContent = `${lines.join('\n')}\n\n`;
   item.append(time, frame);
@@ -338,11 +389,11 @@ function logFrame (event) {
   const lines = [];
   if (event.type !== 'message')
     lines.push(`event: ${event.type}`);
-  if ((event.type === 'message' || event.custom) && event.lastEventId)
-    lines.push(`id: ${event.lastEventId}`);
+  if (event.wireId)
+    lines.push(`id: ${event.wireId}`);
   for (const line of event.data.split('\n'))
     lines.push(line === '' ? 'data:' : `data: ${line}`);
-  logLines(lines);
+  logLines(lines, event.time);
 }
 
 /* What the stream says ------------------------------------------------------ */
@@ -372,6 +423,7 @@ function onClients (ids) {
   if (!Array.isArray(ids))
     return;
   state.clients = ids;
+  state.clientsKnown = true;
   renderClients();
 }
 
@@ -399,7 +451,7 @@ function showPresenterEvent (event) {
     id.textContent = t('eventId', event.lastEventId);
     head.append(' ', id);
   }
-  stamp(time);
+  stamp(time, 1, event.time);
   head.append(' ', time);
   data.textContent = event.data;
   item.append(head, data);
@@ -411,18 +463,19 @@ function showPresenterEvent (event) {
 
 const HANDLERS = { hello: onHello, message: onList, client: onClients, config: onConfig };
 
-// replay: the newest state the shared stream had before this tab joined;
-// it went over the wire earlier, so it is not logged as if it were new.
-function applyEvent (event, replay = false) {
+// What a frame does: show it on the wire (log), and act on it (act).  A
+// tab that joins late gets the shared stream's recent frames to log, then
+// the newest state to act on.
+function applyEvent (event, { log = true, act = true } = {}) {
   const data = parse(event);
   // The retry field came just before hello, which repeats its value.
-  if (!replay && event.type === 'hello' && Number.isFinite(data?.retry))
-    logLines([`retry: ${data.retry}`]);
-  if (event.custom)
+  if (log && event.type === 'hello' && Number.isFinite(data?.retry))
+    logLines([`retry: ${data.retry}`], event.time);
+  if (event.custom && log)
     showPresenterEvent(event);
-  else
+  else if (!event.custom && act)
     HANDLERS[event.type]?.(data);
-  if (!replay)
+  if (log)
     logFrame(event);
 }
 
@@ -475,7 +528,13 @@ function fromWorker (message) {
     break;
   case 'event':
     if (state.shared)
-      applyEvent(message.event, message.replay);
+      applyEvent(message.event, { log: !message.replay });
+    break;
+  case 'history':
+    if (state.shared) {
+      for (const event of message.events)
+        applyEvent(event, { act: false });
+    }
     break;
   case 'status':
     if (state.shared)
@@ -548,40 +607,130 @@ function clearErrors () {
     $(id).removeAttribute('aria-invalid');
 }
 
-async function onSubmit (event) {
-  event.preventDefault();
-  clearErrors();
-
+// The button says whether an add can go now, and the note under it why not.
+function renderButton () {
   const button = $('add-button');
-  button.disabled = true;
-  button.textContent = t('adding');
+  const waiting = state.waitUntil > Date.now();
+  button.disabled = state.adding || waiting || !state.reachable;
+  button.textContent = state.adding ? t('adding') : t('add');
+  const reason = $('form-waiting');
+  const text = state.adding || state.reachable ? '' : t('formWaiting');
+  if (reason.textContent !== text)
+    reason.textContent = text;
+}
 
-  // A request the hub never answers (a dead path, or no connection left in
-  // this browser) must not leave the form stuck on "Adding…".
+// Retry-After: no add until then, with the seconds counting down in words.
+function waitBeforeAdding (seconds) {
+  state.waitUntil = Date.now() + seconds * 1000;
+  clearInterval(state.waitTimer);
+  const tick = () => {
+    const left = Math.ceil((state.waitUntil - Date.now()) / 1000);
+    if (left > 0) {
+      $('form-error').textContent = t('slowDown', left);
+    } else {
+      clearInterval(state.waitTimer);
+      $('form-error').textContent = '';
+    }
+    renderButton();
+  };
+  tick();
+  state.waitTimer = setInterval(tick, 1000);
+}
+
+// The hub's refusals in the page's own words where a reason is not about a
+// field (the hub speaks the presenter's language).
+function showRefusal (status, answer, retryAfter) {
+  if (status === 429 && retryAfter > 0)
+    waitBeforeAdding(retryAfter);
+  else if (status === 429)
+    showError(null, t('personsCap'));
+  else if (status === 403)
+    showError(null, t('writesOffPost'));
+  else if (status === 507)
+    showError(null, t('listFull'));
+  else
+    showError(answer?.field, answer?.error || `HTTP ${status}`);
+}
+
+// An unguessable key for this add: a retry with it is never stored twice.
+// Random bytes rather than randomUUID(), which needs https.
+function newIdempotencyKey () {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map(byte => byte.toString(16).padStart(2, '0')).join('');
+}
+
+// This browser's connections are all held by its tabs' streams: a request
+// waits in the browser for one that never frees.
+function connectionsTaken () {
+  return state.shared === false && (state.streams ?? 0) >= BROWSER_CONNECTION_LIMIT;
+}
+
+async function postOnce (body, key) {
+  // A request the hub never answers (a dead path, a frozen hub, or no
+  // connection left in this browser) must not leave the form stuck.
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), ADD_TIMEOUT_MS);
   try {
-    // The hub owns the rules: whatever it refuses, it explains.
     const response = await fetch('addPerson', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: $('name').value, age: $('age').value }),
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `"${key}"` },
+      body,
       signal: abort.signal,
     });
     const answer = await response.json().catch(() => null);
-    if (response.ok && answer !== null) {
-      $('name').value = '';
-      $('form-status').textContent = t('added', answer.name);
-      $('name').focus();
-    } else {
-      showError(answer?.field, answer?.error || `HTTP ${response.status}`);
-    }
+    return { response, answer };
   } catch {
-    showError(null, abort.signal.aborted ? t('addTimeout', ADD_TIMEOUT_MS / 1000) : t('networkError'));
+    return { timedOut: abort.signal.aborted };
   } finally {
     clearTimeout(timer);
-    button.disabled = false;
-    button.textContent = t('add');
+  }
+}
+
+async function onSubmit (event) {
+  event.preventDefault();
+  clearErrors();
+  state.adding = true;
+  renderButton();
+
+  // Every try carries the same key: the hub stores the person once however
+  // many of them reach it.
+  const key = newIdempotencyKey();
+  const body = JSON.stringify({ name: $('name').value, age: $('age').value });
+  try {
+    for (let attempt = 1; attempt <= ADD_TRIES; attempt++) {
+      const { response, answer, timedOut } = await postOnce(body, key);
+      if (response?.ok && answer !== null) {
+        const replayed = response.headers.get('Idempotent-Replayed') === 'true';
+        $('name').value = '';
+        $('form-status').textContent = attempt === 1 ? t('added', answer.name)
+          : replayed ? t('addedReplayed', answer.name) : t('addedOnRetry', answer.name, attempt);
+        $('name').focus();
+        return;
+      }
+      if (response !== undefined) {
+        $('form-status').textContent = '';
+        showRefusal(response.status, answer,
+          Number.parseInt(response.headers.get('Retry-After') ?? '', 10));
+        return;
+      }
+      // Not "the hub did not answer": the request never left the browser.
+      if (connectionsTaken()) {
+        $('form-status').textContent = '';
+        showError(null, t('sixConnections'));
+        return;
+      }
+      if (!timedOut) {
+        showError(null, t('networkError'));
+        return;
+      }
+      if (attempt < ADD_TRIES)
+        $('form-status').textContent = t('retrying', attempt + 1);
+    }
+    $('form-status').textContent = '';
+    showError(null, t('addLost', ADD_TRIES));
+  } finally {
+    state.adding = false;
+    renderButton();
   }
 }
 
@@ -589,6 +738,7 @@ async function onSubmit (event) {
 
 translatePage();
 renderClients();
+renderButton();
 $('add-form').addEventListener('submit', onSubmit);
 for (const id of ['name', 'age']) {
   $(id).addEventListener('input', () => {
