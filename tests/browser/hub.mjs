@@ -124,9 +124,10 @@ export class Hub {
   }
 }
 
-export async function launchBrowser () {
+// executablePath: a wrapper to start Chromium under (a network namespace).
+export async function launchBrowser ({ executablePath = process.env.CHROMIUM || '/usr/bin/chromium' } = {}) {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
