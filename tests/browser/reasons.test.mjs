@@ -78,7 +78,7 @@ test('a frozen hub: the add is retried with its key, stored once, and the page s
   });
 });
 
-test('sharing off and six streams held: a post names the six connections and the switch', async () => {
+test('sharing off and six streams held: a post names the six connections, a seventh tab is not blank', async () => {
   await withHub([], async hub => {
     const context = await newContext();
     const first = await openTab(context, `${hub.url}?share=0`);
@@ -98,6 +98,15 @@ test('sharing off and six streams held: a post names the six connections and the
       'every one holds a tab\'s event stream: the post cannot leave the browser. Turn on "Share ' +
       'one connection between tabs" below, or close a tab.');
     await runAxe(first, 'six connections taken');
+
+    // A brand-new seventh tab comes up from the cache and says why it has
+    // no stream, instead of staying blank.
+    const seventh = watchErrors(await context.newPage());
+    seventh.goto(hub.url).catch(() => {});
+    await seventh.locator('#status.status-blocked').waitFor(WAIT);
+    assert.equal(await seventh.textContent('#status-text'),
+      'This browser has too many connections open to this address: close another tab.');
+    await seventh.close();
 
     // The switch it points to does it.
     await first.click('#share-switch');
