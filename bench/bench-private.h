@@ -85,6 +85,7 @@ struct _Bench
   int         prefill;
   int         rate;           /* posts per second, open loop; 0 = one at a time */
   int         hub_pid_option;
+  int         posters;        /* posting mode: keep-alive posters, no clients */
   char       *url;
   char       *hub_path;
 
@@ -143,6 +144,7 @@ struct _Bench
   guint64     delivered;
   gint64      last_delivery_us;
   gint64      last_post_sent_us;
+  gint64      posting_start_us;
   PostConnection posts[MAX_POST_CONNECTIONS];
 };
 
@@ -206,6 +208,11 @@ void     post_event           (Bench          *b,
                                PostConnection *post);
 void     post_close           (Bench          *b,
                                PostConnection *post);
+
+/* bench-posting.c */
+void     phase_posting        (Bench          *b);
+int      report_posting       (Bench          *b,
+                               const Measures *m);
 
 /* bench-report.c */
 guint64  expected_deliveries  (Bench          *b);

@@ -235,7 +235,15 @@ static gboolean
 check_options (Bench   *b,
                GError **error)
 {
-  if (b->n_clients < 1 || b->n_clients > 1000000 || b->n_posts < 1 || b->n_posts > 100000 ||
+  if (b->posters > 0)
+    b->n_clients = 0;
+  if (b->posters < 0 || b->posters > MAX_POST_CONNECTIONS)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--posters must be from 0 to %d", MAX_POST_CONNECTIONS);
+      return FALSE;
+    }
+  if ((b->n_clients < 1 && b->posters == 0) || b->n_clients > 1000000 || b->n_posts < 1 || b->n_posts > 100000 ||
       b->batch < 1 || b->gap_ms < 0 || b->timeout_s < 1 || b->connect_timeout_s < 1 ||
       b->settle_ms < 0 || b->prefill < 0 || b->rate < 0)
     {
@@ -263,6 +271,54 @@ check_options (Bench   *b,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Clients connect, then the posts go out and reach them. */
+static int
+run_streams (Bench    *b,
+             Measures *m,
+             pid_t     measured_pid)
+{
+  g_print ("sse-hub-bench: connecting %d clients to http://%s/connect...\n", b->n_clients,
+           b->host_header);
+  phase_connect (b);
+  g_print ("sse-hub-bench: %d clients had their hello; waiting for the `client` events to "
+           "settle...\n", b->hellos);
+  phase_settle (b);
+  m->rss_after_kib = read_rss_kib (measured_pid);
+  m->cpu_connected = read_cpu_seconds (measured_pid);
+  m->own_cpu_connected = own_cpu_seconds ();
+
+  if (b->hellos > 0 && !must_stop (b))
+    {
+      g_print ("sse-hub-bench: posting %d persons...\n", b->n_posts);
+      phase_posts (b);
+      phase_drain (b);
+    }
+  m->cpu_end = read_cpu_seconds (measured_pid);
+  m->own_cpu_end = own_cpu_seconds ();
+
+  if (b->hub_gone)
+    g_printerr ("sse-hub-bench: the hub exited during the run\n");
+  if (bench_interrupted != 0)
+    g_printerr ("sse-hub-bench: interrupted by signal %d\n", (int) bench_interrupted);
+  stop_hub (b);
+  return report (b, m);
+}
+
+static int
+run_posting (Bench    *b,
+             Measures *m,
+             pid_t     measured_pid)
+{
+  g_print ("sse-hub-bench: %d posters posting %d persons...\n", b->posters, b->n_posts);
+  phase_posting (b);
+  m->cpu_end = read_cpu_seconds (measured_pid);
+  m->own_cpu_end = own_cpu_seconds ();
+  if (b->hub_gone)
+    g_printerr ("sse-hub-bench: the hub exited during the run\n");
+  stop_hub (b);
+  return report_posting (b, m);
 }
 
 int
@@ -307,6 +363,10 @@ main (int   argc,
       "Quiet milliseconds without `client` events that end the storm (default 300)", "MS" },
     { "prefill", 0, 0, G_OPTION_ARG_INT, &b->prefill,
       "Persons already on the list when the hub starts (default 0)", "P" },
+    { "posters", 0, 0, G_OPTION_ARG_INT, &b->posters,
+      "Posting mode: no stream clients, P keep-alive connections posting the M persons "
+      "as fast as they are answered; reports posts per second per thousand persons listed",
+      "P" },
     { "rate", 0, 0, G_OPTION_ARG_INT, &b->rate,
       "Post at R per second without waiting for the answers, as a class does "
       "(default 0: one at a time, --gap apart)", "R" },
@@ -435,34 +495,12 @@ main (int   argc,
   if (b->spawned)
     g_print ("sse-hub-bench: started %s (pid %d) on http://%s/\n", b->hub_path,
              (int) b->hub_pid, b->host_header);
-  g_print ("sse-hub-bench: connecting %d clients to http://%s/connect...\n", b->n_clients,
-           b->host_header);
   m.rss_before_kib = read_rss_kib (measured_pid);
   m.cpu_start = read_cpu_seconds (measured_pid);
-
-  phase_connect (b);
-  g_print ("sse-hub-bench: %d clients had their hello; waiting for the `client` events to "
-           "settle...\n", b->hellos);
-  phase_settle (b);
-  m.rss_after_kib = read_rss_kib (measured_pid);
-  m.cpu_connected = read_cpu_seconds (measured_pid);
-  m.own_cpu_connected = own_cpu_seconds ();
-
-  if (b->hellos > 0 && !must_stop (b))
-    {
-      g_print ("sse-hub-bench: posting %d persons...\n", b->n_posts);
-      phase_posts (b);
-      phase_drain (b);
-    }
-  m.cpu_end = read_cpu_seconds (measured_pid);
-  m.own_cpu_end = own_cpu_seconds ();
-
-  if (b->hub_gone)
-    g_printerr ("sse-hub-bench: the hub exited during the run\n");
-  if (bench_interrupted != 0)
-    g_printerr ("sse-hub-bench: interrupted by signal %d\n", (int) bench_interrupted);
-  stop_hub (b);
-  status = report (b, &m);
+  if (b->posters > 0)
+    status = run_posting (b, &m, measured_pid);
+  else
+    status = run_streams (b, &m, measured_pid);
 
   for (int i = 0; i < b->n_clients; i++)
     client_close (b, &b->clients[i], "done");

@@ -64,16 +64,26 @@ person_age_text (GtkListItem  *list_item,
   return g_strdup_printf ("%" G_GINT64_FORMAT, sse_hub_person_get_age (person));
 }
 
-/* A change the disk refused arrives after the click: it says so then. */
+/* A change refused arrives after the click: it says so then. */
 static void
 on_change_saved (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(SseHubPersonsPage) self = user_data;
+  SseHubServer *server = SSE_HUB_SERVER (source);
+  g_autoptr(SseHubPerson) added = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean saved;
 
-  if (!sse_hub_server_change_finish (SSE_HUB_SERVER (source), result, &error))
+  if (g_async_result_is_tagged (result, sse_hub_server_add_person_async))
+    saved = (added = sse_hub_server_add_person_finish (server, result, &error)) != NULL;
+  else if (g_async_result_is_tagged (result, sse_hub_server_remove_person_async))
+    saved = sse_hub_server_remove_person_finish (server, result, &error);
+  else
+    saved = sse_hub_server_clear_persons_finish (server, result, &error);
+
+  if (!saved)
     sse_hub_toast_show (GTK_WIDGET (self), error->message);
 }
 
@@ -108,18 +118,10 @@ persons_undo (PersonsUndo *undo)
   for (guint i = 0; i < undo->persons->len; i++)
     {
       SseHubPerson *person = g_ptr_array_index (undo->persons, i);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(SseHubPerson) added = NULL;
 
-      added = sse_hub_server_add_person (self->server, sse_hub_person_get_name (person),
-                                         sse_hub_person_get_age (person), on_change_saved,
-                                         g_object_ref (self), &error);
-      if (added == NULL)
-        {
-          g_object_unref (self);
-          sse_hub_toast_show (GTK_WIDGET (self), error->message);
-          return;
-        }
+      sse_hub_server_add_person_async (self->server, sse_hub_person_get_name (person),
+                                       sse_hub_person_get_age (person), NULL, on_change_saved,
+                                       g_object_ref (self));
     }
 }
 
@@ -149,20 +151,14 @@ on_remove_person_clicked (GtkButton   *button,
   for (guint i = 0; i < n_items; i++)
     {
       g_autoptr(SseHubPerson) candidate = g_list_model_get_item (G_LIST_MODEL (store), i);
-      g_autoptr(GError) error = NULL;
       g_autoptr(GPtrArray) removed = NULL;
       g_autofree char *text = NULL;
 
       if (candidate != person)
         continue;
 
-      if (!sse_hub_server_remove_person (self->server, i, on_change_saved, g_object_ref (self),
-                                         &error))
-        {
-          g_object_unref (self);
-          sse_hub_toast_show (GTK_WIDGET (self), error->message);
-          return;
-        }
+      sse_hub_server_remove_person_async (self->server, i, NULL, on_change_saved,
+                                          g_object_ref (self));
 
       removed = g_ptr_array_new_with_free_func (g_object_unref);
       g_ptr_array_add (removed, g_steal_pointer (&candidate));
@@ -266,7 +262,6 @@ sse_hub_persons_page_clear (SseHubPersonsPage *self)
   GListModel *persons;
   guint n_items;
   g_autoptr(GPtrArray) cleared = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
   g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
@@ -278,12 +273,7 @@ sse_hub_persons_page_clear (SseHubPersonsPage *self)
   for (guint i = 0; i < n_items; i++)
     g_ptr_array_add (cleared, g_list_model_get_item (persons, i));
 
-  if (!sse_hub_server_clear_persons (self->server, on_change_saved, g_object_ref (self), &error))
-    {
-      g_object_unref (self);
-      sse_hub_toast_show (GTK_WIDGET (self), error->message);
-      return;
-    }
+  sse_hub_server_clear_persons_async (self->server, NULL, on_change_saved, g_object_ref (self));
 
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Cleared %u person",
                                        "Cleared %u persons", n_items), n_items);
@@ -333,65 +323,69 @@ show_form_refusal (SseHubPersonsPage *self,
 typedef struct
 {
   SseHubPersonsPage *page;
-  SseHubPerson      *person;
-} PendingAdd;
+  char              *name;   /* as typed */
+} FormAdd;
 
-/* The form was cleared when the person was accepted: a person the disk
- * refused comes back into it, to be tried again. */
+/* The form was cleared when the person was sent: a person the store
+ * refused (the list full, the disk) comes back into it, to be tried again. */
 static void
 on_person_saved (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  PendingAdd *pending = user_data;
-  SseHubPersonsPage *self = pending->page;
-  const char *name = sse_hub_person_get_name (pending->person);
+  FormAdd *form = user_data;
+  SseHubPersonsPage *self = form->page;
+  g_autoptr(SseHubPerson) person = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (sse_hub_server_change_finish (SSE_HUB_SERVER (source), result, &error))
+  person = sse_hub_server_add_person_finish (SSE_HUB_SERVER (source), result, &error);
+  if (person != NULL)
     {
-      g_autofree char *added = g_strdup_printf (_("Added %s"), name);
+      g_autofree char *added = g_strdup_printf (_("Added %s"), sse_hub_person_get_name (person));
 
       sse_hub_toast_show (GTK_WIDGET (self), added);
     }
   else
     {
       if (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (self->name_entry)), ""))
-        gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name);
+        gtk_editable_set_text (GTK_EDITABLE (self->name_entry), form->name);
       show_form_refusal (self, error->message);
     }
 
-  g_object_unref (pending->page);
-  g_object_unref (pending->person);
-  g_free (pending);
+  g_object_unref (form->page);
+  g_free (form->name);
+  g_free (form);
 }
 
-/* Returns at once: a refusal shows in the form, and the person appears in
- * the list once it is saved, while the window goes on drawing. */
+/* Returns at once: a name the hub would refuse shows in the form before
+ * anything is sent, by the same rule; the person appears in the list once
+ * it is saved, while the window goes on drawing. */
 void
 sse_hub_persons_page_add_from_form (SseHubPersonsPage *self)
 {
   g_autoptr(GError) error = NULL;
-  PendingAdd *pending;
+  const char *name;
+  gint64 age;
+  FormAdd *form;
 
   g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
   g_return_if_fail (self->server != NULL);
 
   /* Takes a number still being typed into the spin button. */
   gtk_spin_button_update (self->age_spin);
+  name = gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
+  age = gtk_spin_button_get_value_as_int (self->age_spin);
 
-  pending = g_new0 (PendingAdd, 1);
-  pending->person = sse_hub_server_add_person (self->server,
-                                               gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
-                                               gtk_spin_button_get_value_as_int (self->age_spin),
-                                               on_person_saved, pending, &error);
-  if (pending->person == NULL)
+  if (!sse_hub_validate_name (name, -1, NULL, &error) || !sse_hub_validate_age (age, &error))
     {
-      g_free (pending);
       show_form_refusal (self, error->message);
       return;
     }
-  pending->page = g_object_ref (self);
+
+  form = g_new0 (FormAdd, 1);
+  form->page = g_object_ref (self);
+  form->name = g_strdup (name);
+  sse_hub_server_add_person_async (self->server, name, age, NULL, on_person_saved, form);
 
   set_form_error (self, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");

@@ -34,18 +34,6 @@ assert_names (SseHubPersonStore *store,
   g_assert_cmpstr (names->str, ==, expected);
 }
 
-/* Waits for a change the store accepted to be saved. */
-static void
-assert_saved (SseHubPersonStore  *store,
-              GAsyncResult      **result)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (sse_hub_person_store_change_finish (store, test_wait_result (result), &error));
-  g_assert_no_error (error);
-  g_clear_object (result);
-}
-
 static void
 add_person (SseHubPersonStore *store,
             const char        *name,
@@ -53,12 +41,12 @@ add_person (SseHubPersonStore *store,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SseHubPerson) person = sse_hub_person_store_add (store, name, age,
-                                                             test_keep_result, &result, &error);
+  g_autoptr(SseHubPerson) person = NULL;
 
+  sse_hub_person_store_add_async (store, name, age, NULL, test_keep_result, &result);
+  person = sse_hub_person_store_add_finish (store, test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (person);
-  assert_saved (store, &result);
 }
 
 static void
@@ -76,9 +64,10 @@ test_round_trip (void)
   add_person (store, "李小龙 <b>x</b>", 32);
   add_person (store, "Bob", 7);
   add_person (store, "Cy", 9);
-  g_assert_true (sse_hub_person_store_remove (store, 2, test_keep_result, &result, &error));
+  sse_hub_person_store_remove_async (store, 2, NULL, test_keep_result, &result);
+  g_assert_true (sse_hub_person_store_remove_finish (store, test_wait_result (&result), &error));
   g_assert_no_error (error);
-  assert_saved (store, &result);
+  g_clear_object (&result);
   g_assert_cmpuint (sse_hub_person_store_get_revision (store), ==, revision + 5);
   g_assert_cmpstr (sse_hub_person_store_get_json (store), ==,
                    "[{\"name\":\"Ada\",\"age\":36},{\"name\":\"李小龙 <b>x</b>\",\"age\":32},"
@@ -89,8 +78,10 @@ test_round_trip (void)
   again = load_store (path);
   assert_names (again, "Ada:36,李小龙 <b>x</b>:32,Cy:9");
 
-  g_assert_true (sse_hub_person_store_clear (again, test_keep_result, &result, &error));
-  assert_saved (again, &result);
+  sse_hub_person_store_clear_async (again, NULL, test_keep_result, &result);
+  g_assert_true (sse_hub_person_store_clear_finish (again, test_wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
   g_assert_true (sse_hub_person_store_flush (again, &error));
   g_assert_no_error (error);
   g_assert_finalize_object (again);
@@ -186,6 +177,7 @@ test_storage_failure_leaves_state (void)
   g_autoptr(GError) error = NULL;
   SseHubPersonStore *store = load_store (path);
   g_autoptr(SseHubPerson) person = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   /* A path that is a directory can be neither read nor appended to. */
   g_assert_finalize_object (store);
@@ -194,10 +186,12 @@ test_storage_failure_leaves_state (void)
   g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE);
   g_clear_error (&error);
 
-  person = sse_hub_person_store_add (store, "Ada", 36, NULL, NULL, &error);
+  sse_hub_person_store_add_async (store, "Ada", 36, NULL, test_keep_result, &result);
+  person = sse_hub_person_store_add_finish (store, test_wait_result (&result), &error);
   g_assert_null (person);
   g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+  g_clear_object (&result);
   g_assert_finalize_object (store);
 
   test_remove_dir (dir);

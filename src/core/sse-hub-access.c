@@ -304,3 +304,11 @@ sse_hub_access_count_person (SseHubServer *self,
 {
   add_to_count (self->group_persons, group, 1);
 }
+
+/* A counted post the store then refused added nobody. */
+void
+sse_hub_access_uncount_person (SseHubServer *self,
+                               const char   *group)
+{
+  add_to_count (self->group_persons, group, -1);
+}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The presenter's changes to the person list: one entry point for adding,
- * removing and clearing, so each is validated by the store and recorded in
- * the event log the same way. */
+/* The presenter's changes to the person list: adding, removing and clearing
+ * go to the store and, once saved, into the event log, the same way for
+ * each.  The broadcast follows from the store's new revision, after the
+ * log entry (see on_batch in sse-hub-person-store.c). */
 #include "config.h"
 
 #include <string.h>
@@ -9,193 +10,207 @@
 #include "sse-hub-server-private.h"
 #include "sse-hub-wire.h"
 
-typedef enum
-{
-  PERSON_ADD,
-  PERSON_REMOVE,
-  PERSON_CLEAR,
-} PersonChangeKind;
-
-typedef struct
-{
-  PersonChangeKind  kind;
-  const char       *name;      /* PERSON_ADD */
-  gint64            age;       /* PERSON_ADD */
-  guint             position;  /* PERSON_REMOVE */
-} PersonChange;
-
-/* A change on its way to the disk, and what the event log says once it is
- * saved (text NULL: nothing to record). */
-typedef struct
-{
-  SseHubServer        *server;
-  const char          *event_name;
-  char                *text;
-  GAsyncReadyCallback  callback;
-  gpointer             user_data;
-} PendingChange;
-
-static void
-pending_change_free (PendingChange *pending)
-{
-  g_object_unref (pending->server);
-  g_free (pending->text);
-  g_free (pending);
-}
-
 static char *
 describe_person (const char   *verb,
                  SseHubPerson *person)
 {
-  g_autofree char *json = sse_hub_person_json (sse_hub_person_get_name (person),
-                                               sse_hub_person_get_age (person));
-
-  return g_strdup_printf ("presenter %s %s", verb, json);
+  return g_strdup_printf ("presenter %s %s", verb, sse_hub_person_get_json (person));
 }
 
 static void
-on_change_saved (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+log_change (SseHubServer *self,
+            const char   *event_name,
+            const char   *text)
 {
-  PendingChange *pending = user_data;
-  SseHubServer *self = pending->server;
-  g_autoptr(GTask) task = g_task_new (self, NULL, pending->callback, pending->user_data);
-  GError *error = NULL;
-
-  g_task_set_source_tag (task, on_change_saved);
-
-  if (!sse_hub_person_store_change_finish (SSE_HUB_PERSON_STORE (source), result, &error))
-    g_task_return_error (task, error);
-  else
-    {
-      if (pending->text != NULL)
-        sse_hub_event_log_append (self->log, SSE_HUB_LOG_REQUEST, pending->event_name, 0,
-                                  strlen (pending->text), pending->text);
-      g_task_return_boolean (task, TRUE);
-    }
-
-  pending_change_free (pending);
+  sse_hub_event_log_append (self->log, SSE_HUB_LOG_REQUEST, event_name, 0, strlen (text), text);
 }
 
-/* Every change the presenter makes passes here, so the event log shows
- * removals and clears as well as adds, once they are saved.  The broadcast
- * follows from the store's new revision. */
-static gboolean
-apply_presenter_change (SseHubServer         *self,
-                        const PersonChange   *change,
-                        GAsyncReadyCallback   callback,
-                        gpointer              user_data,
-                        SseHubPerson        **out_added,
-                        GError              **error)
+static GTask *
+change_task_new (SseHubServer        *self,
+                 gpointer             source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
 {
-  GListModel *persons = G_LIST_MODEL (self->store);
-  g_autoptr(SseHubPerson) person = NULL;
-  PendingChange *pending = g_new0 (PendingChange, 1);
-  guint n_cleared;
-  gboolean accepted = FALSE;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  pending->server = g_object_ref (self);
-  pending->callback = callback;
-  pending->user_data = user_data;
+  g_task_set_source_tag (task, source_tag);
+  return task;
+}
 
-  switch (change->kind)
-    {
-    case PERSON_ADD:
-      person = sse_hub_person_store_add (self->store, change->name, change->age,
-                                         on_change_saved, pending, error);
-      accepted = person != NULL;
-      pending->event_name = "add";
-      pending->text = accepted ? describe_person ("added", person) : NULL;
-      break;
+/* A change once queued is saved and logged whatever becomes of the
+ * cancellable, so the store gets none: only the answer is cancelled. */
+static gboolean
+cancelled_before (GTask *task)
+{
+  if (!g_task_return_error_if_cancelled (task))
+    return FALSE;
 
-    case PERSON_REMOVE:
-      person = g_list_model_get_item (persons, change->position);
-      pending->event_name = "remove";
-      pending->text = person != NULL ? describe_person ("removed", person)
-                                     : g_strdup_printf ("presenter removed person %u",
-                                                        change->position);
-      accepted = sse_hub_person_store_remove (self->store, change->position,
-                                              on_change_saved, pending, error);
-      break;
-
-    case PERSON_CLEAR:
-      n_cleared = g_list_model_get_n_items (persons);
-      pending->event_name = "clear";
-      if (n_cleared > 0)
-        pending->text = g_strdup_printf ("presenter cleared %u %s", n_cleared,
-                                         n_cleared == 1 ? "person" : "persons");
-      accepted = sse_hub_person_store_clear (self->store, on_change_saved, pending, error);
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  /* A refusal never reaches the callback. */
-  if (!accepted)
-    {
-      pending_change_free (pending);
-      return FALSE;
-    }
-
-  if (out_added != NULL)
-    *out_added = g_steal_pointer (&person);
-
+  g_object_unref (task);
   return TRUE;
 }
 
+static void
+on_person_added (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(SseHubPerson) person = NULL;
+  g_autofree char *text = NULL;
+  GError *error = NULL;
+
+  person = sse_hub_person_store_add_finish (SSE_HUB_PERSON_STORE (source), result, &error);
+  if (person == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  text = describe_person ("added", person);
+  log_change (g_task_get_source_object (task), "add", text);
+  g_task_return_pointer (task, g_steal_pointer (&person), g_object_unref);
+}
+
+/* The presenter's own path to change the list: see sse-hub-server.h. */
+void
+sse_hub_server_add_person_async (SseHubServer        *self,
+                                 const char          *name,
+                                 gint64               age,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SSE_HUB_IS_SERVER (self));
+
+  task = change_task_new (self, sse_hub_server_add_person_async, cancellable, callback, user_data);
+  if (cancelled_before (task))
+    return;
+  sse_hub_person_store_add_async (self->store, name, age, NULL, on_person_added, task);
+}
+
 SseHubPerson *
-sse_hub_server_add_person (SseHubServer         *self,
-                           const char           *name,
-                           gint64                age,
-                           GAsyncReadyCallback   callback,
-                           gpointer              user_data,
-                           GError              **error)
+sse_hub_server_add_person_finish (SseHubServer  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
 {
-  PersonChange change = { .kind = PERSON_ADD, .name = name, .age = age };
-  SseHubPerson *person = NULL;
-
   g_return_val_if_fail (SSE_HUB_IS_SERVER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        sse_hub_server_add_person_async, NULL);
 
-  apply_presenter_change (self, &change, callback, user_data, &person, error);
-  return person;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-gboolean
-sse_hub_server_remove_person (SseHubServer         *self,
-                              guint                 position,
-                              GAsyncReadyCallback   callback,
-                              gpointer              user_data,
-                              GError              **error)
+/* Removals and clears say what they took away, as the list was when the
+ * presenter asked. */
+static void
+on_removed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  PersonChange change = { .kind = PERSON_REMOVE, .position = position };
+  g_autoptr(GTask) task = user_data;
+  SseHubPersonStore *store = SSE_HUB_PERSON_STORE (source);
+  const char *text = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean ok;
+  const char *event_name;
 
-  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), FALSE);
+  if (g_task_get_source_tag (task) == sse_hub_server_remove_person_async)
+    {
+      ok = sse_hub_person_store_remove_finish (store, result, &error);
+      event_name = "remove";
+    }
+  else
+    {
+      ok = sse_hub_person_store_clear_finish (store, result, &error);
+      event_name = "clear";
+    }
 
-  return apply_presenter_change (self, &change, callback, user_data, NULL, error);
+  if (!ok)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Clearing an empty list: nothing to record. */
+  if (text != NULL)
+    log_change (g_task_get_source_object (task), event_name, text);
+  g_task_return_boolean (task, TRUE);
 }
 
-gboolean
-sse_hub_server_clear_persons (SseHubServer         *self,
-                              GAsyncReadyCallback   callback,
-                              gpointer              user_data,
-                              GError              **error)
+void
+sse_hub_server_remove_person_async (SseHubServer        *self,
+                                    guint                position,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
 {
-  PersonChange change = { .kind = PERSON_CLEAR };
+  g_autoptr(SseHubPerson) person = NULL;
+  GTask *task;
 
-  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), FALSE);
+  g_return_if_fail (SSE_HUB_IS_SERVER (self));
 
-  return apply_presenter_change (self, &change, callback, user_data, NULL, error);
+  task = change_task_new (self, sse_hub_server_remove_person_async, cancellable, callback,
+                          user_data);
+  if (cancelled_before (task))
+    return;
+  person = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+  g_task_set_task_data (task,
+                        person != NULL ? describe_person ("removed", person)
+                                       : g_strdup_printf ("presenter removed person %u", position),
+                        g_free);
+  sse_hub_person_store_remove_async (self->store, position, NULL, on_removed, task);
 }
 
 gboolean
-sse_hub_server_change_finish (SseHubServer  *self,
-                              GAsyncResult  *result,
-                              GError       **error)
+sse_hub_server_remove_person_finish (SseHubServer  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
 {
   g_return_val_if_fail (SSE_HUB_IS_SERVER (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        sse_hub_server_remove_person_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+sse_hub_server_clear_persons_async (SseHubServer        *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  guint n_cleared;
+  GTask *task;
+
+  g_return_if_fail (SSE_HUB_IS_SERVER (self));
+
+  task = change_task_new (self, sse_hub_server_clear_persons_async, cancellable, callback,
+                          user_data);
+  if (cancelled_before (task))
+    return;
+  n_cleared = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  if (n_cleared > 0)
+    g_task_set_task_data (task,
+                          g_strdup_printf ("presenter cleared %u %s", n_cleared,
+                                           n_cleared == 1 ? "person" : "persons"),
+                          g_free);
+  sse_hub_person_store_clear_async (self->store, NULL, on_removed, task);
+}
+
+gboolean
+sse_hub_server_clear_persons_finish (SseHubServer  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        sse_hub_server_clear_persons_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

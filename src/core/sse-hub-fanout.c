@@ -300,11 +300,9 @@ persons_broadcast_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The store queues its callers' completions (the POST's answer, the
- * presenter's "added") before it announces the revision; an idle of the
- * same priority runs after them, so the log shows each request before the
- * broadcast it caused.  A newer revision moves the one broadcast behind
- * its own completions. */
+/* The store announces a revision once its callers have logged the requests
+ * that made it (see on_batch in sse-hub-person-store.c); the idle only
+ * coalesces revisions that come close together. */
 void
 sse_hub_fanout_on_store_revision (SseHubServer *self)
 {

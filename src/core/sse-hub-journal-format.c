@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The person list's file: JSON lines, one change each ("add", "remove" by
- * index, "clear"), replayed in order at load. */
 #include "config.h"
 
 #include <errno.h>
@@ -12,26 +10,30 @@
 #include <unistd.h>
 
 #include "sse-hub-durable-file.h"
-#include "sse-hub-journal.h"
+#include "sse-hub-journal-format.h"
 #include "sse-hub-wire.h"
 
+/* The person's text is {"name":…,"age":…}: the op goes in front of its
+ * members, as json-glib would have put it. */
 char *
 sse_hub_journal_add_line (SseHubPerson *person)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *json = NULL;
+  const char *json = sse_hub_person_get_json (person);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "op");
-  json_builder_add_string_value (builder, "add");
-  sse_hub_person_json_add_members (builder, sse_hub_person_get_name (person),
-                                   sse_hub_person_get_age (person));
-  json_builder_end_object (builder);
+  g_assert (json[0] == '{');
+  return g_strconcat ("{\"op\":\"add\",", json + 1, "\n", NULL);
+}
 
-  root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-  return g_strconcat (json, "\n", NULL);
+char *
+sse_hub_journal_remove_line (guint position)
+{
+  return g_strdup_printf ("{\"op\":\"remove\",\"index\":%u}\n", position);
+}
+
+char *
+sse_hub_journal_clear_line (void)
+{
+  return g_strdup ("{\"op\":\"clear\"}\n");
 }
 
 /* Members of a journal line, only when they have the expected type: the
@@ -133,6 +135,52 @@ sse_hub_journal_replay (GPtrArray  *persons,
     }
 
   return damaged;
+}
+
+gboolean
+sse_hub_journal_read (const char  *path,
+                      GPtrArray   *persons,
+                      GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) read_error = NULL;
+  gsize length = 0;
+  guint damaged;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                   _("Could not create %s: %s"), dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!g_file_get_contents (path, &contents, &length, &read_error) &&
+      !g_error_matches (read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+                   _("Could not read %s: %s"), path, read_error->message);
+      return FALSE;
+    }
+
+  damaged = sse_hub_journal_replay (persons, contents, length);
+  if (damaged > 0)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+      g_autofree char *aside = g_strdup_printf ("%s.damaged-%s", path, stamp);
+
+      if (g_rename (path, aside) == 0)
+        g_message ("%s had %u damaged line(s); kept %u person(s) and moved the file to %s",
+                   path, damaged, persons->len, aside);
+      else
+        g_message ("%s had %u damaged line(s); kept %u person(s)",
+                   path, damaged, persons->len);
+    }
+
+  return TRUE;
 }
 
 /* Writes the whole list as a fresh journal next to the old one, syncs it and

@@ -9,8 +9,6 @@
 
 #include <glib.h>
 
-#include "sse-hub-person.h"
-
 G_BEGIN_DECLS
 
 typedef struct _SseHubJournal SseHubJournal;
@@ -36,18 +34,5 @@ void           sse_hub_journal_append (SseHubJournal          *self,
 /* Waits until every appended line is written, then closes the descriptor.
  * Results not yet delivered are delivered later, as usual. */
 void           sse_hub_journal_close  (SseHubJournal          *self);
-
-/* sse-hub-journal-format.c: the lines themselves */
-char          *sse_hub_journal_add_line      (SseHubPerson  *person);
-/* Applies the lines of a journal to persons; returns how many were
- * damaged (and skipped). */
-guint          sse_hub_journal_replay        (GPtrArray     *persons,
-                                              const char    *contents,
-                                              gsize          length);
-/* Writes persons as a fresh journal next to path, syncs it and renames it
- * into place, so a crash at any moment leaves one complete file. */
-gboolean       sse_hub_journal_write_compact (const char    *path,
-                                              GPtrArray     *persons,
-                                              GError       **error);
 
 G_END_DECLS

@@ -4,24 +4,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "sse-hub-durable-file.h"
 #include "sse-hub-journal.h"
+#include "sse-hub-journal-format.h"
+#include "sse-hub-person-list-text.h"
 #include "sse-hub-person-store.h"
 #include "sse-hub-wire.h"
 
-/* Persistence is an append-only journal of JSON lines, one per change,
- * synced before a change is reported as done; it is rewritten compactly (one
- * "add" line per person) at load and at flush so it never grows for long.
- *
+/* Persistence is an append-only journal, one line per change, synced before
+ * a change is reported as done, rewritten compactly at load and at flush.
  * A change is checked at once against the list as it will be once every
- * queued change is saved, written by the journal's thread, and enters the
- * list (a new revision) only once it is on disk: nobody ever sees a person
- * who could still be lost. */
+ * queued change is saved, and enters the list (a new revision) only once it
+ * is on disk: nobody ever sees a person who could still be lost. */
 
 typedef enum
 {
@@ -44,9 +38,12 @@ struct _SseHubPersonStore
   /* owned */
   GPtrArray *persons;
   char      *path;
-  char      *json;       /* cached wire form of the list, NULL when stale */
+  GString   *json;       /* the list's wire text, NULL until assembled again */
 
   SseHubJournal *journal; /* NULL when memory-only or closed */
+  GPtrArray *unsaved;        /* memory-only: tasks of the next batch */
+  guint      unsaved_source;
+  gint64     unsaved_since;  /* main-loop time of the newest of them */
   guint      n_pending;      /* changes queued, not yet saved */
   guint      pending_len;    /* the list's length once they are */
   guint64    revision;
@@ -114,9 +111,13 @@ sse_hub_person_store_finalize (GObject *object)
   SseHubPersonStore *self = SSE_HUB_PERSON_STORE (object);
 
   close_journal (self);
+  /* A memory-only batch holds a reference: none can be left here. */
+  g_assert (self->unsaved->len == 0);
+  g_clear_pointer (&self->unsaved, g_ptr_array_unref);
   g_clear_pointer (&self->persons, g_ptr_array_unref);
   g_clear_pointer (&self->path, g_free);
-  g_clear_pointer (&self->json, g_free);
+  if (self->json != NULL)
+    g_string_free (self->json, TRUE);
 
   G_OBJECT_CLASS (sse_hub_person_store_parent_class)->finalize (object);
 }
@@ -199,6 +200,7 @@ static void
 sse_hub_person_store_init (SseHubPersonStore *self)
 {
   self->persons = g_ptr_array_new_with_free_func (g_object_unref);
+  self->unsaved = g_ptr_array_new ();
   self->max_persons = SSE_HUB_PERSON_STORE_DEFAULT_MAX_PERSONS;
   /* Revisions start from the wall clock in milliseconds, so a restarted hub
    * never reuses a revision a browser remembers from the previous run and
@@ -259,31 +261,21 @@ sse_hub_person_store_set_max_persons (SseHubPersonStore *self,
 const char *
 sse_hub_person_store_get_json (SseHubPersonStore *self)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
-
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), NULL);
 
+  if (self->json == NULL)
+    self->json = sse_hub_person_list_text_new (self->persons);
+
+  return self->json->str;
+}
+
+/* A removal reassembles the text when it is next needed; an add extends it. */
+static void
+json_forget (SseHubPersonStore *self)
+{
   if (self->json != NULL)
-    return self->json;
-
-  builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->persons->len; i++)
-    {
-      SseHubPerson *person = g_ptr_array_index (self->persons, i);
-
-      json_builder_begin_object (builder);
-      sse_hub_person_json_add_members (builder, sse_hub_person_get_name (person),
-                                       sse_hub_person_get_age (person));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  root = json_builder_get_root (builder);
-  self->json = json_to_string (root, FALSE);
-
-  return self->json;
+    g_string_free (self->json, TRUE);
+  self->json = NULL;
 }
 
 static void
@@ -293,7 +285,6 @@ changed (SseHubPersonStore *self,
          guint              added)
 {
   self->revision++;
-  g_clear_pointer (&self->json, g_free);
 
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -318,6 +309,8 @@ apply_change (SseHubPersonStore *self,
     {
     case CHANGE_ADD:
       g_ptr_array_add (self->persons, g_object_ref (change->person));
+      if (self->json != NULL)
+        sse_hub_person_list_text_append (self->json, change->person);
       changed (self, self->persons->len - 1, 0, 1);
       break;
 
@@ -326,6 +319,7 @@ apply_change (SseHubPersonStore *self,
       if (change->position >= self->persons->len)
         break;
       g_ptr_array_remove_index (self->persons, change->position);
+      json_forget (self);
       changed (self, change->position, 1, 0);
       break;
 
@@ -334,6 +328,7 @@ apply_change (SseHubPersonStore *self,
       if (removed == 0)
         break;
       g_ptr_array_set_size (self->persons, 0);
+      json_forget (self);
       changed (self, 0, removed, 0);
       break;
 
@@ -359,41 +354,36 @@ length_after (guint         length,
     }
 }
 
+/* One batch of changes, saved together, in order: the journal's, or a
+ * memory-only store's.
+ *
+ * Cause before effect, in this one place: every change of the batch enters
+ * the list, then every caller's callback runs, at once, and only then does
+ * the store announce the batch's revision (notify::revision, held back by
+ * the freeze).  A batch is delivered by a main-loop source whose time is
+ * later than that of the calls that made its changes (the journal's comes
+ * after a sync; a memory-only store's waits for the clock to move), and a
+ * GTask that returns from such a source calls back directly, so a callback that logs
+ * the request (the POST's answer, the presenter's "added") logs it before
+ * anyone hears of the revision and broadcasts the list.  A cancelled
+ * change calls back later, but it has nothing to log.  The one revision
+ * per batch is also what makes one list frame per batch. */
 static void
-finish_change (SseHubPersonStore *self,
-               GTask             *task,
-               const GError      *error)
-{
-  if (error != NULL)
-    g_task_return_error (task, g_error_copy (error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-/* One batch of the journal, in order.  The notifications wait for the end
- * of the batch, so a burst of posts costs one broadcast per sync, and for
- * the callers' completions to be queued: whoever reacts to the revision
- * by going through the main loop comes after the completions. */
-static void
-on_journal_batch (const SseHubJournalResult *results,
-                  guint                      n_results,
-                  gpointer                   user_data)
+on_batch (const SseHubJournalResult *results,
+          guint                      n_results,
+          gpointer                   user_data)
 {
   SseHubPersonStore *self = user_data;
-  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
   gboolean refused = FALSE;
 
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = 0; i < n_results; i++)
     {
-      GTask *task = results[i].item;
-
       self->n_pending--;
       if (results[i].error == NULL)
-        apply_change (self, g_task_get_task_data (task));
+        apply_change (self, g_task_get_task_data (results[i].item));
       else
         refused = TRUE;
-      g_ptr_array_add (tasks, task);
     }
   /* A refused change takes back what the queued ones were checked against;
    * the changes still queued are refused as well (see sse-hub-journal.c). */
@@ -401,41 +391,87 @@ on_journal_batch (const SseHubJournalResult *results,
     self->pending_len = self->persons->len;
 
   for (guint i = 0; i < n_results; i++)
-    finish_change (self, g_ptr_array_index (tasks, i), results[i].error);
+    {
+      GTask *task = results[i].item;
+      Change *change = g_task_get_task_data (task);
+
+      if (results[i].error != NULL)
+        g_task_return_error (task, g_error_copy (results[i].error));
+      else if (change->kind == CHANGE_ADD)
+        g_task_return_pointer (task, g_object_ref (change->person), g_object_unref);
+      else
+        g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* Queues a checked change: saved by the journal's thread, or applied at
- * once in a store with no file. */
-static void
-submit_change (SseHubPersonStore   *self,
-               Change              *change,
-               const char          *line,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data)
+/* A store with no file saves nothing, but its changes still arrive as a
+ * batch from the main loop, like the journal's. */
+static gboolean
+unsaved_batch_cb (gpointer user_data)
 {
-  GTask *task = g_task_new (self, NULL, callback, user_data);
+  SseHubPersonStore *self = user_data;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autofree SseHubJournalResult *results = NULL;
 
-  g_task_set_source_tag (task, submit_change);
+  /* GTask calls back at once only from a later main-loop time than the
+   * one its task was made in; on_batch relies on that. */
+  if (g_source_get_time (g_main_current_source ()) <= self->unsaved_since)
+    return G_SOURCE_CONTINUE;
+
+  tasks = g_steal_pointer (&self->unsaved);
+  results = g_new0 (SseHubJournalResult, tasks->len);
+  self->unsaved = g_ptr_array_new ();
+  self->unsaved_source = 0;
+  for (guint i = 0; i < tasks->len; i++)
+    results[i].item = g_ptr_array_index (tasks, i);
+  on_batch (results, tasks->len, self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The task takes the change; refused at once, or queued in order. */
+static void
+submit_change (SseHubPersonStore *self,
+               GTask             *task,
+               Change            *change,
+               const char        *line,
+               GError            *refusal)
+{
   g_task_set_task_data (task, change, (GDestroyNotify) change_free);
 
-  if (self->path == NULL)
+  if (refusal != NULL)
     {
-      g_object_freeze_notify (G_OBJECT (self));
-      apply_change (self, change);
-      self->pending_len = self->persons->len;
-      finish_change (self, task, NULL);
+      g_task_return_error (task, refusal);
       g_object_unref (task);
-      g_object_thaw_notify (G_OBJECT (self));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
       return;
     }
 
   self->pending_len = length_after (self->pending_len, change);
   self->n_pending++;
-  sse_hub_journal_append (self->journal, line, task);
+
+  if (self->path != NULL)
+    {
+      sse_hub_journal_append (self->journal, line, task);
+      return;
+    }
+
+  g_ptr_array_add (self->unsaved, task);
+  self->unsaved_since = g_main_current_source () != NULL
+                        ? g_source_get_time (g_main_current_source ()) : 0;
+  /* The same priority as the journal's deliveries (sse-hub-journal.c). */
+  if (self->unsaved_source == 0)
+    self->unsaved_source = g_idle_add_full (G_PRIORITY_HIGH, unsaved_batch_cb,
+                                            g_object_ref (self), g_object_unref);
 }
 
-/* Not loaded, or the file could not be opened again: said at once. */
+/* Not loaded, or the file could not be opened again. */
 static gboolean
 check_journal_open (SseHubPersonStore  *self,
                     GError            **error)
@@ -448,108 +484,138 @@ check_journal_open (SseHubPersonStore  *self,
   return FALSE;
 }
 
-SseHubPerson *
-sse_hub_person_store_add (SseHubPersonStore    *self,
-                          const char           *name,
-                          gint64                age,
-                          GAsyncReadyCallback   callback,
-                          gpointer              user_data,
-                          GError              **error)
+void
+sse_hub_person_store_add_async (SseHubPersonStore    *self,
+                                const char           *name,
+                                gint64                age,
+                                GCancellable         *cancellable,
+                                GAsyncReadyCallback   callback,
+                                gpointer              user_data)
 {
   g_autofree char *valid_name = NULL;
   g_autofree char *line = NULL;
+  GError *error = NULL;
   Change *change;
+  GTask *task;
 
-  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), NULL);
+  g_return_if_fail (SSE_HUB_IS_PERSON_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!sse_hub_validate_name (name, -1, &valid_name, error) ||
-      !sse_hub_validate_age (age, error) ||
-      !check_journal_open (self, error))
-    return NULL;
-
-  if (self->pending_len >= self->max_persons)
-    {
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORE_FULL,
-                   _("The list is full (%u persons)"), self->max_persons);
-      return NULL;
-    }
-
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sse_hub_person_store_add_async);
   change = g_new0 (Change, 1);
   change->kind = CHANGE_ADD;
-  change->person = sse_hub_person_new (valid_name, age);
-  line = sse_hub_journal_add_line (change->person);
-  submit_change (self, change, line, callback, user_data);
 
-  return g_object_ref (change->person);
+  if (sse_hub_validate_name (name, -1, &valid_name, &error) &&
+      sse_hub_validate_age (age, &error) &&
+      check_journal_open (self, &error) &&
+      self->pending_len >= self->max_persons)
+    g_set_error (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORE_FULL,
+                 _("The list is full (%u persons)"), self->max_persons);
+
+  if (error == NULL)
+    {
+      change->person = sse_hub_person_new (valid_name, age);
+      line = sse_hub_journal_add_line (change->person);
+    }
+  submit_change (self, task, change, line, error);
 }
 
-gboolean
-sse_hub_person_store_remove (SseHubPersonStore    *self,
-                             guint                 position,
-                             GAsyncReadyCallback   callback,
-                             gpointer              user_data,
-                             GError              **error)
+SseHubPerson *
+sse_hub_person_store_add_finish (SseHubPersonStore  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        sse_hub_person_store_add_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sse_hub_person_store_remove_async (SseHubPersonStore    *self,
+                                   guint                 position,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
 {
   g_autofree char *line = NULL;
+  GError *error = NULL;
   Change *change;
+  GTask *task;
 
-  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
+  g_return_if_fail (SSE_HUB_IS_PERSON_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  if (!check_journal_open (self, error))
-    return FALSE;
-
-  if (position >= self->pending_len)
-    {
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND,
-                   _("There is no person at position %u"), position);
-      return FALSE;
-    }
-
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sse_hub_person_store_remove_async);
   change = g_new0 (Change, 1);
   change->kind = CHANGE_REMOVE;
   change->position = position;
-  line = g_strdup_printf ("{\"op\":\"remove\",\"index\":%u}\n", position);
-  submit_change (self, change, line, callback, user_data);
 
-  return TRUE;
+  if (check_journal_open (self, &error) && position >= self->pending_len)
+    g_set_error (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND,
+                 _("There is no person at position %u"), position);
+
+  line = sse_hub_journal_remove_line (position);
+  submit_change (self, task, change, line, error);
 }
 
 gboolean
-sse_hub_person_store_clear (SseHubPersonStore    *self,
-                            GAsyncReadyCallback   callback,
-                            gpointer              user_data,
-                            GError              **error)
-{
-  Change *change;
-
-  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
-
-  if (!check_journal_open (self, error))
-    return FALSE;
-
-  /* Clearing an empty list changes nothing and writes nothing. */
-  if (self->pending_len == 0)
-    {
-      g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-
-      g_task_set_source_tag (task, submit_change);
-      g_task_return_boolean (task, TRUE);
-      return TRUE;
-    }
-
-  change = g_new0 (Change, 1);
-  change->kind = CHANGE_CLEAR;
-  submit_change (self, change, "{\"op\":\"clear\"}\n", callback, user_data);
-  return TRUE;
-}
-
-gboolean
-sse_hub_person_store_change_finish (SseHubPersonStore  *self,
+sse_hub_person_store_remove_finish (SseHubPersonStore  *self,
                                     GAsyncResult       *result,
                                     GError            **error)
 {
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        sse_hub_person_store_remove_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+sse_hub_person_store_clear_async (SseHubPersonStore    *self,
+                                  GCancellable         *cancellable,
+                                  GAsyncReadyCallback   callback,
+                                  gpointer              user_data)
+{
+  g_autofree char *line = sse_hub_journal_clear_line ();
+  GError *error = NULL;
+  Change *change;
+  GTask *task;
+
+  g_return_if_fail (SSE_HUB_IS_PERSON_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sse_hub_person_store_clear_async);
+  change = g_new0 (Change, 1);
+  change->kind = CHANGE_CLEAR;
+
+  /* Clearing an empty list changes nothing and writes nothing. */
+  if (check_journal_open (self, &error) && self->pending_len == 0)
+    {
+      g_task_set_task_data (task, change, (GDestroyNotify) change_free);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  submit_change (self, task, change, line, error);
+}
+
+gboolean
+sse_hub_person_store_clear_finish (SseHubPersonStore  *self,
+                                   GAsyncResult       *result,
+                                   GError            **error)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        sse_hub_person_store_clear_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -572,7 +638,7 @@ open_journal (SseHubPersonStore  *self,
       return FALSE;
     }
 
-  self->journal = sse_hub_journal_new (fd, on_journal_batch, self);
+  self->journal = sse_hub_journal_new (fd, on_batch, self);
   return TRUE;
 }
 
@@ -589,11 +655,7 @@ gboolean
 sse_hub_person_store_load (SseHubPersonStore  *self,
                            GError            **error)
 {
-  g_autofree char *contents = NULL;
-  g_autofree char *dir = NULL;
-  g_autoptr(GError) read_error = NULL;
-  gsize length = 0;
-  guint damaged;
+  g_autoptr(GPtrArray) persons = g_ptr_array_new_with_free_func (g_object_unref);
   guint old_len;
 
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
@@ -601,47 +663,18 @@ sse_hub_person_store_load (SseHubPersonStore  *self,
   if (self->path == NULL)
     return TRUE;
 
-  dir = g_path_get_dirname (self->path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                   _("Could not create %s: %s"), dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-
   /* Loading replaces the list: nothing may be on its way to the file. */
   g_return_val_if_fail (self->n_pending == 0, FALSE);
 
   close_journal (self);
+  if (!sse_hub_journal_read (self->path, persons, error))
+    return FALSE;
+
   old_len = self->persons->len;
-  g_ptr_array_set_size (self->persons, 0);
-
-  if (!g_file_get_contents (self->path, &contents, &length, &read_error) &&
-      !g_error_matches (read_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    {
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                   _("Could not read %s: %s"), self->path, read_error->message);
-      return FALSE;
-    }
-
-  damaged = sse_hub_journal_replay (self->persons, contents, length);
-  if (damaged > 0)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-      g_autofree char *aside = g_strdup_printf ("%s.damaged-%s", self->path, stamp);
-
-      if (g_rename (self->path, aside) == 0)
-        g_message ("%s had %u damaged line(s); kept %u person(s) and moved the file to %s",
-                   self->path, damaged, self->persons->len, aside);
-      else
-        g_message ("%s had %u damaged line(s); kept %u person(s)",
-                   self->path, damaged, self->persons->len);
-    }
-
+  g_ptr_array_unref (self->persons);
+  self->persons = g_steal_pointer (&persons);
   self->pending_len = self->persons->len;
+  json_forget (self);
   if (old_len > 0 || self->persons->len > 0)
     changed (self, 0, old_len, self->persons->len);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "sse-hub-person.h"
+#include "sse-hub-wire.h"
 
 struct _SseHubPerson
 {
@@ -7,6 +8,7 @@ struct _SseHubPerson
 
   char   *name;
   gint64  age;
+  char   *json;  /* the wire text, made once: the list and journal reuse it */
 };
 
 G_DEFINE_FINAL_TYPE (SseHubPerson, sse_hub_person, G_TYPE_OBJECT)
@@ -26,6 +28,7 @@ sse_hub_person_finalize (GObject *object)
   SseHubPerson *self = SSE_HUB_PERSON (object);
 
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->json, g_free);
 
   G_OBJECT_CLASS (sse_hub_person_parent_class)->finalize (object);
 }
@@ -73,10 +76,21 @@ sse_hub_person_set_property (GObject      *object,
 }
 
 static void
+sse_hub_person_constructed (GObject *object)
+{
+  SseHubPerson *self = SSE_HUB_PERSON (object);
+
+  G_OBJECT_CLASS (sse_hub_person_parent_class)->constructed (object);
+
+  self->json = sse_hub_person_json (self->name, self->age);
+}
+
+static void
 sse_hub_person_class_init (SseHubPersonClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = sse_hub_person_constructed;
   object_class->finalize = sse_hub_person_finalize;
   object_class->get_property = sse_hub_person_get_property;
   object_class->set_property = sse_hub_person_set_property;
@@ -119,4 +133,12 @@ sse_hub_person_get_age (SseHubPerson *self)
   g_return_val_if_fail (SSE_HUB_IS_PERSON (self), 0);
 
   return self->age;
+}
+
+const char *
+sse_hub_person_get_json (SseHubPerson *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSON (self), NULL);
+
+  return self->json;
 }

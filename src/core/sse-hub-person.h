@@ -14,5 +14,7 @@ SseHubPerson *sse_hub_person_new      (const char   *name,
                                        gint64        age);
 const char   *sse_hub_person_get_name (SseHubPerson *self);
 gint64        sse_hub_person_get_age  (SseHubPerson *self);
+/* {"name":…,"age":…} as json-glib writes it, made once with the person. */
+const char   *sse_hub_person_get_json (SseHubPerson *self);
 
 G_END_DECLS

@@ -339,7 +339,7 @@ typedef struct
 {
   SseHubServer      *server;
   SoupServerMessage *message;
-  char              *json;
+  char              *group;    /* NULL: the presenter's, not counted */
 } PendingPost;
 
 static void
@@ -349,20 +349,28 @@ on_person_saved (GObject      *source,
 {
   PendingPost *post = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(SseHubPerson) person = NULL;
 
   /* 200 means on disk: the answer waits for the sync. */
-  if (sse_hub_person_store_change_finish (SSE_HUB_PERSON_STORE (source), result, &error))
+  person = sse_hub_person_store_add_finish (SSE_HUB_PERSON_STORE (source), result, &error);
+  if (person != NULL)
     {
-      respond_json (post->message, SOUP_STATUS_OK, post->json);
-      log_request (post->server, SSE_HUB_LOG_REQUEST, NULL, post->message, SOUP_STATUS_OK, post->json);
+      const char *json = sse_hub_person_get_json (person);
+
+      respond_json (post->message, SOUP_STATUS_OK, json);
+      log_request (post->server, SSE_HUB_LOG_REQUEST, NULL, post->message, SOUP_STATUS_OK, json);
     }
   else
-    sse_hub_routes_refuse (post->server, post->message, error, NULL);
+    {
+      if (post->group != NULL)
+        sse_hub_access_uncount_person (post->server, post->group);
+      sse_hub_routes_refuse (post->server, post->message, error, NULL);
+    }
   soup_server_message_unpause (post->message);
 
   g_object_unref (post->server);
   g_object_unref (post->message);
-  g_free (post->json);
+  g_free (post->group);
   g_free (post);
 }
 
@@ -375,7 +383,6 @@ sse_hub_routes_add_person (SseHubServer      *self,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SseHubPerson) person = NULL;
   g_autofree char *name = NULL;
   g_autofree char *remote = sse_hub_peer_dup_host (message);
   g_autofree char *group = sse_hub_address_group (remote);
@@ -409,28 +416,23 @@ sse_hub_routes_add_person (SseHubServer      *self,
                                  data, length, &name, &age, &error);
     }
 
-  if (error == NULL)
-    {
-      post = g_new0 (PendingPost, 1);
-      person = sse_hub_person_store_add (self->store, name, age, on_person_saved, post, &error);
-    }
-
   if (error != NULL)
     {
-      g_free (post);
       sse_hub_routes_refuse (self, message, error, refusal);
       return;
     }
 
-  /* Counted once accepted, so posts racing a slow sync cannot pass the total. */
+  /* Counted at once, so posts racing a slow sync cannot pass the total;
+   * taken back if the store refuses. */
   if (!presenter)
     sse_hub_access_count_person (self, group);
 
+  post = g_new0 (PendingPost, 1);
   post->server = g_object_ref (self);
   post->message = g_object_ref (message);
-  post->json = sse_hub_person_json (sse_hub_person_get_name (person),
-                                    sse_hub_person_get_age (person));
+  post->group = presenter ? NULL : g_steal_pointer (&group);
   soup_server_message_pause (message);
+  sse_hub_person_store_add_async (self->store, name, age, NULL, on_person_saved, post);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -110,6 +110,8 @@ const char *sse_hub_access_check_post              (SseHubServer      *self,
                                                     GError           **error);
 void        sse_hub_access_count_person            (SseHubServer      *self,
                                                     const char        *group);
+void        sse_hub_access_uncount_person          (SseHubServer      *self,
+                                                    const char        *group);
 
 /* sse-hub-fanout.c: what sse_hub_server_send_custom_event() would refuse */
 gboolean  sse_hub_fanout_check_custom_event        (SseHubServer      *self,

@@ -58,29 +58,35 @@ GListModel        *sse_hub_server_get_clients     (SseHubServer      *self);
 SseHubEventLog    *sse_hub_server_get_log         (SseHubServer      *self);
 
 /* The presenter's own path to change the list: same validation and store
- * as HTTP, never subject to the audience-write switch or the rate limit,
- * and every change recorded in the event log once saved.  As with the
- * store, a refusal returns at once (callback never called); otherwise the
- * callback follows once the change is on disk and in the list: collect it
- * with sse_hub_server_change_finish().  Nothing here waits for the disk. */
-SseHubPerson      *sse_hub_server_add_person      (SseHubServer        *self,
-                                                   const char          *name,
-                                                   gint64               age,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data,
-                                                   GError             **error);
-gboolean           sse_hub_server_remove_person   (SseHubServer        *self,
-                                                   guint                position,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data,
-                                                   GError             **error);
-gboolean           sse_hub_server_clear_persons   (SseHubServer        *self,
-                                                   GAsyncReadyCallback  callback,
-                                                   gpointer             user_data,
-                                                   GError             **error);
-gboolean           sse_hub_server_change_finish   (SseHubServer        *self,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+ * as HTTP, never subject to the audience-write switch or the rate limit.
+ * As with the store's _async functions, the callback follows once the
+ * change is on disk and in the list, or refused; a saved change is
+ * recorded in the event log before its broadcast.  Cancelling only cancels
+ * the answer: a change already on its way is saved and logged. */
+void               sse_hub_server_add_person_async     (SseHubServer        *self,
+                                                        const char          *name,
+                                                        gint64               age,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+SseHubPerson      *sse_hub_server_add_person_finish    (SseHubServer        *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void               sse_hub_server_remove_person_async  (SseHubServer        *self,
+                                                        guint                position,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean           sse_hub_server_remove_person_finish (SseHubServer        *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+void               sse_hub_server_clear_persons_async  (SseHubServer        *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean           sse_hub_server_clear_persons_finish (SseHubServer        *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 
 /* The single publishing entry point: formats one frame and sends the same
  * bytes to every client.  A relay to a dedicated hub would hook in here. */

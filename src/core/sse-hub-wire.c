@@ -324,17 +324,6 @@ sse_hub_validate_custom_event (const char  *name,
   return TRUE;
 }
 
-void
-sse_hub_person_json_add_members (JsonBuilder *builder,
-                                 const char  *name,
-                                 gint64       age)
-{
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name);
-  json_builder_set_member_name (builder, "age");
-  json_builder_add_int_value (builder, age);
-}
-
 static char *
 builder_to_json (JsonBuilder *builder)
 {
@@ -350,7 +339,10 @@ sse_hub_person_json (const char *name,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  sse_hub_person_json_add_members (builder, name, age);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "age");
+  json_builder_add_int_value (builder, age);
   json_builder_end_object (builder);
 
   return builder_to_json (builder);

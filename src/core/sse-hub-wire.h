@@ -89,12 +89,9 @@ GBytes     *sse_hub_format_retry      (guint        retry_ms);
  * then an "event: heartbeat" with empty data. */
 GBytes     *sse_hub_format_heartbeat  (void);
 
-/* The one serialisation of a person: adds the "name" and "age" members to
- * the object the builder is in, so the POST answer, the list and the
- * journal cannot drift apart. */
-void        sse_hub_person_json_add_members (JsonBuilder *builder,
-                                             const char  *name,
-                                             gint64       age);
+/* The one serialisation of a person, {"name":…,"age":…}.  Each person
+ * keeps this text from the moment it is made (sse_hub_person_get_json), and
+ * the POST answer, the list and the journal line all reuse it. */
 char       *sse_hub_person_json       (const char  *name,
                                        gint64       age);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -88,13 +89,12 @@ test_hub_add (TestHub    *hub,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SseHubPerson) person = sse_hub_server_add_person (hub->server, name, age,
-                                                              test_keep_result, &result, &error);
+  g_autoptr(SseHubPerson) person = NULL;
 
+  sse_hub_server_add_person_async (hub->server, name, age, NULL, test_keep_result, &result);
+  person = sse_hub_server_add_person_finish (hub->server, test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (person);
-  g_assert_true (sse_hub_server_change_finish (hub->server, test_wait_result (&result), &error));
-  g_assert_no_error (error);
 }
 
 void
@@ -294,20 +294,21 @@ test_peer_connect (guint       port,
 
 static char *
 stream_request (guint       port,
+                const char *user_agent,
                 const char *extra_headers)
 {
   return g_strdup_printf ("GET /connect HTTP/1.1\r\n"
                           "Host: 127.0.0.1:%u\r\n"
                           "Accept: text/event-stream\r\n"
-                          "User-Agent: hub-test\r\n"
+                          "User-Agent: %s\r\n"
                           "%s\r\n",
-                          port, extra_headers != NULL ? extra_headers : "");
+                          port, user_agent, extra_headers != NULL ? extra_headers : "");
 }
 
 TestPeer *
 test_peer_open_stream_small_window (guint port)
 {
-  g_autofree char *request = stream_request (port, NULL);
+  g_autofree char *request = stream_request (port, "hub-test", NULL);
 
   return peer_connect (port, request, 2048);
 }
@@ -316,7 +317,15 @@ TestPeer *
 test_peer_open_stream (guint       port,
                        const char *extra_headers)
 {
-  g_autofree char *request = stream_request (port, extra_headers);
+  return test_peer_open_stream_as (port, "hub-test", extra_headers);
+}
+
+TestPeer *
+test_peer_open_stream_as (guint       port,
+                          const char *user_agent,
+                          const char *extra_headers)
+{
+  g_autofree char *request = stream_request (port, user_agent, extra_headers);
 
   return test_peer_connect (port, request);
 }
@@ -435,6 +444,37 @@ test_peer_wait_event (TestPeer   *peer,
   return test_peer_find_event (peer, event, nth);
 }
 
+TestFrame *
+test_peer_find_frame (TestPeer   *peer,
+                      const char *event,
+                      const char *data_part)
+{
+  for (guint i = 0; i < peer->frames->len; i++)
+    {
+      TestFrame *frame = g_ptr_array_index (peer->frames, i);
+
+      if (g_strcmp0 (frame->event, event) == 0 &&
+          (data_part == NULL || (frame->data != NULL && strstr (frame->data, data_part) != NULL)))
+        return frame;
+    }
+
+  return NULL;
+}
+
+const char *
+test_peer_last_event_id (TestPeer *peer)
+{
+  for (guint i = peer->frames->len; i > 0; i--)
+    {
+      TestFrame *frame = g_ptr_array_index (peer->frames, i - 1);
+
+      if (frame->id != NULL)
+        return frame->id;
+    }
+
+  return NULL;
+}
+
 guint64
 test_peer_hello_id (TestPeer *peer)
 {
@@ -455,8 +495,8 @@ test_response_free (TestResponse *response)
   g_free (response);
 }
 
-static gboolean
-peer_closed (gpointer data)
+gboolean
+test_peer_closed (gpointer data)
 {
   return ((TestPeer *) data)->closed;
 }
@@ -484,7 +524,7 @@ test_http_raw (guint       port,
     }
   g_socket_set_blocking (peer->socket, FALSE);
 
-  g_assert_true (test_pump_until (peer_closed, peer, 10000));
+  g_assert_true (test_pump_until (test_peer_closed, peer, 10000));
 
   response = g_new0 (TestResponse, 1);
   response->status = peer->status;
@@ -532,4 +572,140 @@ test_response_dup_header (TestResponse *response,
     }
 
   return NULL;
+}
+
+/* Requests, answers and the log, as the core tests check them. */
+
+JsonNode *
+test_parse_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+char *
+test_revision_of (TestHub *hub)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (hub->store));
+}
+
+void
+test_assert_refused (TestHub      *hub,
+                TestResponse *response,
+                guint         status,
+                const char   *field)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  g_assert_cmpuint (response->status, ==, status);
+  node = test_parse_json (response->body);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  object = json_node_get_object (node);
+  g_assert_true (strlen (json_object_get_string_member (object, "error")) > 0);
+  if (field != NULL)
+    g_assert_cmpstr (json_object_get_string_member (object, "field"), ==, field);
+}
+
+/* libsoup 3.2 has no phrase of its own for 429. */
+void
+test_assert_too_many_requests (TestHub      *hub,
+                          TestResponse *response)
+{
+  test_assert_refused (hub, response, 429, NULL);
+  g_assert_true (g_str_has_prefix (response->headers, "HTTP/1.1 429 Too Many Requests\r\n"));
+}
+
+static gboolean
+has_n_clients (gpointer data)
+{
+  TestHub *hub = g_object_get_data (data, "hub");
+  guint expected = GPOINTER_TO_UINT (g_object_get_data (data, "n"));
+
+  return g_list_model_get_n_items (sse_hub_server_get_clients (hub->server)) == expected;
+}
+
+gboolean
+test_wait_n_clients (TestHub *hub,
+                guint    n)
+{
+  g_autoptr(GObject) data = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_object_set_data (data, "hub", hub);
+  g_object_set_data (data, "n", GUINT_TO_POINTER (n));
+  return test_pump_until (has_n_clients, data, 10000);
+}
+
+/* The text of the newest log entry with this event name, or NULL. */
+const char *
+test_find_log_text (SseHubEventLog *log,
+               SseHubLogKind   kind,
+               const char     *event_name)
+{
+  GListModel *model = G_LIST_MODEL (log);
+  const char *text = NULL;
+
+  sse_hub_event_log_flush (log);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (sse_hub_log_entry_get_event_name (entry), event_name) == 0)
+        {
+          g_assert_cmpint (sse_hub_log_entry_get_kind (entry), ==, kind);
+          text = sse_hub_log_entry_get_text (entry);
+        }
+    }
+
+  return text;
+}
+
+TestResponse *
+test_post_json_to (guint       port,
+              const char *path,
+              const char *extra_headers,
+              const char *body)
+{
+  g_autofree char *request = g_strdup_printf ("POST %s HTTP/1.1\r\n"
+                                              "Host: 127.0.0.1:%u\r\n"
+                                              "Connection: close\r\n%s"
+                                              "Content-Type: application/json\r\n"
+                                              "Content-Length: %zu\r\n\r\n%s",
+                                              path, port, extra_headers, strlen (body), body);
+
+  return test_http_raw (port, request, strlen (request));
+}
+
+/* Where the first entry with this event name (and text holding part,
+ * if not NULL) is in the log, or -1. */
+int
+test_log_position (SseHubEventLog *log,
+              const char     *event_name,
+              const char     *part)
+{
+  GListModel *model = G_LIST_MODEL (log);
+
+  sse_hub_event_log_flush (log);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (sse_hub_log_entry_get_event_name (entry), event_name) == 0 &&
+          (part == NULL || strstr (sse_hub_log_entry_get_text (entry), part) != NULL))
+        return (int) i;
+    }
+
+  return -1;
+}
+
+SseHubLogEntry *
+test_log_entry_at (SseHubEventLog *log,
+              int             position)
+{
+  g_assert_cmpint (position, >=, 0);
+  return g_list_model_get_item (G_LIST_MODEL (log), position);
 }

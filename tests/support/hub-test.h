@@ -6,6 +6,7 @@
  * a browser would. */
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "sse-hub-server.h"
 #include "sse-reader.h"
@@ -76,6 +77,10 @@ TestPeer   *test_peer_connect         (guint          port,
                                        const char    *request);
 TestPeer   *test_peer_open_stream     (guint          port,
                                        const char    *extra_headers);
+/* The same as a browser with this User-Agent. */
+TestPeer   *test_peer_open_stream_as  (guint          port,
+                                       const char    *user_agent,
+                                       const char    *extra_headers);
 /* A stream whose receive window is tiny from the start: once it stops
  * reading, the hub's backlog for it grows at once. */
 TestPeer   *test_peer_open_stream_small_window (guint port);
@@ -84,6 +89,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
 /* Closes with RST instead of FIN, as a pulled cable or a killed tab can. */
 void        test_peer_reset           (TestPeer      *peer);
 void        test_peer_close           (TestPeer      *peer);
+/* A TestCondition: the hub closed the peer, or the peer was closed. */
+gboolean    test_peer_closed          (gpointer       peer);
 gboolean    test_peer_wait_frames     (TestPeer      *peer,
                                        guint          n_frames,
                                        guint          timeout_ms);
@@ -97,6 +104,13 @@ TestFrame  *test_peer_wait_event      (TestPeer      *peer,
                                        const char    *event,
                                        guint          nth,
                                        guint          timeout_ms);
+/* The first frame, comments included, with this event (NULL = unnamed)
+ * whose data holds data_part (NULL = any data), or NULL. */
+TestFrame  *test_peer_find_frame      (TestPeer      *peer,
+                                       const char    *event,
+                                       const char    *data_part);
+/* The id an EventSource would send back as Last-Event-ID, or NULL. */
+const char *test_peer_last_event_id   (TestPeer      *peer);
 guint64     test_peer_hello_id        (TestPeer      *peer);
 
 typedef struct
@@ -118,5 +132,39 @@ TestResponse *test_http_post          (guint          port,
                                        gssize         length);
 char         *test_response_dup_header (TestResponse *response,
                                         const char   *name);
+
+/* Content types and a header that makes a loopback request audience. */
+#define TEST_JSON           "application/json"
+#define TEST_FORM           "application/x-www-form-urlencoded"
+#define TEST_FOREIGN_ORIGIN "Origin: http://elsewhere.example\r\n"
+
+JsonNode     *test_parse_json         (const char   *text);
+char         *test_revision_of        (TestHub      *hub);
+/* A refusal: this status and a JSON body with an error, naming field if
+ * not NULL. */
+void          test_assert_refused     (TestHub      *hub,
+                                       TestResponse *response,
+                                       guint         status,
+                                       const char   *field);
+void          test_assert_too_many_requests (TestHub      *hub,
+                                             TestResponse *response);
+gboolean      test_wait_n_clients     (TestHub      *hub,
+                                       guint         n);
+TestResponse *test_post_json_to       (guint         port,
+                                       const char   *path,
+                                       const char   *extra_headers,
+                                       const char   *body);
+
+/* The text of the newest log entry with this event name, or NULL. */
+const char     *test_find_log_text    (SseHubEventLog *log,
+                                       SseHubLogKind   kind,
+                                       const char     *event_name);
+/* Where the first entry with this event name (and text holding part, if
+ * not NULL) is in the log, or -1. */
+int             test_log_position     (SseHubEventLog *log,
+                                       const char     *event_name,
+                                       const char     *part);
+SseHubLogEntry *test_log_entry_at     (SseHubEventLog *log,
+                                       int             position);
 
 G_END_DECLS
