@@ -111,23 +111,49 @@ schedule_report (RefusalReport *report)
 }
 
 static void
+count (RefusalReport *report,
+       const char    *what,
+       const char    *peer)
+{
+  sse_hub_refusal_summary_add (report->summary, what, peer, g_get_monotonic_time ());
+  schedule_report (report);
+}
+
+/* Untranslated: the lines are for terminals and scripts. */
+static void
+on_refused (SseHubServer  *server,
+            SseHubPeer    *peer,
+            SseHubRefusal  reason,
+            const char    *field,
+            const char    *path,
+            RefusalReport *report)
+{
+  count (report, sse_hub_refusal_get_sentence (reason), sse_hub_peer_get_host (peer));
+}
+
+/* What the hub drops or stalls on without a request to refuse. */
+static void
 on_log_entry_added (SseHubEventLog *log,
                     SseHubLogEntry *entry,
                     RefusalReport  *report)
 {
-  const char *event_name = sse_hub_log_entry_get_event_name (entry);
+  g_autofree char *sentence = NULL;
 
-  switch (sse_hub_log_entry_get_kind (entry))
+  switch (sse_hub_log_entry_get_event (entry))
     {
-    case SSE_HUB_LOG_REFUSAL:
-      sse_hub_refusal_summary_add (report->summary, event_name != NULL ? event_name : "",
-                                   sse_hub_log_entry_get_peer (entry), g_get_monotonic_time ());
-      schedule_report (report);
+    case SSE_HUB_LOG_EVENT_SLOW_CLIENT:
+      count (report, "slow clients dropped", sse_hub_log_entry_get_peer (entry));
       break;
-    case SSE_HUB_LOG_NOTICE:
+    case SSE_HUB_LOG_EVENT_DESCRIPTORS_OUT:
+      count (report, "out of file descriptors, new connections wait", NULL);
+      break;
+    case SSE_HUB_LOG_EVENT_ACCEPT_FAILED:
+      count (report, "accepting a connection failed", NULL);
+      break;
+    case SSE_HUB_LOG_EVENT_ACCEPTING_AGAIN:
       /* The end of a listener stall, reported once per stall. */
-      if (g_strcmp0 (event_name, "descriptors") == 0 || g_strcmp0 (event_name, "accept") == 0)
-        g_printerr ("sse-hub: %s\n", sse_hub_log_entry_get_text (entry));
+      sentence = sse_hub_log_entry_dup_sentence (entry, FALSE);
+      g_printerr ("sse-hub: %s\n", sentence);
       break;
     default:
       break;
@@ -184,6 +210,7 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
                 NULL);
   g_signal_connect (sse_hub_server_get_log (server), "entry-added",
                     G_CALLBACK (on_log_entry_added), &report);
+  g_signal_connect (server, "refused", G_CALLBACK (on_refused), &report);
 
   if (!sse_hub_server_start (server, &error))
     {
@@ -206,6 +233,7 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
   g_source_remove (sigint_source);
   g_source_remove (sigterm_source);
   g_signal_handlers_disconnect_by_data (sse_hub_server_get_log (server), &report);
+  g_signal_handlers_disconnect_by_data (server, &report);
   g_clear_handle_id (&report.source, g_source_remove);
   /* Windows still open at the end are told too. */
   print_due_lines (&report, G_MAXINT64);

@@ -73,18 +73,19 @@ sse_hub_log_entry_format_heading (SseHubLogEntry *entry)
   return g_string_free (heading, FALSE);
 }
 
-/* The frame as sent, without the blank line that ends it. */
+/* What happened in the presenter's language, then the frame as sent,
+ * without the blank line that ends it. */
 char *
 sse_hub_log_entry_format_body (SseHubLogEntry *entry,
                                gssize          max_chars)
 {
-  const char *text = sse_hub_log_entry_get_text (entry);
-  gsize length = text != NULL ? strlen (text) : 0;
+  g_autofree char *text = sse_hub_log_entry_dup_body (entry, TRUE);
+  gsize length = strlen (text);
   g_autofree char *trimmed = NULL;
 
   while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == '\r'))
     length--;
-  trimmed = g_strndup (text != NULL ? text : "", length);
+  trimmed = g_strndup (text, length);
 
   if (max_chars >= 0 && g_utf8_strlen (trimmed, -1) > max_chars)
     {

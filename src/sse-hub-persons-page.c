@@ -8,7 +8,7 @@
 #include "sse-hub-toast.h"
 #include "sse-hub-wire.h"
 
-/* How long a refused post shows. */
+/* How long a refusal shows. */
 #define REFUSAL_SECONDS 5
 
 struct _SseHubPersonsPage
@@ -30,7 +30,9 @@ struct _SseHubPersonsPage
   /* owned */
   SseHubServer        *server;
   SseHubFreshRows     *fresh_rows;
-  guint                refusal_source;
+  guint                refusal_source;         /* hides the strip */
+  guint                refusal_update_source;  /* shows refusal_text */
+  char                *refusal_text;
   gboolean             has_persons;
 };
 
@@ -195,7 +197,7 @@ remove_cell_bind (GtkSignalListItemFactory *factory,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Refused posts show where the class looks                                 */
+/* Refusals show where the class looks                                      */
 
 static gboolean
 hide_refusal_cb (gpointer user_data)
@@ -207,31 +209,48 @@ hide_refusal_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_log_changed (GListModel        *log,
-                guint              position,
-                guint              removed,
-                guint              added,
-                SseHubPersonsPage *self)
+static gboolean
+show_refusal_cb (gpointer user_data)
 {
-  gint64 recent = g_get_real_time () - REFUSAL_SECONDS * G_USEC_PER_SEC;
+  SseHubPersonsPage *self = user_data;
 
-  /* Only what just happened: an Undo of a cleared log brings old entries. */
-  for (guint i = position + added; i > position; i--)
-    {
-      g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (log, i - 1);
+  self->refusal_update_source = 0;
+  gtk_label_set_text (self->refusal_label, self->refusal_text);
+  gtk_revealer_set_reveal_child (self->refusal_revealer, TRUE);
+  g_clear_handle_id (&self->refusal_source, g_source_remove);
+  self->refusal_source = g_timeout_add_seconds (REFUSAL_SECONDS, hide_refusal_cb, self);
 
-      if (sse_hub_log_entry_get_kind (entry) != SSE_HUB_LOG_REFUSAL ||
-          g_strcmp0 (sse_hub_log_entry_get_event_name (entry), "POST") != 0 ||
-          sse_hub_log_entry_get_time (entry) < recent)
-        continue;
+  return G_SOURCE_REMOVE;
+}
 
-      gtk_label_set_text (self->refusal_label, sse_hub_log_entry_get_text (entry));
-      gtk_revealer_set_reveal_child (self->refusal_revealer, TRUE);
-      g_clear_handle_id (&self->refusal_source, g_source_remove);
-      self->refusal_source = g_timeout_add_seconds (REFUSAL_SECONDS, hide_refusal_cb, self);
-      return;
-    }
+/* Every refusal shows but a path that is not there or a wrong method,
+ * which a browser's favicon request or a scanner makes all lesson long.
+ * The strip shows the newest, at most ten times a second: a flood of
+ * refusals must not cost the requests that cause them a redraw each. */
+static void
+on_refused (SseHubServer      *server,
+            SseHubPeer        *peer,
+            SseHubRefusal      reason,
+            const char        *field,
+            const char        *path,
+            SseHubPersonsPage *self)
+{
+  const char *sentence = _(sse_hub_refusal_get_sentence (reason));
+  guint status = sse_hub_refusal_get_status (reason);
+
+  if (reason == SSE_HUB_REFUSAL_NOT_FOUND || reason == SSE_HUB_REFUSAL_METHOD)
+    return;
+
+  g_free (self->refusal_text);
+  if (status != 0)
+    self->refusal_text = g_strdup_printf ("%s %s → %u  %s", sse_hub_peer_get_host (peer),
+                                          path != NULL ? path : "", status, sentence);
+  else
+    self->refusal_text = g_strdup_printf ("%s %s  %s", sse_hub_peer_get_host (peer),
+                                          path != NULL ? path : "", sentence);
+
+  if (self->refusal_update_source == 0)
+    self->refusal_update_source = g_timeout_add (100, show_refusal_cb, self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -419,7 +438,7 @@ static void
 disconnect_server (SseHubPersonsPage *self)
 {
   g_signal_handlers_disconnect_by_data (persons_model (self), self);
-  g_signal_handlers_disconnect_by_data (sse_hub_server_get_log (self->server), self);
+  g_signal_handlers_disconnect_by_data (self->server, self);
 }
 
 SseHubServer *
@@ -450,8 +469,7 @@ sse_hub_persons_page_set_server (SseHubPersonsPage *self,
       selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (persons_model (self))));
       g_signal_connect_object (persons_model (self), "items-changed",
                                G_CALLBACK (on_persons_items_changed), self, 0);
-      g_signal_connect_object (sse_hub_server_get_log (server), "items-changed",
-                               G_CALLBACK (on_log_changed), self, 0);
+      g_signal_connect_object (server, "refused", G_CALLBACK (on_refused), self, 0);
     }
 
   gtk_column_view_set_model (self->persons_view, selection);
@@ -509,6 +527,8 @@ sse_hub_persons_page_dispose (GObject *object)
   if (self->server != NULL)
     disconnect_server (self);
   g_clear_handle_id (&self->refusal_source, g_source_remove);
+  g_clear_handle_id (&self->refusal_update_source, g_source_remove);
+  g_clear_pointer (&self->refusal_text, g_free);
   g_clear_object (&self->fresh_rows);
   gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_PERSONS_PAGE);
   g_clear_object (&self->server);

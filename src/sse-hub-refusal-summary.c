@@ -6,30 +6,9 @@
 /* Addresses named in a line; the rest are counted. */
 #define NAMED_PEERS 3
 
-/* Words for the kinds the hub logs.  Like the event log's own texts they
- * stay in English: the lines are for terminals and scripts. */
-static const struct
-{
-  const char *event_name;
-  const char *what;
-} phrases[] = {
-  { "rate-limit",      "posts refused (rate limit per address)" },
-  { "audience-budget", "posts refused (audience-wide budget)" },
-  { "address-total",   "posts refused (persons per address)" },
-  { "writes-off",      "posts refused (audience writes are off)" },
-  { "list-full",       "posts refused (person list full)" },
-  { "full",            "streams refused (hub full)" },
-  { "address-full",    "streams refused (streams per address)" },
-  { "host",            "requests refused (not addressed to this machine)" },
-  { "timeout",         "connections closed (request not complete in time)" },
-  { "dropped",         "slow clients dropped" },
-  { "descriptors",     "out of file descriptors, new connections wait" },
-  { "accept",          "accepting a connection failed" },
-};
-
 typedef struct
 {
-  char       *event_name;
+  char       *what;
   gint64      opened;
   guint       count;
   GPtrArray  *named_peers;  /* the first NAMED_PEERS distinct addresses */
@@ -50,7 +29,7 @@ tally_free (gpointer data)
 {
   Tally *tally = data;
 
-  g_free (tally->event_name);
+  g_free (tally->what);
   g_ptr_array_unref (tally->named_peers);
   g_hash_table_unref (tally->peers);
   g_free (tally);
@@ -86,13 +65,13 @@ sse_hub_refusal_summary_new (void)
 
 static Tally *
 find_tally (SseHubRefusalSummary *self,
-            const char           *event_name)
+            const char           *what)
 {
   for (guint i = 0; i < self->tallies->len; i++)
     {
       Tally *tally = g_ptr_array_index (self->tallies, i);
 
-      if (g_str_equal (tally->event_name, event_name))
+      if (g_str_equal (tally->what, what))
         return tally;
     }
 
@@ -101,20 +80,20 @@ find_tally (SseHubRefusalSummary *self,
 
 void
 sse_hub_refusal_summary_add (SseHubRefusalSummary *self,
-                             const char           *event_name,
+                             const char           *what,
                              const char           *peer,
                              gint64                now)
 {
   Tally *tally;
 
   g_return_if_fail (SSE_HUB_IS_REFUSAL_SUMMARY (self));
-  g_return_if_fail (event_name != NULL);
+  g_return_if_fail (what != NULL);
 
-  tally = find_tally (self, event_name);
+  tally = find_tally (self, what);
   if (tally == NULL)
     {
       tally = g_new0 (Tally, 1);
-      tally->event_name = g_strdup (event_name);
+      tally->what = g_strdup (what);
       tally->opened = now;
       tally->named_peers = g_ptr_array_new ();
       tally->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -151,16 +130,8 @@ tally_line (Tally *tally)
 {
   GString *line = g_string_new (NULL);
   guint n_peers = g_hash_table_size (tally->peers);
-  const char *what = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (phrases) && what == NULL; i++)
-    if (g_str_equal (phrases[i].event_name, tally->event_name))
-      what = phrases[i].what;
-
-  if (what != NULL)
-    g_string_append (line, what);
-  else
-    g_string_append_printf (line, "requests refused (%s)", tally->event_name);
+  g_string_append (line, tally->what);
   g_string_append_printf (line, ": %u in the last second", tally->count);
 
   for (guint i = 0; i < tally->named_peers->len; i++)

@@ -7,9 +7,10 @@ G_BEGIN_DECLS
 
 /* Refusals, drops and limit hits, summarised for a terminal: the first one
  * of a kind opens a one-second window, and when it ends one line tells how
- * many there were and from where.  Kinds are the event log's event names;
- * known ones get words, others their name.  The caller owns the clock
- * (monotonic µs), so tests can drive it. */
+ * many there were and from where.  A kind is the words that say what
+ * happened (a refusal's sentence, in English: the lines are for terminals
+ * and scripts).  The caller owns the clock (monotonic µs), so tests can
+ * drive it. */
 #define SSE_HUB_REFUSAL_SUMMARY_WINDOW_USEC G_USEC_PER_SEC
 
 #define SSE_HUB_TYPE_REFUSAL_SUMMARY (sse_hub_refusal_summary_get_type ())
@@ -18,7 +19,7 @@ G_DECLARE_FINAL_TYPE (SseHubRefusalSummary, sse_hub_refusal_summary, SSE_HUB, RE
 SseHubRefusalSummary *sse_hub_refusal_summary_new          (void);
 /* peer: the remote address, or NULL when the refusal has none. */
 void                  sse_hub_refusal_summary_add          (SseHubRefusalSummary *self,
-                                                            const char           *event_name,
+                                                            const char           *what,
                                                             const char           *peer,
                                                             gint64                now);
 /* When the next line is due, or -1 while every kind is quiet. */

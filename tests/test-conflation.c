@@ -157,7 +157,7 @@ find_drop_text (SseHubEventLog *log)
       g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (model, i);
 
       if (g_strcmp0 (sse_hub_log_entry_get_event_name (entry), "dropped") == 0)
-        return sse_hub_log_entry_get_text (entry);
+        return test_log_entry_read (entry);
     }
   return NULL;
 }

@@ -157,27 +157,6 @@ test_full_buckets_go_first (void)
 }
 
 static void
-test_address_groups (void)
-{
-  const struct { const char *address; const char *group; } cases[] = {
-    { "192.168.1.5", "192.168.1.5" },
-    { "::ffff:192.168.1.5", "192.168.1.5" },
-    { "2001:db8:1:2:a:b:c:d", "2001:db8:1:2::/64" },
-    { "2001:db8:1:2::1", "2001:db8:1:2::/64" },
-    { "2001:db8:1:3::1", "2001:db8:1:3::/64" },
-    { "::1", "::/64" },
-    { "not an address", "not an address" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *group = sse_hub_address_group (cases[i].address);
-
-      g_assert_cmpstr (group, ==, cases[i].group);
-    }
-}
-
-static void
 test_audience_bucket (void)
 {
   gint64 now = 0;
@@ -226,7 +205,6 @@ main (int   argc,
   g_test_add_func ("/rate-limiter/no-limit", test_no_limit);
   g_test_add_func ("/rate-limiter/table-is-bounded", test_table_is_bounded);
   g_test_add_func ("/rate-limiter/full-buckets-go-first", test_full_buckets_go_first);
-  g_test_add_func ("/rate-limiter/address-groups", test_address_groups);
   g_test_add_func ("/rate-limiter/audience-bucket", test_audience_bucket);
 
   return g_test_run ();

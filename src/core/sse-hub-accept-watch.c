@@ -66,8 +66,9 @@ settle_cb (gpointer user_data)
   SseHubAcceptWatch *self = user_data;
 
   self->settle_source = 0;
-  sse_hub_event_log_append (self->log, SSE_HUB_LOG_NOTICE, self->cause, 0, 0,
-                            "accepting new connections again");
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                           .kind = SSE_HUB_LOG_NOTICE, .event = SSE_HUB_LOG_EVENT_ACCEPTING_AGAIN,
+                           .event_name = self->cause });
   self->cause = NULL;
 
   return G_SOURCE_REMOVE;
@@ -125,15 +126,18 @@ watch_cb (int           fd,
   if (!has_free_descriptors (fd))
     {
       self->cause = "descriptors";
-      sse_hub_event_log_append (self->log, SSE_HUB_LOG_REFUSAL, self->cause, 0, 0,
-                                "out of file descriptors: new connections wait; "
-                                "accepting again when some are free");
+      sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                               .kind = SSE_HUB_LOG_REFUSAL,
+                               .event = SSE_HUB_LOG_EVENT_DESCRIPTORS_OUT,
+                               .event_name = self->cause });
     }
   else
     {
       self->cause = "accept";
-      sse_hub_event_log_append (self->log, SSE_HUB_LOG_REFUSAL, self->cause, 0, 0,
-                                "accepting a connection failed: listening again");
+      sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                               .kind = SSE_HUB_LOG_REFUSAL,
+                               .event = SSE_HUB_LOG_EVENT_ACCEPT_FAILED,
+                               .event_name = self->cause });
     }
 
   self->wait_ms = FIRST_WAIT_MS;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Access: who counts as the presenter (this machine, and no other web
- * origin), which Host names the hub answers to (DNS rebinding), and the
+/* Access: each request's peer, built once (see sse-hub-peer.h), and the
  * limits that keep one address or a crowd of them from using up what the
  * class shares: stream slots, the posting budget, the person list. */
 #include "config.h"
@@ -33,19 +32,17 @@ sse_hub_access_finalize (SseHubServer *self)
 }
 
 /* ------------------------------------------------------------------------ */
-/* This machine's names                                                     */
+/* Peers                                                                    */
 
-static gboolean
-is_local_address (SseHubServer *self,
-                  GInetAddress *address)
+#define PEER_KEY "sse-hub-peer"
+
+/* Every request asks: reading the interfaces once a second keeps a connect
+ * storm cheap and still follows a network that changes. */
+static GPtrArray *
+local_addresses (SseHubServer *self)
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (g_inet_address_get_is_loopback (address))
-    return TRUE;
-
-  /* Every request asks: reading the interfaces once a second keeps a
-   * connect storm cheap and still follows a network that changes. */
   if (self->local_addresses == NULL || now - self->local_addresses_read >= G_USEC_PER_SEC)
     {
       g_clear_pointer (&self->local_addresses, g_ptr_array_unref);
@@ -53,111 +50,37 @@ is_local_address (SseHubServer *self,
       self->local_addresses_read = now;
     }
 
-  for (guint i = 0; i < self->local_addresses->len; i++)
-    if (g_inet_address_equal (address, g_ptr_array_index (self->local_addresses, i)))
-      return TRUE;
-
-  return FALSE;
+  return self->local_addresses;
 }
 
-/* host has no port and no brackets. */
-static gboolean
-names_this_machine (SseHubServer *self,
-                    const char   *host)
+/* Built on first use and kept with the message, so the early handler, the
+ * route, the log and a deadline all read the same peer. */
+SseHubPeer *
+sse_hub_access_get_peer (SseHubServer      *self,
+                         SoupServerMessage *message)
 {
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
-  g_autofree char *local_name = NULL;
-  const char *name;
+  SseHubPeer *peer = g_object_get_data (G_OBJECT (message), PEER_KEY);
 
-  if (address != NULL)
-    return is_local_address (self, address);
-
-  name = g_get_host_name ();
-  local_name = g_strconcat (name, ".local", NULL);
-
-  return g_ascii_strcasecmp (host, "localhost") == 0 ||
-         g_ascii_strcasecmp (host, name) == 0 ||
-         g_ascii_strcasecmp (host, local_name) == 0;
-}
-
-/* "name:port", "[v6]:port" or either without the port, as Host has it. */
-static char *
-host_without_port (const char *host)
-{
-  const char *colon;
-
-  if (host[0] == '[')
+  if (peer == NULL)
     {
-      const char *end = strchr (host, ']');
-
-      return end != NULL ? g_strndup (host + 1, end - host - 1) : NULL;
+      peer = sse_hub_peer_new (message, local_addresses (self), self->bound_port, self->trust_local);
+      g_object_set_data_full (G_OBJECT (message), PEER_KEY, peer, g_object_unref);
     }
 
-  /* More than one colon is a bare IPv6 literal, which has no port. */
-  colon = strchr (host, ':');
-  if (colon != NULL && strchr (colon + 1, ':') == NULL)
-    return g_strndup (host, colon - host);
-
-  return g_strdup (host);
+  return peer;
 }
 
-/* A web page that makes its own name resolve to this machine (DNS
- * rebinding) would otherwise reach the hub as the presenter's browser. */
 gboolean
-sse_hub_access_check_host (SseHubServer       *self,
-                           SoupServerMessage  *message,
-                           GError            **error)
+sse_hub_access_check_host (SseHubServer  *self,
+                           SseHubPeer    *peer,
+                           GError       **error)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
-  const char *host = soup_message_headers_get_one (headers, "Host");
-  g_autofree char *name = NULL;
-
-  /* libsoup decides about a request without one. */
-  if (host == NULL)
-    return TRUE;
-
-  name = host_without_port (host);
-  if (name != NULL && names_this_machine (self, name))
+  if (sse_hub_peer_get_host_is_own (peer))
     return TRUE;
 
   g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_FOREIGN_HOST,
                        _("This hub answers only under this computer’s own addresses and name"));
   return FALSE;
-}
-
-/* No Origin (the hub's own page opening a stream, curl, the window's
- * tests), or the hub itself: http, one of this machine's names, its port. */
-static gboolean
-origin_is_own (SseHubServer *self,
-               const char   *origin)
-{
-  g_autoptr(GUri) uri = NULL;
-  gint port;
-
-  if (origin == NULL)
-    return TRUE;
-
-  uri = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 ||
-      g_uri_get_host (uri) == NULL)
-    return FALSE;
-
-  port = g_uri_get_port (uri);
-  if (port == -1)
-    port = 80;
-
-  return (guint) port == self->bound_port && names_this_machine (self, g_uri_get_host (uri));
-}
-
-gboolean
-sse_hub_access_is_presenter (SseHubServer      *self,
-                             SoupServerMessage *message)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
-
-  return self->trust_local &&
-         sse_hub_peer_is_local (message) &&
-         origin_is_own (self, soup_message_headers_get_one (headers, "Origin"));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -188,14 +111,14 @@ add_to_count (GHashTable *counts,
  * max-clients, so a full hub never shuts out the projector. */
 gboolean
 sse_hub_access_admit_stream (SseHubServer     *self,
-                             gboolean          presenter,
-                             const char       *group,
+                             SseHubPeer       *peer,
                              SseHubFullReason *out_reason)
 {
   guint open = g_hash_table_size (self->streams);
+  const char *group = sse_hub_peer_get_group (peer);
 
   *out_reason = SSE_HUB_FULL_HUB;
-  if (presenter)
+  if (sse_hub_peer_is_presenter (peer))
     return open < self->max_clients ||
            count_of (self->group_streams, PRESENTER_KEY) < SSE_HUB_PRESENTER_STREAM_SLOTS;
 
@@ -210,10 +133,9 @@ sse_hub_access_admit_stream (SseHubServer     *self,
 void
 sse_hub_access_track_stream (SseHubServer *self,
                              SseHubClient *client,
-                             gboolean      presenter,
-                             const char   *group)
+                             SseHubPeer   *peer)
 {
-  const char *key = presenter ? PRESENTER_KEY : group;
+  const char *key = sse_hub_peer_is_presenter (peer) ? PRESENTER_KEY : sse_hub_peer_get_group (peer);
 
   g_hash_table_insert (self->stream_groups, client, g_strdup (key));
   add_to_count (self->group_streams, key, 1);
@@ -252,21 +174,24 @@ set_retry_after (SoupServerMessage *message,
                                 "Retry-After", text);
 }
 
-/* An audience post: NULL when it may go on, else the refusal's short name
- * for the event log, with error set. */
-const char *
+/* An audience post: TRUE when it may go on, else FALSE with the reason
+ * and error set. */
+gboolean
 sse_hub_access_check_post (SseHubServer       *self,
                            SoupServerMessage  *message,
-                           const char         *group,
+                           SseHubPeer         *peer,
+                           SseHubRefusal      *out_reason,
                            GError            **error)
 {
+  const char *group = sse_hub_peer_get_group (peer);
   guint added = count_of (self->group_persons, group);
 
   if (!self->allow_audience_writes)
     {
       g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_WRITES_DISABLED,
                            _("The presenter has turned off adding persons"));
-      return "writes-off";
+      *out_reason = SSE_HUB_REFUSAL_WRITES_OFF;
+      return FALSE;
     }
 
   /* Before the rate: a refusal here must not spend tokens. */
@@ -275,40 +200,44 @@ sse_hub_access_check_post (SseHubServer       *self,
       g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
                    _("This computer has added %u persons, the most one computer may add"),
                    added);
-      return "address-total";
+      *out_reason = SSE_HUB_REFUSAL_COMPUTER_TOTAL;
+      return FALSE;
     }
 
   switch (sse_hub_rate_limiter_take (self->rate_limiter, group))
     {
     case SSE_HUB_RATE_ALLOWED:
-      return NULL;
+      return TRUE;
     case SSE_HUB_RATE_KEY_EMPTY:
       g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
                            _("Too many persons from this computer; wait a little"));
-      set_retry_after (message, sse_hub_rate_limiter_retry_after (self->rate_limiter, group));
-      return "rate-limit";
+      *out_reason = SSE_HUB_REFUSAL_RATE;
+      break;
     case SSE_HUB_RATE_AUDIENCE_EMPTY:
     default:
       g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
                            _("The class is adding persons faster than the hub allows; wait a little"));
-      set_retry_after (message, sse_hub_rate_limiter_retry_after (self->rate_limiter, group));
-      return "audience-budget";
+      *out_reason = SSE_HUB_REFUSAL_AUDIENCE_BUDGET;
+      break;
     }
+
+  set_retry_after (message, sse_hub_rate_limiter_retry_after (self->rate_limiter, group));
+  return FALSE;
 }
 
 /* Counted for the life of the process: clearing the list gives no
  * address a fresh allowance. */
 void
 sse_hub_access_count_person (SseHubServer *self,
-                             const char   *group)
+                             SseHubPeer   *peer)
 {
-  add_to_count (self->group_persons, group, 1);
+  add_to_count (self->group_persons, sse_hub_peer_get_group (peer), 1);
 }
 
 /* A counted post the store then refused added nobody. */
 void
 sse_hub_access_uncount_person (SseHubServer *self,
-                               const char   *group)
+                               SseHubPeer   *peer)
 {
-  add_to_count (self->group_persons, group, -1);
+  add_to_count (self->group_persons, sse_hub_peer_get_group (peer), -1);
 }

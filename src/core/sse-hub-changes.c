@@ -5,24 +5,42 @@
  * log entry (see on_batch in sse-hub-person-store.c). */
 #include "config.h"
 
-#include <string.h>
-
 #include "sse-hub-server-private.h"
 #include "sse-hub-wire.h"
 
-static char *
-describe_person (const char   *verb,
-                 SseHubPerson *person)
+/* What a removal or a clear took away, as the list was when the presenter
+ * asked: the log records it once the store has saved the change. */
+typedef struct
 {
-  return g_strdup_printf ("presenter %s %s", verb, sse_hub_person_get_json (person));
-}
+  SseHubPerson *person;  /* the person removed, or NULL (a position past the end) */
+  guint         number;  /* the position removed, or how many were cleared */
+} Removal;
 
 static void
-log_change (SseHubServer *self,
-            const char   *event_name,
-            const char   *text)
+removal_free (Removal *removal)
 {
-  sse_hub_event_log_append (self->log, SSE_HUB_LOG_REQUEST, event_name, 0, strlen (text), text);
+  g_clear_object (&removal->person);
+  g_free (removal);
+}
+
+/* person: what the entry is about, in the JSON text it already keeps. */
+static void
+log_change (SseHubServer   *self,
+            SseHubLogEvent  event,
+            const char     *event_name,
+            SseHubPerson   *person,
+            guint           number)
+{
+  SseHubLogRecord record = {
+    .kind = SSE_HUB_LOG_REQUEST,
+    .event = event,
+    .event_name = event_name,
+    .text = person != NULL ? sse_hub_person_get_json (person) : NULL,
+    .text_length = -1,
+    .number = number,
+  };
+
+  sse_hub_event_log_add (self->log, &record);
 }
 
 static GTask *
@@ -57,7 +75,6 @@ on_person_added (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(SseHubPerson) person = NULL;
-  g_autofree char *text = NULL;
   GError *error = NULL;
 
   person = sse_hub_person_store_add_finish (SSE_HUB_PERSON_STORE (source), result, &error);
@@ -67,8 +84,7 @@ on_person_added (GObject      *source,
       return;
     }
 
-  text = describe_person ("added", person);
-  log_change (g_task_get_source_object (task), "add", text);
+  log_change (g_task_get_source_object (task), SSE_HUB_LOG_EVENT_PERSON_ADDED, "add", person, 0);
   g_task_return_pointer (task, g_steal_pointer (&person), g_object_unref);
 }
 
@@ -113,20 +129,24 @@ on_removed (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SseHubPersonStore *store = SSE_HUB_PERSON_STORE (source);
-  const char *text = g_task_get_task_data (task);
+  Removal *removal = g_task_get_task_data (task);
   GError *error = NULL;
   gboolean ok;
-  const char *event_name;
 
   if (g_task_get_source_tag (task) == sse_hub_server_remove_person_async)
     {
       ok = sse_hub_person_store_remove_finish (store, result, &error);
-      event_name = "remove";
+      if (ok)
+        log_change (g_task_get_source_object (task), SSE_HUB_LOG_EVENT_PERSON_REMOVED, "remove",
+                    removal->person, removal->number);
     }
   else
     {
       ok = sse_hub_person_store_clear_finish (store, result, &error);
-      event_name = "clear";
+      /* Clearing an empty list: nothing to record. */
+      if (ok && removal->number > 0)
+        log_change (g_task_get_source_object (task), SSE_HUB_LOG_EVENT_LIST_CLEARED, "clear",
+                    NULL, removal->number);
     }
 
   if (!ok)
@@ -135,9 +155,6 @@ on_removed (GObject      *source,
       return;
     }
 
-  /* Clearing an empty list: nothing to record. */
-  if (text != NULL)
-    log_change (g_task_get_source_object (task), event_name, text);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -148,7 +165,7 @@ sse_hub_server_remove_person_async (SseHubServer        *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(SseHubPerson) person = NULL;
+  Removal *removal;
   GTask *task;
 
   g_return_if_fail (SSE_HUB_IS_SERVER (self));
@@ -157,11 +174,10 @@ sse_hub_server_remove_person_async (SseHubServer        *self,
                           user_data);
   if (cancelled_before (task))
     return;
-  person = g_list_model_get_item (G_LIST_MODEL (self->store), position);
-  g_task_set_task_data (task,
-                        person != NULL ? describe_person ("removed", person)
-                                       : g_strdup_printf ("presenter removed person %u", position),
-                        g_free);
+  removal = g_new0 (Removal, 1);
+  removal->person = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+  removal->number = position;
+  g_task_set_task_data (task, removal, (GDestroyNotify) removal_free);
   sse_hub_person_store_remove_async (self->store, position, NULL, on_removed, task);
 }
 
@@ -184,7 +200,7 @@ sse_hub_server_clear_persons_async (SseHubServer        *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  guint n_cleared;
+  Removal *removal;
   GTask *task;
 
   g_return_if_fail (SSE_HUB_IS_SERVER (self));
@@ -193,12 +209,9 @@ sse_hub_server_clear_persons_async (SseHubServer        *self,
                           user_data);
   if (cancelled_before (task))
     return;
-  n_cleared = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-  if (n_cleared > 0)
-    g_task_set_task_data (task,
-                          g_strdup_printf ("presenter cleared %u %s", n_cleared,
-                                           n_cleared == 1 ? "person" : "persons"),
-                          g_free);
+  removal = g_new0 (Removal, 1);
+  removal->number = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  g_task_set_task_data (task, removal, (GDestroyNotify) removal_free);
   sse_hub_person_store_clear_async (self->store, NULL, on_removed, task);
 }
 

@@ -7,15 +7,11 @@
 
 struct _SseHubLogEntry
 {
-  GObject        parent_instance;
+  GObject          parent_instance;
 
-  gint64         time;
-  SseHubLogKind  kind;
-  char          *event_name;
-  guint          recipients;
-  gsize          bytes;
-  char          *peer;
-  char          *text;
+  gint64           time;
+  /* its strings are owned copies */
+  SseHubLogRecord  record;
 };
 
 G_DEFINE_FINAL_TYPE (SseHubLogEntry, sse_hub_log_entry, G_TYPE_OBJECT)
@@ -25,9 +21,13 @@ sse_hub_log_entry_finalize (GObject *object)
 {
   SseHubLogEntry *self = SSE_HUB_LOG_ENTRY (object);
 
-  g_clear_pointer (&self->event_name, g_free);
-  g_clear_pointer (&self->peer, g_free);
-  g_clear_pointer (&self->text, g_free);
+  g_free ((char *) self->record.event_name);
+  g_free ((char *) self->record.peer);
+  g_free ((char *) self->record.text);
+  g_free ((char *) self->record.method);
+  g_free ((char *) self->record.path);
+  g_free ((char *) self->record.last_event_id);
+  g_free ((char *) self->record.revision);
 
   G_OBJECT_CLASS (sse_hub_log_entry_parent_class)->finalize (object);
 }
@@ -54,42 +54,56 @@ SseHubLogKind
 sse_hub_log_entry_get_kind (SseHubLogEntry *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), 0);
-  return self->kind;
+  return self->record.kind;
 }
 
 const char *
 sse_hub_log_entry_get_event_name (SseHubLogEntry *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), NULL);
-  return self->event_name;
+  return self->record.event_name;
 }
 
 guint
 sse_hub_log_entry_get_recipients (SseHubLogEntry *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), 0);
-  return self->recipients;
+  return self->record.recipients;
 }
 
 gsize
 sse_hub_log_entry_get_bytes (SseHubLogEntry *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), 0);
-  return self->bytes;
+  return self->record.bytes;
 }
 
 const char *
 sse_hub_log_entry_get_peer (SseHubLogEntry *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), NULL);
-  return self->peer;
+  return self->record.peer;
 }
 
 const char *
 sse_hub_log_entry_get_text (SseHubLogEntry *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), NULL);
-  return self->text;
+  return self->record.text;
+}
+
+SseHubLogEvent
+sse_hub_log_entry_get_event (SseHubLogEntry *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), 0);
+  return self->record.event;
+}
+
+const SseHubLogRecord *
+sse_hub_log_entry_get_record (SseHubLogEntry *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_LOG_ENTRY (self), NULL);
+  return &self->record;
 }
 
 struct _SseHubEventLog
@@ -262,32 +276,30 @@ kept_text (const char *text,
 }
 
 void
-sse_hub_event_log_append_full (SseHubEventLog *self,
-                               SseHubLogKind   kind,
-                               const char     *event_name,
-                               const char     *peer,
-                               guint           recipients,
-                               gsize           bytes,
-                               const char     *text,
-                               gssize          text_length)
+sse_hub_event_log_add (SseHubEventLog        *self,
+                       const SseHubLogRecord *record)
 {
   SseHubLogEntry *entry;
+  const char *text;
+  gsize text_length;
 
   g_return_if_fail (SSE_HUB_IS_EVENT_LOG (self));
+  g_return_if_fail (record != NULL);
 
-  if (text == NULL)
-    text = "";
-  if (text_length < 0)
-    text_length = strlen (text);
+  text = record->text != NULL ? record->text : "";
+  text_length = record->text_length < 0 ? strlen (text) : (gsize) record->text_length;
 
   entry = g_object_new (SSE_HUB_TYPE_LOG_ENTRY, NULL);
   entry->time = g_get_real_time ();
-  entry->kind = kind;
-  entry->event_name = g_strdup (event_name);
-  entry->peer = g_strdup (peer);
-  entry->recipients = recipients;
-  entry->bytes = bytes;
-  entry->text = kept_text (text, text_length);
+  entry->record = *record;
+  entry->record.event_name = g_strdup (record->event_name);
+  entry->record.peer = g_strdup (record->peer);
+  entry->record.text = kept_text (text, text_length);
+  entry->record.text_length = -1;
+  entry->record.method = g_strdup (record->method);
+  entry->record.path = g_strdup (record->path);
+  entry->record.last_event_id = g_strdup (record->last_event_id);
+  entry->record.revision = g_strdup (record->revision);
 
   /* Bound the pending batch too, so a storm between two flushes cannot grow
    * memory: the oldest pending entries would be dropped at flush anyway. */
@@ -299,6 +311,30 @@ sse_hub_event_log_append_full (SseHubEventLog *self,
     self->flush_source = g_timeout_add (FLUSH_INTERVAL_MS, flush_cb, self);
 
   g_signal_emit (self, signals[SIGNAL_ENTRY_ADDED], 0, entry);
+}
+
+void
+sse_hub_event_log_append_full (SseHubEventLog *self,
+                               SseHubLogKind   kind,
+                               const char     *event_name,
+                               const char     *peer,
+                               guint           recipients,
+                               gsize           bytes,
+                               const char     *text,
+                               gssize          text_length)
+{
+  SseHubLogRecord record = {
+    .kind = kind,
+    .event = SSE_HUB_LOG_EVENT_FRAME,
+    .event_name = event_name,
+    .peer = peer,
+    .recipients = recipients,
+    .bytes = bytes,
+    .text = text,
+    .text_length = text_length,
+  };
+
+  sse_hub_event_log_add (self, &record);
 }
 
 void

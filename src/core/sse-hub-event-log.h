@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "sse-hub-refusal.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -16,6 +18,52 @@ typedef enum
   SSE_HUB_LOG_NOTICE,     /* the hub itself: started, stopped, recovered a file */
 } SseHubLogKind;
 
+/* What an entry records.  An entry holds its event and fields, not a
+ * sentence: sse_hub_log_entry_dup_sentence() words it where it is shown,
+ * in the presenter's language or in English. */
+typedef enum
+{
+  SSE_HUB_LOG_EVENT_FRAME,           /* bytes as they went over the wire: text */
+  SSE_HUB_LOG_EVENT_LIST_SENT,       /* client_id sent no Last-Event-ID; text: the list frame */
+  SSE_HUB_LOG_EVENT_LIST_RESENT,     /* client_id sent last_event_id, the list is at revision */
+  SSE_HUB_LOG_EVENT_LIST_SKIPPED,    /* client_id sent the current last_event_id */
+  SSE_HUB_LOG_EVENT_REQUEST,         /* method path answered status; text: the answer */
+  SSE_HUB_LOG_EVENT_REFUSAL,         /* refusal (with method, path, status); text: the answer */
+  SSE_HUB_LOG_EVENT_STARTED,         /* number: the port */
+  SSE_HUB_LOG_EVENT_STOPPED,
+  SSE_HUB_LOG_EVENT_DROPPED_ALL,     /* number: streams ended by the presenter */
+  SSE_HUB_LOG_EVENT_DISCONNECTED,    /* client_id (peer) ended by the presenter */
+  SSE_HUB_LOG_EVENT_SLOW_CLIENT,     /* client_id (peer) dropped: number bytes queued, limit the cap */
+  SSE_HUB_LOG_EVENT_PERSON_ADDED,    /* by the presenter; text: the person */
+  SSE_HUB_LOG_EVENT_PERSON_REMOVED,  /* by the presenter; text: the person, or number: its position */
+  SSE_HUB_LOG_EVENT_LIST_CLEARED,    /* by the presenter; number: persons */
+  SSE_HUB_LOG_EVENT_DESCRIPTORS_OUT, /* new connections wait for free descriptors */
+  SSE_HUB_LOG_EVENT_ACCEPT_FAILED,   /* accepting failed: listening again */
+  SSE_HUB_LOG_EVENT_ACCEPTING_AGAIN, /* the end of either stall */
+} SseHubLogEvent;
+
+/* An entry to append: only the fields its event uses need be set. */
+typedef struct
+{
+  SseHubLogKind   kind;
+  SseHubLogEvent  event;
+  const char     *event_name;  /* its short name in the log's heading */
+  const char     *peer;        /* the remote address it is about, or NULL */
+  guint           recipients;
+  gsize           bytes;       /* bytes on the wire it stands for */
+  const char     *text;        /* the bytes it is about; only a prefix is kept */
+  gssize          text_length; /* -1: text ends in a NUL */
+  SseHubRefusal   refusal;
+  guint           status;
+  const char     *method;
+  const char     *path;
+  const char     *last_event_id;
+  const char     *revision;
+  guint64         client_id;
+  guint64         number;
+  guint64         limit;
+} SseHubLogRecord;
+
 #define SSE_HUB_TYPE_LOG_ENTRY (sse_hub_log_entry_get_type ())
 G_DECLARE_FINAL_TYPE (SseHubLogEntry, sse_hub_log_entry, SSE_HUB, LOG_ENTRY, GObject)
 
@@ -25,7 +73,19 @@ const char   *sse_hub_log_entry_get_event_name (SseHubLogEntry *self);
 guint         sse_hub_log_entry_get_recipients (SseHubLogEntry *self);
 gsize         sse_hub_log_entry_get_bytes      (SseHubLogEntry *self);
 const char   *sse_hub_log_entry_get_peer       (SseHubLogEntry *self);
+/* The bytes the entry is about (a frame, an answer, a person), or "". */
 const char   *sse_hub_log_entry_get_text       (SseHubLogEntry *self);
+SseHubLogEvent sse_hub_log_entry_get_event     (SseHubLogEntry *self);
+/* Every field; its strings live as long as the entry. */
+const SseHubLogRecord *sse_hub_log_entry_get_record (SseHubLogEntry *self);
+/* What happened, in one line: translated when translate is TRUE (the
+ * window), English otherwise (headless output, scripts); NULL for a frame,
+ * which speaks for itself. */
+char         *sse_hub_log_entry_dup_sentence   (SseHubLogEntry *self,
+                                                gboolean        translate);
+/* The sentence followed by the entry's text: the whole entry as read. */
+char         *sse_hub_log_entry_dup_body       (SseHubLogEntry *self,
+                                                gboolean        translate);
 
 #define SSE_HUB_TYPE_EVENT_LOG (sse_hub_event_log_get_type ())
 G_DECLARE_FINAL_TYPE (SseHubEventLog, sse_hub_event_log, SSE_HUB, EVENT_LOG, GObject)
@@ -41,6 +101,10 @@ G_DECLARE_FINAL_TYPE (SseHubEventLog, sse_hub_event_log, SSE_HUB, EVENT_LOG, GOb
  * "entry-added" signal reports every entry at once, even those a storm
  * pushes out before they reach the model. */
 SseHubEventLog *sse_hub_event_log_new        (guint           max_entries);
+/* Appends a copy of record, its strings included. */
+void            sse_hub_event_log_add        (SseHubEventLog        *self,
+                                              const SseHubLogRecord *record);
+/* A frame: bytes as they went over the wire. */
 void            sse_hub_event_log_append     (SseHubEventLog *self,
                                               SseHubLogKind   kind,
                                               const char     *event_name,

@@ -60,17 +60,15 @@ static void
 drop_slow_client (SseHubServer *self,
                   SseHubClient *client)
 {
-  g_autofree char *text = NULL;
-
   /* State frames are conflated: only a client that stopped reading
    * altogether gets here. */
-  text = g_strdup_printf ("dropped client %" G_GUINT64_FORMAT " (%s): stopped reading: %"
-                          G_GUINT64_FORMAT " bytes queued, cap %u",
-                          sse_hub_client_get_id (client),
-                          sse_hub_client_get_remote_address (client),
-                          sse_hub_client_get_bytes_queued (client), self->queue_cap);
-  sse_hub_event_log_append_full (self->log, SSE_HUB_LOG_REFUSAL, "dropped",
-                                 sse_hub_client_get_remote_address (client), 1, 0, text, -1);
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                           .kind = SSE_HUB_LOG_REFUSAL, .event = SSE_HUB_LOG_EVENT_SLOW_CLIENT,
+                           .event_name = "dropped", .recipients = 1,
+                           .peer = sse_hub_client_get_remote_address (client),
+                           .client_id = sse_hub_client_get_id (client),
+                           .number = sse_hub_client_get_bytes_queued (client),
+                           .limit = self->queue_cap });
 
   sse_hub_fanout_forget (self, client);
 }
@@ -212,20 +210,10 @@ sse_hub_server_send_custom_event (SseHubServer  *self,
   return TRUE;
 }
 
-static void
-log_presenter_notice (SseHubServer *self,
-                      const char   *event_name,
-                      const char   *peer,
-                      const char   *text)
-{
-  sse_hub_event_log_append_full (self->log, SSE_HUB_LOG_NOTICE, event_name, peer, 0, 0, text, -1);
-}
-
 guint
 sse_hub_server_drop_all_clients (SseHubServer *self)
 {
   g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *text = NULL;
   GHashTableIter iter;
   gpointer key;
 
@@ -236,9 +224,9 @@ sse_hub_server_drop_all_clients (SseHubServer *self)
     g_ptr_array_add (clients, g_object_ref (key));
 
   /* Logged first: the drop causes the resumes that follow it. */
-  text = g_strdup_printf ("presenter dropped all %u streams: browsers come back after their "
-                          "retry, with Last-Event-ID", clients->len);
-  log_presenter_notice (self, "drop-all", NULL, text);
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                           .kind = SSE_HUB_LOG_NOTICE, .event = SSE_HUB_LOG_EVENT_DROPPED_ALL,
+                           .event_name = "drop-all", .number = clients->len });
 
   for (guint i = 0; i < clients->len; i++)
     sse_hub_fanout_forget (self, clients->pdata[i]);
@@ -250,8 +238,6 @@ guint
 sse_hub_server_disconnect_client (SseHubServer *self,
                                   SseHubClient *client)
 {
-  g_autofree char *text = NULL;
-
   g_return_val_if_fail (SSE_HUB_IS_SERVER (self), 0);
   g_return_val_if_fail (SSE_HUB_IS_CLIENT (client), 0);
 
@@ -259,10 +245,11 @@ sse_hub_server_disconnect_client (SseHubServer *self,
   if (!g_hash_table_contains (self->streams, client))
     return 0;
 
-  text = g_strdup_printf ("presenter disconnected client %" G_GUINT64_FORMAT " (%s)",
-                          sse_hub_client_get_id (client),
-                          sse_hub_client_get_remote_address (client));
-  log_presenter_notice (self, "disconnect", sse_hub_client_get_remote_address (client), text);
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                           .kind = SSE_HUB_LOG_NOTICE, .event = SSE_HUB_LOG_EVENT_DISCONNECTED,
+                           .event_name = "disconnect",
+                           .peer = sse_hub_client_get_remote_address (client),
+                           .client_id = sse_hub_client_get_id (client) });
   sse_hub_fanout_forget (self, client);
 
   return 1;

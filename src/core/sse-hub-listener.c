@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The listener: the listening socket (dual stack, deep backlog), the
- * deadline for a request to arrive whole, who the peer is, and the
- * addresses a browser can join on, likeliest first. */
+ * deadline for a request to arrive whole, and the addresses a browser can
+ * join on, likeliest first. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -17,59 +17,6 @@
  * into SYN retransmits (GSocket's default is 10); the kernel caps it. */
 #define LISTEN_BACKLOG         4096
 #define REQUEST_TIMEOUT_KEY    "sse-hub-request-timeout"
-
-/* ------------------------------------------------------------------------ */
-/* Peers                                                                    */
-
-static GInetAddress *
-normalized_address (GSocketAddress *address)
-{
-  GInetAddress *inet;
-
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
-    return NULL;
-
-  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
-
-  /* A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d. */
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
-    {
-      const guint8 *bytes = g_inet_address_to_bytes (inet);
-      static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-      if (memcmp (bytes, mapped_prefix, sizeof mapped_prefix) == 0)
-        return g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
-    }
-
-  return g_object_ref (inet);
-}
-
-/* The peer's address as people read it: 192.168.1.5, not ::ffff:192.168.1.5. */
-char *
-sse_hub_peer_dup_host (SoupServerMessage *message)
-{
-  g_autoptr(GInetAddress) address = normalized_address (soup_server_message_get_remote_address (message));
-
-  if (address == NULL)
-    return g_strdup (soup_server_message_get_remote_host (message));
-
-  return g_inet_address_to_string (address);
-}
-
-/* The presenter's own machine: loopback, or a peer whose address is the
- * address it reached us on. */
-gboolean
-sse_hub_peer_is_local (SoupServerMessage *message)
-{
-  g_autoptr(GInetAddress) remote = normalized_address (soup_server_message_get_remote_address (message));
-  g_autoptr(GInetAddress) local = normalized_address (soup_server_message_get_local_address (message));
-
-  if (remote == NULL)
-    return FALSE;
-
-  return g_inet_address_get_is_loopback (remote) ||
-         (local != NULL && g_inet_address_equal (remote, local));
-}
 
 /* ------------------------------------------------------------------------ */
 /* Request deadline                                                         */
@@ -94,17 +41,24 @@ static gboolean
 request_timeout_cb (gpointer data)
 {
   PendingRequest *pending = data;
-  g_autofree char *text = NULL;
-  g_autofree char *remote = sse_hub_peer_dup_host (pending->message);
+  SseHubServer *self = pending->self;
+  SseHubPeer *peer = sse_hub_access_get_peer (self, pending->message);
+  GUri *uri = soup_server_message_get_uri (pending->message);
+  SseHubLogRecord record = {
+    .kind = SSE_HUB_LOG_REFUSAL,
+    .event = SSE_HUB_LOG_EVENT_REFUSAL,
+    .event_name = sse_hub_refusal_get_name (SSE_HUB_REFUSAL_TIMEOUT),
+    .peer = sse_hub_peer_get_host (peer),
+    .refusal = SSE_HUB_REFUSAL_TIMEOUT,
+    .number = self->request_timeout,
+  };
 
   /* Forget the source first: the message's data must not remove it again. */
   g_object_steal_data (G_OBJECT (pending->message), REQUEST_TIMEOUT_KEY);
 
-  text = g_strdup_printf ("%s: request not complete after %u s, connection closed",
-                          remote,
-                          pending->self->request_timeout);
-  sse_hub_event_log_append_full (pending->self->log, SSE_HUB_LOG_REFUSAL, "timeout", remote,
-                                 0, 0, text, -1);
+  sse_hub_event_log_add (self->log, &record);
+  sse_hub_server_emit_refused (self, peer, SSE_HUB_REFUSAL_TIMEOUT, NULL,
+                               uri != NULL ? g_uri_get_path (uri) : NULL);
   shut_down_socket (pending->message);
 
   return G_SOURCE_REMOVE;

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <gio/gio.h>
-#include <string.h>
+#include <glib.h>
 
 #include "sse-hub-rate-limiter.h"
 
@@ -27,34 +26,6 @@ struct _SseHubRateLimiter
   guint            rate;           /* tokens per minute per key, 0 = no limit */
   guint            audience_rate;  /* tokens per minute for everyone, 0 = no limit */
 };
-
-char *
-sse_hub_address_group (const char *address)
-{
-  static const guint8 mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-  g_autoptr(GInetAddress) inet = NULL;
-  g_autoptr(GInetAddress) network = NULL;
-  g_autofree char *text = NULL;
-  guint8 bytes[16];
-
-  g_return_val_if_fail (address != NULL, NULL);
-
-  inet = g_inet_address_new_from_string (address);
-  if (inet == NULL || g_inet_address_get_family (inet) != G_SOCKET_FAMILY_IPV6)
-    return g_strdup (address);
-
-  memcpy (bytes, g_inet_address_to_bytes (inet), sizeof bytes);
-  if (memcmp (bytes, mapped_prefix, sizeof mapped_prefix) == 0)
-    {
-      network = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
-      return g_inet_address_to_string (network);
-    }
-
-  memset (bytes + 8, 0, 8);
-  network = g_inet_address_new_from_bytes (bytes, G_SOCKET_FAMILY_IPV6);
-  text = g_inet_address_to_string (network);
-  return g_strconcat (text, "/64", NULL);
-}
 
 static gint64
 monotonic_clock (gpointer user_data)

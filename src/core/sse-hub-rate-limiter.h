@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 typedef gint64 (*SseHubClockFunc) (gpointer user_data);
 
 /* Posting budgets: a token bucket per key (an address group, see
- * sse_hub_address_group()) and one audience bucket that every key shares.
+ * sse_hub_peer_get_group()) and one audience bucket that every key shares.
  * Each bucket holds up to its rate in tokens and refills at rate per
  * minute; a rate of 0 turns that bucket off.  The per-key table is
  * bounded: it forgets buckets that have refilled completely (they say
@@ -23,11 +23,6 @@ typedef enum
   SSE_HUB_RATE_KEY_EMPTY,       /* the key's own bucket is empty */
   SSE_HUB_RATE_AUDIENCE_EMPTY,  /* the bucket all keys share is empty */
 } SseHubRateVerdict;
-
-/* The key limits count by: an IPv4 address as it is, an IPv6 address by
- * its /64 (a phone's privacy addresses share one), an IPv4-mapped IPv6
- * address as IPv4.  Anything else is its own key. */
-char              *sse_hub_address_group              (const char         *address);
 
 SseHubRateLimiter *sse_hub_rate_limiter_new           (guint               per_minute);
 void               sse_hub_rate_limiter_free          (SseHubRateLimiter  *self);

@@ -80,64 +80,85 @@ request_wire_size (SoupServerMessage *message)
   return size + (body != NULL ? (gsize) body->length : 0);
 }
 
-/* event_name: what the log calls the entry; NULL names it after the method. */
-static void
-log_request (SseHubServer      *self,
-             SseHubLogKind      kind,
-             const char        *event_name,
-             SoupServerMessage *message,
-             guint              status,
-             const char        *detail)
+static const char *
+request_path (SoupServerMessage *message)
 {
-  g_autofree char *text = NULL;
-  g_autofree char *remote = sse_hub_peer_dup_host (message);
-  const char *method = soup_server_message_get_method (message);
+  GUri *uri = soup_server_message_get_uri (message);
 
-  text = g_strdup_printf ("%s %s %s → %u %s", remote, method,
-                          g_uri_get_path (soup_server_message_get_uri (message)),
-                          status, detail != NULL ? detail : "");
-  sse_hub_event_log_append_full (self->log, kind, event_name != NULL ? event_name : method,
-                                 remote, 0, request_wire_size (message), text, -1);
+  return uri != NULL ? g_uri_get_path (uri) : NULL;
 }
 
-/* The limits a presenter watches for get names of their own in the log. */
-static const char *
-refusal_event_name (const GError *error)
+static void
+log_request (SseHubServer          *self,
+             SoupServerMessage     *message,
+             SseHubPeer            *peer,
+             SseHubLogRecord       *record)
 {
-  if (error->domain != SSE_HUB_ERROR)
-    return NULL;
+  record->peer = sse_hub_peer_get_host (peer);
+  record->method = soup_server_message_get_method (message);
+  record->path = request_path (message);
+  record->bytes = request_wire_size (message);
+  sse_hub_event_log_add (self->log, record);
+}
 
-  switch (error->code)
-    {
-    case SSE_HUB_ERROR_RATE_LIMITED:
-      return "rate-limit";
-    case SSE_HUB_ERROR_WRITES_DISABLED:
-      return "writes-off";
-    case SSE_HUB_ERROR_STORE_FULL:
-      return "list-full";
-    default:
-      return NULL;
-    }
+static void
+log_answered (SseHubServer      *self,
+              SoupServerMessage *message,
+              SseHubPeer        *peer,
+              const char        *answer)
+{
+  SseHubLogRecord record = {
+    .kind = SSE_HUB_LOG_REQUEST,
+    .event = SSE_HUB_LOG_EVENT_REQUEST,
+    .event_name = soup_server_message_get_method (message),
+    .status = SOUP_STATUS_OK,
+    .text = answer,
+    .text_length = -1,
+  };
+
+  log_request (self, message, peer, &record);
+}
+
+/* Logged and announced alike, whatever refused the request. */
+static void
+log_refusal (SseHubServer      *self,
+             SoupServerMessage *message,
+             SseHubPeer        *peer,
+             SseHubRefusal      reason,
+             const char        *field,
+             const char        *answer)
+{
+  SseHubLogRecord record = {
+    .kind = SSE_HUB_LOG_REFUSAL,
+    .event = SSE_HUB_LOG_EVENT_REFUSAL,
+    .event_name = sse_hub_refusal_get_name (reason),
+    .refusal = reason,
+    .status = sse_hub_refusal_get_status (reason),
+    .text = answer,
+    .text_length = -1,
+  };
+
+  log_request (self, message, peer, &record);
+  sse_hub_server_emit_refused (self, peer, reason, field, request_path (message));
 }
 
 void
 sse_hub_routes_refuse (SseHubServer      *self,
                        SoupServerMessage *message,
-                       const GError      *error,
-                       const char        *event_name)
+                       SseHubPeer        *peer,
+                       SseHubRefusal      reason,
+                       const GError      *error)
 {
   g_autofree char *json = sse_hub_error_to_json (error);
-  guint status = sse_hub_error_http_status (error);
 
-  respond_json (message, status, json);
-  log_request (self, SSE_HUB_LOG_REFUSAL,
-               event_name != NULL ? event_name : refusal_event_name (error),
-               message, status, json);
+  respond_json (message, sse_hub_refusal_get_status (reason), json);
+  log_refusal (self, message, peer, reason, sse_hub_error_field (error), json);
 }
 
 void
 sse_hub_routes_method_not_allowed (SseHubServer      *self,
                                    SoupServerMessage *message,
+                                   SseHubPeer        *peer,
                                    const char        *allow)
 {
   g_autoptr(GError) error = NULL;
@@ -147,7 +168,7 @@ sse_hub_routes_method_not_allowed (SseHubServer      *self,
                soup_server_message_get_method (message), allow);
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "Allow", allow);
-  sse_hub_routes_refuse (self, message, error, NULL);
+  sse_hub_routes_refuse (self, message, peer, SSE_HUB_REFUSAL_METHOD, error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -167,6 +188,7 @@ jittered_retry (guint retry_ms)
 static void
 refuse_full (SseHubServer      *self,
              SoupServerMessage *message,
+             SseHubPeer        *peer,
              SseHubFullReason   reason)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
@@ -175,7 +197,6 @@ refuse_full (SseHubServer      *self,
   g_autoptr(GBytes) frame = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *data = NULL;
-  g_autofree char *text = NULL;
 
   data = sse_hub_full_json (retry_ms, reason, reason == SSE_HUB_FULL_ADDRESS
                                                 ? self->max_streams_per_address
@@ -190,12 +211,9 @@ refuse_full (SseHubServer      *self,
   soup_server_message_set_response (message, SSE_HUB_STREAM_CONTENT_TYPE,
                                     SOUP_MEMORY_COPY, body->str, body->len);
 
-  if (reason == SSE_HUB_FULL_ADDRESS)
-    text = g_strdup_printf ("address full (%u streams)", self->max_streams_per_address);
-  else
-    text = g_strdup_printf ("hub full (%u clients)", self->max_clients);
-  log_request (self, SSE_HUB_LOG_REFUSAL, sse_hub_full_reason_name (reason), message,
-               SOUP_STATUS_OK, text);
+  log_refusal (self, message, peer,
+               reason == SSE_HUB_FULL_ADDRESS ? SSE_HUB_REFUSAL_STREAM_CAP : SSE_HUB_REFUSAL_HUB_FULL,
+               NULL, data);
 }
 
 static char *
@@ -223,31 +241,29 @@ log_list_decision (SseHubServer *self,
                    gboolean      list_sent)
 {
   GBytes *frame = sse_hub_fanout_get_persons_frame (self);
-  g_autoptr(GString) text = g_string_new (NULL);
   gsize frame_size = g_bytes_get_size (frame);
+  SseHubLogRecord record = {
+    .kind = SSE_HUB_LOG_HELLO,
+    .event = last_event_id == NULL ? SSE_HUB_LOG_EVENT_LIST_SENT
+             : list_sent ? SSE_HUB_LOG_EVENT_LIST_RESENT : SSE_HUB_LOG_EVENT_LIST_SKIPPED,
+    .event_name = last_event_id != NULL ? "resume" : "connect",
+    .peer = sse_hub_client_get_remote_address (client),
+    .recipients = list_sent ? 1 : 0,
+    .bytes = list_sent ? frame_size : 0,
+    .text = list_sent ? g_bytes_get_data (frame, NULL) : NULL,
+    .text_length = list_sent ? (gssize) frame_size : -1,
+    .client_id = sse_hub_client_get_id (client),
+    .last_event_id = last_event_id,
+    .revision = revision,
+  };
 
-  g_string_append_printf (text, "client %" G_GUINT64_FORMAT " ", sse_hub_client_get_id (client));
-  if (last_event_id == NULL)
-    g_string_append (text, "sent no Last-Event-ID: list sent\n");
-  else if (list_sent)
-    g_string_append_printf (text, "sent Last-Event-ID %s, list is at %s: list resent\n",
-                            last_event_id, revision);
-  else
-    g_string_append_printf (text, "sent Last-Event-ID %s, the current list: list skipped\n",
-                            last_event_id);
-  if (list_sent)
-    g_string_append_len (text, g_bytes_get_data (frame, NULL), frame_size);
-
-  sse_hub_event_log_append_full (self->log, SSE_HUB_LOG_HELLO,
-                                 last_event_id != NULL ? "resume" : "connect",
-                                 sse_hub_client_get_remote_address (client),
-                                 list_sent ? 1 : 0, list_sent ? frame_size : 0,
-                                 text->str, text->len);
+  sse_hub_event_log_add (self->log, &record);
 }
 
 void
 sse_hub_routes_connect (SseHubServer      *self,
                         SoupServerMessage *message,
+                        SseHubPeer        *peer,
                         GHashTable        *query)
 {
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
@@ -257,29 +273,25 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_autoptr(GBytes) retry = NULL;
   g_autoptr(GBytes) hello = NULL;
   g_autoptr(GBytes) opening = NULL;
-  g_autofree char *remote = NULL;
+  g_autoptr(SseHubPeer) held_peer = NULL;
   g_autofree char *user_agent = NULL;
   g_autofree char *last_event_id = NULL;
   g_autofree char *hello_data = NULL;
   g_autofree char *revision = NULL;
-  g_autofree char *group = NULL;
   GString *greeting;
   SseHubFullReason full;
-  gboolean presenter;
   gboolean list_sent;
   guint retry_ms;
 
-  /* Everything needed from the message is read first: stealing the
-   * connection may free it. */
-  remote = sse_hub_peer_dup_host (message);
-  group = sse_hub_address_group (remote);
-  presenter = sse_hub_access_is_presenter (self, message);
-  if (!sse_hub_access_admit_stream (self, presenter, group, &full))
+  if (!sse_hub_access_admit_stream (self, peer, &full))
     {
-      refuse_full (self, message, full);
+      refuse_full (self, message, peer, full);
       return;
     }
 
+  /* Everything needed from the message is read first: stealing the
+   * connection may free it, and the peer it owns. */
+  held_peer = g_object_ref (peer);
   user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
   last_event_id = requested_last_event_id (message, query);
   socket = g_object_ref (sse_hub_parking_get_socket (message));
@@ -287,8 +299,9 @@ sse_hub_routes_connect (SseHubServer      *self,
   if (stream == NULL)
     return;
 
-  client = sse_hub_client_new (++self->next_client_id, remote, user_agent, stream, socket);
-  sse_hub_access_track_stream (self, client, presenter, group);
+  client = sse_hub_client_new (++self->next_client_id, sse_hub_peer_get_host (peer), user_agent,
+                               stream, socket);
+  sse_hub_access_track_stream (self, client, peer);
   sse_hub_fanout_add (self, client);
 
   retry_ms = jittered_retry (self->retry_ms);
@@ -339,7 +352,8 @@ typedef struct
 {
   SseHubServer      *server;
   SoupServerMessage *message;
-  char              *group;    /* NULL: the presenter's, not counted */
+  SseHubPeer        *peer;
+  gboolean           counted;  /* FALSE: the presenter's */
 } PendingPost;
 
 static void
@@ -358,25 +372,27 @@ on_person_saved (GObject      *source,
       const char *json = sse_hub_person_get_json (person);
 
       respond_json (post->message, SOUP_STATUS_OK, json);
-      log_request (post->server, SSE_HUB_LOG_REQUEST, NULL, post->message, SOUP_STATUS_OK, json);
+      log_answered (post->server, post->message, post->peer, json);
     }
   else
     {
-      if (post->group != NULL)
-        sse_hub_access_uncount_person (post->server, post->group);
-      sse_hub_routes_refuse (post->server, post->message, error, NULL);
+      if (post->counted)
+        sse_hub_access_uncount_person (post->server, post->peer);
+      sse_hub_routes_refuse (post->server, post->message, post->peer,
+                             sse_hub_refusal_from_error (error), error);
     }
   soup_server_message_unpause (post->message);
 
   g_object_unref (post->server);
   g_object_unref (post->message);
-  g_free (post->group);
+  g_object_unref (post->peer);
   g_free (post);
 }
 
 void
 sse_hub_routes_add_person (SseHubServer      *self,
                            SoupServerMessage *message,
+                           SseHubPeer        *peer,
                            GHashTable        *query)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (message);
@@ -384,27 +400,32 @@ sse_hub_routes_add_person (SseHubServer      *self,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *remote = sse_hub_peer_dup_host (message);
-  g_autofree char *group = sse_hub_address_group (remote);
-  const char *refusal = NULL;
+  SseHubRefusal refusal = SSE_HUB_REFUSAL_BAD_REQUEST;
   PendingPost *post = NULL;
-  gboolean presenter;
+  gboolean presenter = sse_hub_peer_is_presenter (peer);
   gint64 age = 0;
 
-  presenter = sse_hub_access_is_presenter (self, message);
   bytes = soup_message_body_flatten (body);
   /* Before the limits: a repeat spends nothing and stores nothing. */
-  if (sse_hub_idempotency_begin (self->idempotency, message, group, bytes, &error) ==
-      SSE_HUB_IDEMPOTENCY_ANSWERED)
+  if (sse_hub_idempotency_begin (self->idempotency, message, sse_hub_peer_get_group (peer),
+                                 bytes, &error) == SSE_HUB_IDEMPOTENCY_ANSWERED)
     {
-      if (soup_server_message_get_status (message) != 0)
-        log_request (self, SSE_HUB_LOG_REQUEST, "repeat", message,
-                     soup_server_message_get_status (message),
-                     "Idempotency-Key seen before: first answer again, nothing stored");
+      SseHubLogRecord record = {
+        .kind = SSE_HUB_LOG_REQUEST,
+        .event = SSE_HUB_LOG_EVENT_REQUEST,
+        .event_name = "repeat",
+        .status = soup_server_message_get_status (message),
+        .text = "Idempotency-Key seen before: first answer again, nothing stored",
+        .text_length = -1,
+      };
+
+      /* A repeat that waits for the first is not logged: the first speaks for both. */
+      if (record.status != 0)
+        log_request (self, message, peer, &record);
       return;
     }
   if (error == NULL && !presenter)
-    refusal = sse_hub_access_check_post (self, message, group, &error);
+    sse_hub_access_check_post (self, message, peer, &refusal, &error);
 
   if (error == NULL)
     {
@@ -412,25 +433,27 @@ sse_hub_routes_add_person (SseHubServer      *self,
       const char *data;
 
       data = g_bytes_get_data (bytes, &length);
-      sse_hub_parse_person_body (soup_message_headers_get_content_type (headers, NULL),
-                                 data, length, &name, &age, &error);
+      if (!sse_hub_parse_person_body (soup_message_headers_get_content_type (headers, NULL),
+                                      data, length, &name, &age, &error))
+        refusal = sse_hub_refusal_from_error (error);
     }
 
   if (error != NULL)
     {
-      sse_hub_routes_refuse (self, message, error, refusal);
+      sse_hub_routes_refuse (self, message, peer, refusal, error);
       return;
     }
 
   /* Counted at once, so posts racing a slow sync cannot pass the total;
    * taken back if the store refuses. */
   if (!presenter)
-    sse_hub_access_count_person (self, group);
+    sse_hub_access_count_person (self, peer);
 
   post = g_new0 (PendingPost, 1);
   post->server = g_object_ref (self);
   post->message = g_object_ref (message);
-  post->group = presenter ? NULL : g_steal_pointer (&group);
+  post->peer = g_object_ref (peer);
+  post->counted = !presenter;
   soup_server_message_pause (message);
   sse_hub_person_store_add_async (self->store, name, age, NULL, on_person_saved, post);
 }
@@ -443,6 +466,7 @@ sse_hub_routes_add_person (SseHubServer      *self,
 void
 sse_hub_routes_send_event (SseHubServer      *self,
                            SoupServerMessage *message,
+                           SseHubPeer        *peer,
                            GHashTable        *query)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
@@ -456,11 +480,15 @@ sse_hub_routes_send_event (SseHubServer      *self,
   const char *body;
   gsize length;
 
-  if (!sse_hub_access_is_presenter (self, message))
+  if (!sse_hub_peer_is_presenter (peer))
     {
       g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_PRESENTER_ONLY,
                            _("Only the presenter’s computer may send events"));
-      sse_hub_routes_refuse (self, message, error, "event-refused");
+      /* Why it is not the presenter tells the presenter what happened. */
+      sse_hub_routes_refuse (self, message, peer,
+                             sse_hub_peer_get_role (peer) == SSE_HUB_PEER_FOREIGN_ORIGIN
+                               ? SSE_HUB_REFUSAL_ORIGIN : SSE_HUB_REFUSAL_PRESENTER_ONLY,
+                             error);
       return;
     }
 
@@ -470,7 +498,7 @@ sse_hub_routes_send_event (SseHubServer      *self,
                                  body, length, &event, &id, &data, &error) ||
       !sse_hub_fanout_check_custom_event (self, event, id, data, &error))
     {
-      sse_hub_routes_refuse (self, message, error, NULL);
+      sse_hub_routes_refuse (self, message, peer, sse_hub_refusal_from_error (error), error);
       return;
     }
 
@@ -478,7 +506,7 @@ sse_hub_routes_send_event (SseHubServer      *self,
   frame = sse_hub_format_frame (event, id, data);
   json = sse_hub_event_sent_json (event, g_bytes_get_size (frame));
   respond_json (message, SOUP_STATUS_OK, json);
-  log_request (self, SSE_HUB_LOG_REQUEST, NULL, message, SOUP_STATUS_OK, json);
+  log_answered (self, message, peer, json);
   /* Checked above, and nothing ran in between. */
   sse_hub_server_send_custom_event (self, event, id, data, NULL);
 }
@@ -521,7 +549,8 @@ sse_hub_routes_early_handler (SoupServer        *soup,
    * another request. */
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "Connection", "close");
-  sse_hub_routes_refuse (self, message, error, NULL);
+  sse_hub_routes_refuse (self, message, sse_hub_access_get_peer (self, message),
+                         sse_hub_refusal_from_error (error), error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -674,10 +703,11 @@ sse_hub_routes_preflight (SoupServerMessage *message)
 void
 sse_hub_routes_not_found (SseHubServer      *self,
                           SoupServerMessage *message,
+                          SseHubPeer        *peer,
                           const char        *path)
 {
   g_autoptr(GError) error = NULL;
 
   g_set_error (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND, _("Nothing here: %s"), path);
-  sse_hub_routes_refuse (self, message, error, NULL);
+  sse_hub_routes_refuse (self, message, peer, SSE_HUB_REFUSAL_NOT_FOUND, error);
 }

@@ -12,6 +12,7 @@
 #include "sse-hub-client-private.h"
 #include "sse-hub-idempotency.h"
 #include "sse-hub-parking.h"
+#include "sse-hub-peer.h"
 #include "sse-hub-rate-limiter.h"
 #include "sse-hub-server.h"
 #include "sse-hub-wire.h"
@@ -70,6 +71,12 @@ struct _SseHubServer
 
 /* sse-hub-server.c */
 void      sse_hub_server_notify_n_clients          (SseHubServer      *self);
+/* Announces a refusal on the "refused" signal. */
+void      sse_hub_server_emit_refused              (SseHubServer      *self,
+                                                    SseHubPeer        *peer,
+                                                    SseHubRefusal      reason,
+                                                    const char        *field,
+                                                    const char        *path);
 char     *sse_hub_server_dup_config_json           (SseHubServer      *self);
 
 /* sse-hub-listener.c */
@@ -82,36 +89,34 @@ GStrv     sse_hub_listener_dup_urls                (const char        *bind_addr
 GPtrArray *sse_hub_listener_dup_interface_addresses (void);
 void      sse_hub_listener_watch_deadlines         (SseHubServer      *self,
                                                     SoupServer        *soup);
-char     *sse_hub_peer_dup_host                    (SoupServerMessage *message);
-gboolean  sse_hub_peer_is_local                    (SoupServerMessage *message);
 
-/* sse-hub-access.c: who is the presenter, and the limits on everyone else */
+/* sse-hub-access.c: who the peer is, and the limits on the audience */
 void        sse_hub_access_init                    (SseHubServer      *self);
 void        sse_hub_access_finalize                (SseHubServer      *self);
-gboolean    sse_hub_access_check_host              (SseHubServer      *self,
-                                                    SoupServerMessage *message,
-                                                    GError           **error);
-gboolean    sse_hub_access_is_presenter            (SseHubServer      *self,
+/* The request's peer, built once; owned by the message. */
+SseHubPeer *sse_hub_access_get_peer                (SseHubServer      *self,
                                                     SoupServerMessage *message);
+gboolean    sse_hub_access_check_host              (SseHubServer      *self,
+                                                    SseHubPeer        *peer,
+                                                    GError           **error);
 gboolean    sse_hub_access_admit_stream            (SseHubServer      *self,
-                                                    gboolean           presenter,
-                                                    const char        *group,
+                                                    SseHubPeer        *peer,
                                                     SseHubFullReason  *out_reason);
 void        sse_hub_access_track_stream            (SseHubServer      *self,
                                                     SseHubClient      *client,
-                                                    gboolean           presenter,
-                                                    const char        *group);
+                                                    SseHubPeer        *peer);
 void        sse_hub_access_forget_stream           (SseHubServer      *self,
                                                     SseHubClient      *client);
 void        sse_hub_access_forget_streams          (SseHubServer      *self);
-const char *sse_hub_access_check_post              (SseHubServer      *self,
+gboolean    sse_hub_access_check_post              (SseHubServer      *self,
                                                     SoupServerMessage *message,
-                                                    const char        *group,
+                                                    SseHubPeer        *peer,
+                                                    SseHubRefusal     *out_reason,
                                                     GError           **error);
 void        sse_hub_access_count_person            (SseHubServer      *self,
-                                                    const char        *group);
+                                                    SseHubPeer        *peer);
 void        sse_hub_access_uncount_person          (SseHubServer      *self,
-                                                    const char        *group);
+                                                    SseHubPeer        *peer);
 
 /* sse-hub-fanout.c: what sse_hub_server_send_custom_event() would refuse */
 gboolean  sse_hub_fanout_check_custom_event        (SseHubServer      *self,
@@ -123,31 +128,38 @@ gboolean  sse_hub_fanout_check_custom_event        (SseHubServer      *self,
 /* sse-hub-routes.c */
 typedef void (*SseHubRouteHandler) (SseHubServer      *self,
                                     SoupServerMessage *message,
+                                    SseHubPeer        *peer,
                                     GHashTable        *query);
 
 void      sse_hub_routes_connect                   (SseHubServer      *self,
                                                     SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
                                                     GHashTable        *query);
 void      sse_hub_routes_add_person                (SseHubServer      *self,
                                                     SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
                                                     GHashTable        *query);
 void      sse_hub_routes_send_event                (SseHubServer      *self,
                                                     SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
                                                     GHashTable        *query);
 void      sse_hub_routes_preflight                 (SoupServerMessage *message);
 gboolean  sse_hub_routes_serve_resource            (SoupServerMessage *message,
                                                     const char        *path);
-/* Answers error as JSON and logs it as a refusal named event_name (NULL:
- * by the request's method). */
+/* Answers error as JSON with the reason's status, logs the refusal and
+ * announces it on the server's "refused" signal. */
 void      sse_hub_routes_refuse                    (SseHubServer      *self,
                                                     SoupServerMessage *message,
-                                                    const GError      *error,
-                                                    const char        *event_name);
+                                                    SseHubPeer        *peer,
+                                                    SseHubRefusal      reason,
+                                                    const GError      *error);
 void      sse_hub_routes_method_not_allowed        (SseHubServer      *self,
                                                     SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
                                                     const char        *allow);
 void      sse_hub_routes_not_found                 (SseHubServer      *self,
                                                     SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
                                                     const char        *path);
 void      sse_hub_routes_set_cors_headers          (SoupServerMessage *message);
 void      sse_hub_routes_early_handler             (SoupServer        *soup,

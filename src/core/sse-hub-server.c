@@ -37,6 +37,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_ERROR,
+  SIGNAL_REFUSED,
   N_SIGNALS
 };
 
@@ -48,6 +49,16 @@ void
 sse_hub_server_notify_n_clients (SseHubServer *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
+}
+
+void
+sse_hub_server_emit_refused (SseHubServer  *self,
+                             SseHubPeer    *peer,
+                             SseHubRefusal  reason,
+                             const char    *field,
+                             const char    *path)
+{
+  g_signal_emit (self, signals[SIGNAL_REFUSED], 0, peer, reason, field, path);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -74,6 +85,7 @@ route (SoupServer        *soup,
 {
   SseHubServer *self = user_data;
   const char *method = soup_server_message_get_method (message);
+  SseHubPeer *peer = sse_hub_access_get_peer (self, message);
   g_autoptr(GError) error = NULL;
 
   sse_hub_routes_set_cors_headers (message);
@@ -81,9 +93,9 @@ route (SoupServer        *soup,
    * sse-hub-parking.h); an event stream holds its connection anyway. */
   sse_hub_parking_keep_alive (self->parking, message);
 
-  if (!sse_hub_access_check_host (self, message, &error))
+  if (!sse_hub_access_check_host (self, peer, &error))
     {
-      sse_hub_routes_refuse (self, message, error, "host");
+      sse_hub_routes_refuse (self, message, peer, SSE_HUB_REFUSAL_HOST, error);
       return;
     }
 
@@ -99,9 +111,9 @@ route (SoupServer        *soup,
         continue;
 
       if (g_str_equal (method, routes[i].method))
-        routes[i].handle (self, message, query);
+        routes[i].handle (self, message, peer, query);
       else
-        sse_hub_routes_method_not_allowed (self, message, routes[i].allow);
+        sse_hub_routes_method_not_allowed (self, message, peer, routes[i].allow);
       return;
     }
 
@@ -109,7 +121,7 @@ route (SoupServer        *soup,
       sse_hub_routes_serve_resource (message, path))
     return;
 
-  sse_hub_routes_not_found (self, message, path);
+  sse_hub_routes_not_found (self, message, peer, path);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -123,7 +135,8 @@ sse_hub_server_start (SseHubServer  *self,
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) local = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *text = NULL;
+  SseHubLogRecord started = { .kind = SSE_HUB_LOG_NOTICE, .event = SSE_HUB_LOG_EVENT_STARTED,
+                              .event_name = "start" };
 
   g_return_val_if_fail (SSE_HUB_IS_SERVER (self), FALSE);
 
@@ -168,8 +181,8 @@ sse_hub_server_start (SseHubServer  *self,
 
   sse_hub_fanout_reset_keepalive (self);
 
-  text = g_strdup_printf ("listening on port %u", self->bound_port);
-  sse_hub_event_log_append (self->log, SSE_HUB_LOG_NOTICE, "start", 0, 0, text);
+  started.number = self->bound_port;
+  sse_hub_event_log_add (self->log, &started);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 
   return TRUE;
@@ -195,7 +208,9 @@ sse_hub_server_stop (SseHubServer *self)
   g_clear_object (&self->soup);
   self->bound_port = 0;
 
-  sse_hub_event_log_append (self->log, SSE_HUB_LOG_NOTICE, "stop", 0, 0, "stopped");
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) { .kind = SSE_HUB_LOG_NOTICE,
+                                                         .event = SSE_HUB_LOG_EVENT_STOPPED,
+                                                         .event_name = "stop" });
   sse_hub_server_notify_n_clients (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
@@ -586,6 +601,11 @@ sse_hub_server_class_init (SseHubServerClass *klass)
   signals[SIGNAL_ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_REFUSED] =
+    g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, SSE_HUB_TYPE_PEER, SSE_HUB_TYPE_REFUSAL,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include "sse-hub-client.h"
 #include "sse-hub-event-log.h"
+#include "sse-hub-peer.h"
 #include "sse-hub-person-store.h"
 
 G_BEGIN_DECLS
@@ -41,7 +42,10 @@ G_DECLARE_FINAL_TYPE (SseHubServer, sse_hub_server, SSE_HUB, SERVER, GObject)
  *   never refused as audience writes, a few stream slots past max-clients),
  *   request-timeout (seconds a request may take to arrive whole).
  * An address group is an IPv4 address or an IPv6 /64.
- * Signals: error (GError) when the server stops for a reason of its own. */
+ * Signals: error (GError) when the server stops for a reason of its own;
+ * refused (SseHubPeer *peer, SseHubRefusal reason, const char *field or
+ * NULL, const char *path or NULL) for every request it refuses, as it is
+ * answered (or, for a deadline, closed) and logged. */
 SseHubServer      *sse_hub_server_new             (SseHubPersonStore *store);
 gboolean           sse_hub_server_start           (SseHubServer      *self,
                                                    GError           **error);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <ifaddrs.h>
 #include <json-glib/json-glib.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -80,6 +82,20 @@ test_hub_new (void)
   g_assert_cmpuint (hub->port, >, 0);
 
   return hub;
+}
+
+const char *
+test_log_entry_read (SseHubLogEntry *entry)
+{
+  char *body = g_object_get_data (G_OBJECT (entry), "test-body");
+
+  if (body == NULL)
+    {
+      body = sse_hub_log_entry_dup_body (entry, FALSE);
+      g_object_set_data_full (G_OBJECT (entry), "test-body", body, g_free);
+    }
+
+  return body;
 }
 
 void
@@ -237,10 +253,12 @@ test_pump (guint ms)
   test_pump_until (NULL, NULL, ms);
 }
 
+/* source: the address to connect from, NULL for loopback. */
 static TestPeer *
-peer_connect (guint       port,
-              const char *request,
-              int         receive_buffer)
+peer_connect_from (const char *source,
+                   guint       port,
+                   const char *request,
+                   int         receive_buffer)
 {
   TestPeer *peer = g_new0 (TestPeer, 1);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -250,6 +268,14 @@ peer_connect (guint       port,
   peer->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                                G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
+  if (source != NULL)
+    {
+      g_autoptr(GInetAddress) from = g_inet_address_new_from_string (source);
+      g_autoptr(GSocketAddress) from_address = g_inet_socket_address_new (from, 0);
+
+      g_assert_true (g_socket_bind (peer->socket, from_address, FALSE, &error));
+      g_assert_no_error (error);
+    }
   /* Set before connecting, so the window is small from the handshake on. */
   if (receive_buffer > 0)
     setsockopt (g_socket_get_fd (peer->socket), SOL_SOCKET, SO_RCVBUF,
@@ -283,6 +309,40 @@ peer_connect (guint       port,
   g_ptr_array_add (open_peers, peer);
 
   return peer;
+}
+
+static TestPeer *
+peer_connect (guint       port,
+              const char *request,
+              int         receive_buffer)
+{
+  return peer_connect_from (NULL, port, request, receive_buffer);
+}
+
+char *
+test_find_lan_address (void)
+{
+  struct ifaddrs *ifaddrs = NULL;
+  char *found = NULL;
+
+  if (getifaddrs (&ifaddrs) != 0)
+    return NULL;
+
+  for (struct ifaddrs *ifa = ifaddrs; ifa != NULL && found == NULL; ifa = ifa->ifa_next)
+    {
+      g_autoptr(GSocketAddress) address = NULL;
+      GInetAddress *inet;
+
+      if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET)
+        continue;
+      address = g_socket_address_new_from_native (ifa->ifa_addr, sizeof (struct sockaddr_in));
+      inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+      if (!g_inet_address_get_is_loopback (inet) && !g_inet_address_get_is_link_local (inet))
+        found = g_inet_address_to_string (inet);
+    }
+  freeifaddrs (ifaddrs);
+
+  return found;
 }
 
 TestPeer *
@@ -501,13 +561,44 @@ test_peer_closed (gpointer data)
   return ((TestPeer *) data)->closed;
 }
 
-/* Every request says Connection: close, so the response ends at EOF. */
+/* A response ends at EOF, or, on a connection the hub keeps open for the
+ * next request, once its Content-Length has arrived (304 and 204 have no
+ * body). */
+static gboolean
+response_complete (gpointer data)
+{
+  TestPeer *peer = data;
+  g_autofree char *head = NULL;
+  const char *length;
+
+  if (peer->closed)
+    return TRUE;
+  if (peer->body_start == 0)
+    return FALSE;
+  if (peer->status == 304 || peer->status == 204)
+    return TRUE;
+
+  head = g_ascii_strdown ((const char *) peer->raw->data, peer->body_start);
+  length = strstr (head, "\r\ncontent-length:");
+  return length != NULL &&
+         peer->body->len >= g_ascii_strtoull (length + strlen ("\r\ncontent-length:"), NULL, 10);
+}
+
 TestResponse *
 test_http_raw (guint       port,
                const char *request,
                gsize       length)
 {
-  g_autoptr(TestPeer) peer = test_peer_connect (port, NULL);
+  return test_http_raw_from (NULL, port, request, length);
+}
+
+TestResponse *
+test_http_raw_from (const char *source,
+                    guint       port,
+                    const char *request,
+                    gsize       length)
+{
+  g_autoptr(TestPeer) peer = peer_connect_from (source, port, NULL, 0);
   g_autoptr(GError) error = NULL;
   TestResponse *response;
   gsize sent = 0;
@@ -524,7 +615,7 @@ test_http_raw (guint       port,
     }
   g_socket_set_blocking (peer->socket, FALSE);
 
-  g_assert_true (test_pump_until (test_peer_closed, peer, 10000));
+  g_assert_true (test_pump_until (response_complete, peer, 10000));
 
   response = g_new0 (TestResponse, 1);
   response->status = peer->status;
@@ -657,7 +748,7 @@ test_find_log_text (SseHubEventLog *log,
       if (g_strcmp0 (sse_hub_log_entry_get_event_name (entry), event_name) == 0)
         {
           g_assert_cmpint (sse_hub_log_entry_get_kind (entry), ==, kind);
-          text = sse_hub_log_entry_get_text (entry);
+          text = test_log_entry_read (entry);
         }
     }
 
@@ -695,7 +786,7 @@ test_log_position (SseHubEventLog *log,
       g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (model, i);
 
       if (g_strcmp0 (sse_hub_log_entry_get_event_name (entry), event_name) == 0 &&
-          (part == NULL || strstr (sse_hub_log_entry_get_text (entry), part) != NULL))
+          (part == NULL || strstr (test_log_entry_read (entry), part) != NULL))
         return (int) i;
     }
 

@@ -53,6 +53,10 @@ guint       test_read_hub_port        (GSubprocess   *hub);
 /* Removes a directory and the files in it (tests make no deeper trees). */
 void        test_remove_dir           (const char    *dir);
 
+/* The entry as read, in English (its sentence, then its text); kept with
+ * the entry. */
+const char *test_log_entry_read       (SseHubLogEntry *entry);
+
 /* Adds through the presenter's path and asserts it worked. */
 void        test_hub_add              (TestHub       *hub,
                                        const char    *name,
@@ -73,6 +77,10 @@ gboolean    test_pump_until           (TestCondition  func,
                                        guint          timeout_ms);
 void        test_pump                 (guint          ms);
 
+/* One of this machine's IPv4 addresses that is not loopback, or NULL.  A
+ * peer that connects from it to the hub on 127.0.0.1 is another computer
+ * to the hub: its address is neither loopback nor the one it reached. */
+char       *test_find_lan_address     (void);
 TestPeer   *test_peer_connect         (guint          port,
                                        const char    *request);
 TestPeer   *test_peer_open_stream     (guint          port,
@@ -126,6 +134,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestResponse, test_response_free)
 TestResponse *test_http_raw           (guint          port,
                                        const char    *request,
                                        gsize          length);
+/* The same from source (an address of this machine). */
+TestResponse *test_http_raw_from      (const char    *source,
+                                       guint          port,
+                                       const char    *request,
+                                       gsize          length);
 TestResponse *test_http_post          (guint          port,
                                        const char    *content_type,
                                        const char    *body,
@@ -155,7 +168,8 @@ TestResponse *test_post_json_to       (guint         port,
                                        const char   *extra_headers,
                                        const char   *body);
 
-/* The text of the newest log entry with this event name, or NULL. */
+/* The newest log entry with this event name as read in English (see
+ * test_log_entry_read()), or NULL. */
 const char     *test_find_log_text    (SseHubEventLog *log,
                                        SseHubLogKind   kind,
                                        const char     *event_name);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Headless mode's refusal lines, on a clock the test drives: one line per
  * kind per second, within a second of the first refusal, every refusal
- * counted, the addresses named. */
+ * counted, the addresses named.  Kinds are the refusals' own sentences. */
+#include "sse-hub-refusal.h"
 #include "sse-hub-refusal-summary.h"
 
 #define SECOND G_USEC_PER_SEC
@@ -31,16 +32,17 @@ test_one_line_per_second (void)
 {
   g_autoptr(SseHubRefusalSummary) summary = sse_hub_refusal_summary_new ();
   const gint64 start = 50 * SECOND;
+  const char *rate = sse_hub_refusal_get_sentence (SSE_HUB_REFUSAL_RATE);
   const char *none[] = { NULL };
   const char *first[] = {
-    "posts refused (rate limit per address): 11 in the last second, from 10.0.0.2", NULL
+    "posts refused (rate limit per computer): 11 in the last second, from 10.0.0.2", NULL
   };
   const char *second[] = {
-    "posts refused (rate limit per address): 1 in the last second, from 10.0.0.2", NULL
+    "posts refused (rate limit per computer): 1 in the last second, from 10.0.0.2", NULL
   };
 
   for (guint i = 0; i < 11; i++)
-    sse_hub_refusal_summary_add (summary, "rate-limit", "10.0.0.2", start + i * SECOND / 20);
+    sse_hub_refusal_summary_add (summary, rate, "10.0.0.2", start + i * SECOND / 20);
 
   /* Due one second after the first refusal, not before. */
   g_assert_cmpint (sse_hub_refusal_summary_get_next_due (summary), ==, start + SECOND);
@@ -49,7 +51,7 @@ test_one_line_per_second (void)
   g_assert_cmpint (sse_hub_refusal_summary_get_next_due (summary), ==, -1);
 
   /* The next refusal opens a new window. */
-  sse_hub_refusal_summary_add (summary, "rate-limit", "10.0.0.2", start + 3 * SECOND);
+  sse_hub_refusal_summary_add (summary, rate, "10.0.0.2", start + 3 * SECOND);
   assert_lines (summary, start + 4 * SECOND - 1, none);
   assert_lines (summary, start + 4 * SECOND, second);
 }
@@ -60,13 +62,15 @@ test_kinds_apart (void)
   g_autoptr(SseHubRefusalSummary) summary = sse_hub_refusal_summary_new ();
   const char *both[] = {
     "slow clients dropped: 2 in the last second, from 10.0.0.5",
-    "requests refused (teapot): 1 in the last second",
+    "requests refused (not addressed to this machine): 1 in the last second",
     NULL
   };
 
-  sse_hub_refusal_summary_add (summary, "dropped", "10.0.0.5", 0);
-  sse_hub_refusal_summary_add (summary, "teapot", NULL, SECOND / 2);
-  sse_hub_refusal_summary_add (summary, "dropped", "10.0.0.5", SECOND / 2);
+  const char *host = sse_hub_refusal_get_sentence (SSE_HUB_REFUSAL_HOST);
+
+  sse_hub_refusal_summary_add (summary, "slow clients dropped", "10.0.0.5", 0);
+  sse_hub_refusal_summary_add (summary, host, NULL, SECOND / 2);
+  sse_hub_refusal_summary_add (summary, "slow clients dropped", "10.0.0.5", SECOND / 2);
 
   assert_lines (summary, 2 * SECOND, both);
 }
@@ -80,16 +84,17 @@ test_many_addresses (void)
     "from 10.0.0.0, 10.0.0.1, 10.0.0.2 and 37 more",
     NULL
   };
+  const char *full = sse_hub_refusal_get_sentence (SSE_HUB_REFUSAL_HUB_FULL);
 
   for (guint i = 0; i < 40; i++)
     {
       g_autofree char *peer = g_strdup_printf ("10.0.0.%u", i);
 
-      sse_hub_refusal_summary_add (summary, "full", peer, i);
+      sse_hub_refusal_summary_add (summary, full, peer, i);
     }
   /* Repeats count as refusals, not as addresses. */
-  sse_hub_refusal_summary_add (summary, "full", "10.0.0.1", 100);
-  sse_hub_refusal_summary_add (summary, "full", "10.0.0.39", 101);
+  sse_hub_refusal_summary_add (summary, full, "10.0.0.1", 100);
+  sse_hub_refusal_summary_add (summary, full, "10.0.0.39", 101);
 
   assert_lines (summary, SECOND, expected);
 }

@@ -321,7 +321,7 @@ log_position (Fixture    *fixture,
       g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (log, i);
 
       if (g_strcmp0 (sse_hub_log_entry_get_event_name (entry), event_name) == 0 &&
-          (part == NULL || strstr (sse_hub_log_entry_get_text (entry), part) != NULL))
+          (part == NULL || strstr (test_log_entry_read (entry), part) != NULL))
         return (int) i;
     }
 
