@@ -15,8 +15,7 @@
 #include "sse-hub-wire.h"
 
 #define WEB_RESOURCE_PREFIX    "/com/example/SseHub/web"
-#define PAGE_CACHE_CONTROL     "max-age=600"
-#define FILE_CACHE_CONTROL     "max-age=0, stale-while-revalidate=86400"
+#define WEB_CACHE_CONTROL      "max-age=600"
 #define PAGE_SECURITY_POLICY \
   "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self'; " \
   "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; " \
@@ -669,15 +668,12 @@ sse_hub_routes_serve_resource (SoupServerMessage *message,
   soup_message_headers_replace (headers, "Content-Security-Policy", PAGE_SECURITY_POLICY);
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  /* A reload always asks, and costs 304s.  A new tab must not: when six
-   * tabs with sharing off hold every connection the browser allows, a tab
-   * that waits for one stays blank.  So the page is fresh for a while and
-   * its files may be used stale while they are asked for again (browsers
-   * do not apply stale-while-revalidate to the page itself): the new tab
-   * comes up and says why it has no stream. */
-  soup_message_headers_replace (headers, "Cache-Control",
-                                g_str_equal (path, "/index.html")
-                                  ? PAGE_CACHE_CONTROL : FILE_CACHE_CONTROL);
+  /* Fresh for a while: when six tabs with sharing off hold every
+   * connection the browser allows, a new tab that had to ask would stay
+   * blank; from the cache it comes up and says why it has no stream.
+   * (stale-while-revalidate does not cover the page itself, nor reliably
+   * its files.)  A reload still asks, and costs a 304. */
+  soup_message_headers_replace (headers, "Cache-Control", WEB_CACHE_CONTROL);
   soup_message_headers_replace (headers, "ETag", tag);
 
   if (request_has_current_copy (message, tag))
