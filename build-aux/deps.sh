@@ -13,6 +13,7 @@ TEST_PACKAGES=(
   xvfb xauth curl python3 chromium nodejs imagemagick
   fonts-noto-cjk fonts-dejavu-core
   clang libclang-rt-14-dev
+  dbus-daemon at-spi2-core python3-gi gir1.2-atspi-2.0
 )
 
 as_root () {

@@ -4,6 +4,12 @@
 # app, e.g. `bash build-aux/run.sh --headless --port 3001`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The window needs a display; say what works without one before building.
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [[ " $* " != *" --headless "* ]]; then
+  echo "No display found. To serve without a window: run sse-hub --headless" >&2
+  exit 1
+fi
 source build-aux/deps.sh
 install_missing "${BUILD_PACKAGES[@]}"
 

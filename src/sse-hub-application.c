@@ -117,7 +117,18 @@ sse_hub_application_handle_local_options (GApplication *app,
     }
 
   if (!g_variant_dict_contains (options, "headless"))
-    return refuse_headless_options (options) ? 1 : -1;
+    {
+      if (refuse_headless_options (options))
+        return 1;
+      /* GTK would only say "cannot open display": point to what works. */
+      if (!gtk_init_check ())
+        {
+          g_printerr ("%s\n", _("No display found. To serve without a window: run sse-hub "
+                                 "--headless"));
+          return 1;
+        }
+      return -1;
+    }
 
   sse_hub_headless_options_init (&headless);
   g_variant_dict_lookup (options, "bind", "&s", &headless.bind_address);
@@ -148,11 +159,19 @@ quit_on_signal_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Ctrl+Q asks first while the class is connected; signals do not. */
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l != NULL; l = l->next)
+    if (SSE_HUB_IS_WINDOW (l->data))
+      {
+        sse_hub_window_request_quit (l->data);
+        return;
+      }
+
   g_application_quit (G_APPLICATION (user_data));
 }
 

@@ -407,8 +407,9 @@ void
 sse_hub_clients_page_set_compact (SseHubClientsPage *self,
                                   gboolean           compact)
 {
-  /* ID, Address, Browser, System, Connected For, Sent, Disconnect */
-  static const gboolean shown_when_compact[] = { FALSE, FALSE, TRUE, TRUE, FALSE, FALSE, TRUE };
+  /* ID, Address, Browser, System, Connected, Sent, Disconnect: the id
+   * tells apart three "Chrome · Linux" rows, even from one computer. */
+  static const gboolean shown_when_compact[] = { TRUE, FALSE, TRUE, TRUE, FALSE, FALSE, TRUE };
   GListModel *columns;
 
   g_return_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self));

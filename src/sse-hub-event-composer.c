@@ -17,7 +17,10 @@ struct _SseHubEventComposer
   GtkEditable  *id_entry;
   GtkTextView  *data_view;
   GtkLabel     *preview_label;
-  GtkLabel     *error_label;
+  GtkLabel     *error_label;       /* under the name */
+  GtkLabel     *data_error_label;
+  GtkLabel     *id_error_label;
+  GtkLabel     *size_label;
   GtkButton    *send_button;
 
   /* owned */
@@ -46,8 +49,29 @@ id_or_null (SseHubEventComposer *self)
   return *id != '\0' ? id : NULL;
 }
 
+/* Says what is wrong under the field it is about; NULL clears them all. */
+static void
+show_error (SseHubEventComposer *self,
+            const GError        *error)
+{
+  GtkLabel *labels[] = { self->error_label, self->data_error_label, self->id_error_label };
+  GtkLabel *shown = NULL;
+
+  if (error != NULL && g_error_matches (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_DATA))
+    shown = self->data_error_label;
+  else if (error != NULL && g_error_matches (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_ID))
+    shown = self->id_error_label;
+  else if (error != NULL)
+    shown = self->error_label;
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    gtk_widget_set_visible (GTK_WIDGET (labels[i]), labels[i] == shown);
+  if (shown != NULL)
+    gtk_label_set_text (shown, error->message);
+}
+
 /* Checks the fields; on success returns the frame, on failure says why
- * beside the fields. */
+ * beside the field. */
 static GBytes *
 compose (SseHubEventComposer *self)
 {
@@ -58,12 +82,11 @@ compose (SseHubEventComposer *self)
   if (!sse_hub_validate_custom_event (name, id_or_null (self), data, &error))
     {
       /* Nothing typed yet is not a mistake worth a red line. */
-      gtk_widget_set_visible (GTK_WIDGET (self->error_label), *name != '\0');
-      gtk_label_set_text (self->error_label, error->message);
+      show_error (self, *name != '\0' ? error : NULL);
       return NULL;
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  show_error (self, NULL);
   return sse_hub_format_frame (name, id_or_null (self), data);
 }
 
@@ -77,6 +100,19 @@ on_field_changed (SseHubEventComposer *self)
   if (frame != NULL)
     text = g_strndup (g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
   gtk_label_set_text (self->preview_label, text != NULL ? text : "");
+  if (frame != NULL)
+    {
+      /* A frame is bounded well below 4 GB by the wire rules. */
+      guint size = (guint) g_bytes_get_size (frame);
+      g_autofree char *size_text = NULL;
+
+      /* What each client receives: the lesson's byte count. */
+      size_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u byte", "%u bytes", size),
+                                   size);
+      gtk_label_set_text (self->size_label, size_text);
+    }
+  else
+    gtk_label_set_text (self->size_label, "");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.send", frame != NULL);
 }
 
@@ -93,8 +129,7 @@ send_action (GtkWidget  *widget,
                                          id_or_null (self), data, &error))
     {
       /* The hub may refuse what the form accepted: too many names. */
-      gtk_label_set_text (self->error_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+      show_error (self, error);
       return;
     }
 
@@ -126,6 +161,9 @@ sse_hub_event_composer_class_init (SseHubEventComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubEventComposer, data_view);
   gtk_widget_class_bind_template_child (widget_class, SseHubEventComposer, preview_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubEventComposer, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventComposer, data_error_label);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventComposer, id_error_label);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventComposer, size_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubEventComposer, send_button);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
 
@@ -140,6 +178,10 @@ static void
 sse_hub_event_composer_init (SseHubEventComposer *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The main window's zoom, presentation zoom included, applies here too. */
+  gtk_widget_add_css_class (GTK_WIDGET (self), "sse-hub-window");
+  /* Typing goes into the name, not onto Cancel. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->data_view), "changed",
                            G_CALLBACK (on_field_changed), self, G_CONNECT_SWAPPED);

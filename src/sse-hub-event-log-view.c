@@ -17,16 +17,17 @@ struct _SseHubEventLogView
   AdwBin                parent_instance;
 
   /* template widgets */
-  GtkToggleButton      *filter_persons_button;
-  GtkToggleButton      *filter_clients_button;
-  GtkToggleButton      *filter_keepalive_button;
-  GtkToggleButton      *filter_requests_button;
-  GtkToggleButton      *filter_refusals_button;
+  GtkCheckButton       *filter_persons_button;
+  GtkCheckButton       *filter_clients_button;
+  GtkCheckButton       *filter_keepalive_button;
+  GtkCheckButton       *filter_requests_button;
+  GtkCheckButton       *filter_refusals_button;
   GtkLabel             *log_status_label;
   GtkToggleButton      *pause_button;
   GtkScrolledWindow    *log_scroller;
   GtkListView          *log_view;
   GtkWidget            *jump_button;
+  GtkWidget            *empty_page;
 
   /* owned */
   SseHubServer         *server;
@@ -38,6 +39,8 @@ struct _SseHubEventLogView
   guint                 scroll_source;
   guint                 log_kinds_shown; /* bit per SseHubLogKind */
   gboolean              log_follow;      /* keep the newest entry in view */
+  gboolean              in_layout;       /* the list moves its own view */
+  GdkFrameClock        *frame_clock;
   /* the adjustment as last seen, to tell the presenter's scrolling from the
    * list's own re-layout (zoom, F9, new rows) */
   double                last_value;
@@ -116,15 +119,15 @@ on_log_filter_toggled (SseHubEventLogView *self)
 {
   guint shown = log_kind_bit (SSE_HUB_LOG_NOTICE);
 
-  if (gtk_toggle_button_get_active (self->filter_persons_button))
+  if (gtk_check_button_get_active (self->filter_persons_button))
     shown |= log_kind_bit (SSE_HUB_LOG_PERSONS);
-  if (gtk_toggle_button_get_active (self->filter_clients_button))
+  if (gtk_check_button_get_active (self->filter_clients_button))
     shown |= log_kind_bit (SSE_HUB_LOG_CLIENTS) | log_kind_bit (SSE_HUB_LOG_HELLO);
-  if (gtk_toggle_button_get_active (self->filter_keepalive_button))
+  if (gtk_check_button_get_active (self->filter_keepalive_button))
     shown |= log_kind_bit (SSE_HUB_LOG_KEEPALIVE);
-  if (gtk_toggle_button_get_active (self->filter_requests_button))
+  if (gtk_check_button_get_active (self->filter_requests_button))
     shown |= log_kind_bit (SSE_HUB_LOG_REQUEST);
-  if (gtk_toggle_button_get_active (self->filter_refusals_button))
+  if (gtk_check_button_get_active (self->filter_refusals_button))
     shown |= log_kind_bit (SSE_HUB_LOG_REFUSAL);
 
   if (shown == self->log_kinds_shown)
@@ -154,6 +157,8 @@ update_log_status (SseHubEventLogView *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u entry", "%u entries", shown),
                             shown);
   gtk_label_set_text (self->log_status_label, text);
+  /* A cleared log says so rather than showing a blank. */
+  gtk_widget_set_visible (self->empty_page, shown == 0);
 }
 
 static void
@@ -189,6 +194,40 @@ queue_scroll_to_end (SseHubEventLogView *self)
     self->scroll_source = g_idle_add_full (G_PRIORITY_LOW, scroll_log_to_end_cb, self, NULL);
 }
 
+/* The list moves its own view while it lays out (rows leaving the top past
+ * the cap, tall rows measured): between a frame's update and paint phases
+ * no input is handled, so a move then is never the presenter's. */
+static void
+on_frame_update (GdkFrameClock      *frame_clock,
+                 SseHubEventLogView *self)
+{
+  self->in_layout = TRUE;
+}
+
+static void
+on_frame_paint (GdkFrameClock      *frame_clock,
+                SseHubEventLogView *self)
+{
+  self->in_layout = FALSE;
+}
+
+static void
+on_log_realize (SseHubEventLogView *self)
+{
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (self->log_view)));
+  g_signal_connect (self->frame_clock, "update", G_CALLBACK (on_frame_update), self);
+  g_signal_connect (self->frame_clock, "paint", G_CALLBACK (on_frame_paint), self);
+}
+
+static void
+on_log_unrealize (SseHubEventLogView *self)
+{
+  if (self->frame_clock != NULL)
+    g_signal_handlers_disconnect_by_data (self->frame_clock, self);
+  g_clear_object (&self->frame_clock);
+  self->in_layout = FALSE;
+}
+
 static void
 on_log_items_changed (SseHubEventLogView *self)
 {
@@ -216,8 +255,8 @@ on_log_scrolled (GtkAdjustment      *adjustment,
    * while the content kept its size: the presenter went to read. */
   if (value >= upper - page_size - 8)
     set_following (self, TRUE);
-  else if (upper == self->last_upper && page_size == self->last_page_size &&
-           value < self->last_value - 0.5)
+  else if (!self->in_layout && upper == self->last_upper &&
+           page_size == self->last_page_size && value < self->last_value - 0.5)
     set_following (self, FALSE);
 
   self->last_value = value;
@@ -270,12 +309,16 @@ on_pause_toggled (SseHubEventLogView *self)
         }
       gtk_filter_list_model_set_model (self->log_filtered, G_LIST_MODEL (self->log_snapshot));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button), _("Resume"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->pause_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Resume"), -1);
     }
   else
     {
       gtk_filter_list_model_set_model (self->log_filtered, live_log_model (self));
       g_list_store_remove_all (self->log_snapshot);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button), _("Pause"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->pause_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Pause"), -1);
     }
 
   update_log_status (self);
@@ -491,6 +534,7 @@ sse_hub_event_log_view_dispose (GObject *object)
   SseHubEventLogView *self = SSE_HUB_EVENT_LOG_VIEW (object);
 
   g_clear_handle_id (&self->scroll_source, g_source_remove);
+  on_log_unrealize (self);
   if (self->log_filtered != NULL)
     g_signal_handlers_disconnect_by_data (self->log_filtered, self);
   if (self->export_chooser != NULL)
@@ -583,6 +627,7 @@ sse_hub_event_log_view_class_init (SseHubEventLogViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, log_scroller);
   gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, log_view);
   gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, jump_button);
+  gtk_widget_class_bind_template_child (widget_class, SseHubEventLogView, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, on_log_filter_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_jump_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
@@ -616,6 +661,8 @@ sse_hub_event_log_view_init (SseHubEventLogView *self)
   log_adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
   g_signal_connect (log_adjustment, "value-changed", G_CALLBACK (on_log_scrolled), self);
   g_signal_connect (log_adjustment, "changed", G_CALLBACK (on_log_adjustment_changed), self);
+  g_signal_connect_swapped (self->log_view, "realize", G_CALLBACK (on_log_realize), self);
+  g_signal_connect_swapped (self->log_view, "unrealize", G_CALLBACK (on_log_unrealize), self);
   wheel = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   gtk_event_controller_set_propagation_phase (wheel, GTK_PHASE_CAPTURE);
   g_signal_connect (wheel, "scroll", G_CALLBACK (on_log_wheel), self);

@@ -57,7 +57,7 @@ sse_hub_log_entry_format_heading (SseHubLogEntry *entry)
                                          recipients),
                             recipients);
   /* Requests count what arrived (request line, headers, body); everything
-   * else counts the frame's bytes as they left. */
+   * else counts the frame's bytes as they left, once per client. */
   if (bytes > 0)
     {
       g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, bytes);
@@ -66,8 +66,22 @@ sse_hub_log_entry_format_heading (SseHubLogEntry *entry)
       /* Translators: byte counts in the event log, e.g. "180 B received" */
       if (is_request (sse_hub_log_entry_get_kind (entry)))
         g_string_append_printf (heading, _("%s B received"), count);
-      else
+      else if (recipients == 0)
+        /* Translators: a frame's size when no client was there to get it */
+        g_string_append_printf (heading, _("%s B, nobody to send to"), count);
+      else if (recipients == 1)
         g_string_append_printf (heading, _("%s B sent"), count);
+      else
+        {
+          guint64 all = (guint64) bytes * recipients;
+          /* GLib says "588 bytes" below a kilobyte: keep "B" beside "B". */
+          g_autofree char *total = all < 1000 ? g_strdup_printf ("%" G_GUINT64_FORMAT " B", all)
+                                              : g_format_size (all);
+
+          /* Translators: one frame's size, then what all clients got together,
+           * e.g. "659 B each, 7.9 kB in all" */
+          g_string_append_printf (heading, _("%s B each, %s in all"), count, total);
+        }
     }
 
   return g_string_free (heading, FALSE);
@@ -87,11 +101,16 @@ sse_hub_log_entry_format_body (SseHubLogEntry *entry,
     length--;
   trimmed = g_strndup (text, length);
 
+  /* A cut frame keeps its head (event, id) and its end, where a list frame
+   * holds the newest person. */
   if (max_chars >= 0 && g_utf8_strlen (trimmed, -1) > max_chars)
     {
-      g_autofree char *cut = g_utf8_substring (trimmed, 0, max_chars);
+      glong n_chars = g_utf8_strlen (trimmed, -1);
+      glong head = MIN (max_chars / 4, 200);
+      g_autofree char *start = g_utf8_substring (trimmed, 0, head);
+      g_autofree char *end = g_utf8_substring (trimmed, n_chars - (max_chars - head), n_chars);
 
-      return g_strconcat (cut, "…", NULL);
+      return g_strconcat (start, "…", end, NULL);
     }
 
   return g_steal_pointer (&trimmed);

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "sse-hub-fresh-rows.h"
+#include "sse-hub-row-follow.h"
 #include "sse-hub-persons-page-private.h"
 #include "sse-hub-toast.h"
 #include "sse-hub-wire.h"
@@ -23,6 +24,7 @@ struct _SseHubPersonsPage
   GtkColumnView       *persons_view;
   GtkColumnViewColumn *person_name_column;
   GtkColumnViewColumn *person_remove_column;
+  GtkScrolledWindow   *persons_scroller;
   GtkLabel            *persons_count_label;
   GtkRevealer         *refusal_revealer;
   GtkLabel            *refusal_label;
@@ -431,6 +433,9 @@ on_persons_items_changed (GListModel        *persons,
 {
   if (added > 0)
     sse_hub_fresh_rows_mark (self->fresh_rows, persons, position, added);
+  /* A new person shows, fresh, unless the presenter scrolled away to read. */
+  if (added > 0 && position + added == g_list_model_get_n_items (persons))
+    sse_hub_row_follow_rows_added (self->persons_scroller);
   on_persons_changed (self);
 }
 
@@ -606,6 +611,7 @@ sse_hub_persons_page_class_init (SseHubPersonsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, persons_view);
   gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, person_name_column);
   gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, person_remove_column);
+  gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, persons_scroller);
   gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, refusal_revealer);
   gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, refusal_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubPersonsPage, persons_count_label);
@@ -627,5 +633,6 @@ sse_hub_persons_page_init (SseHubPersonsPage *self)
   g_signal_connect (remove_factory, "setup", G_CALLBACK (remove_cell_setup), NULL);
   g_signal_connect (remove_factory, "bind", G_CALLBACK (remove_cell_bind), NULL);
   gtk_column_view_column_set_factory (self->person_remove_column, remove_factory);
+  sse_hub_row_follow_attach (self->persons_scroller);
   on_persons_changed (self);
 }

@@ -15,6 +15,98 @@ static const double zoom_steps[] = {
 /* ------------------------------------------------------------------------ */
 /* Serving and the join address                                             */
 
+typedef enum {
+  ENDING_STOP,
+  ENDING_CLOSE,
+  ENDING_QUIT,
+} Ending;
+
+static void
+end_serving (SseHubWindow *self,
+             Ending        ending)
+{
+  switch (ending)
+    {
+    case ENDING_STOP:
+      sse_hub_server_stop (self->server);
+      break;
+    case ENDING_CLOSE:
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+      break;
+    case ENDING_QUIT:
+      g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+on_end_response (AdwMessageDialog *dialog,
+                 const char       *response,
+                 SseHubWindow     *self)
+{
+  Ending ending = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "sse-hub-ending"));
+
+  if (g_str_equal (response, "end"))
+    end_serving (self, ending);
+}
+
+/* A stray key or click must not end the class: while anyone is connected,
+ * ask first, with keeping the streams as the answer Enter and Escape give. */
+static void
+confirm_end_serving (SseHubWindow *self,
+                     Ending        ending)
+{
+  guint n_clients = g_list_model_get_n_items (sse_hub_server_get_clients (self->server));
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  if (!sse_hub_server_get_running (self->server) || n_clients == 0)
+    {
+      end_serving (self, ending);
+      return;
+    }
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Stop serving %u client?",
+                                          "Stop serving %u clients?", n_clients),
+                             n_clients);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                                       _("Every browser connected now loses "
+                                                         "its live updates.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "keep", _("_Keep Serving"),
+                                    "end", ending == ENDING_STOP ? _("_Stop Serving") : _("_Quit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "end", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  /* Read from the back of the room like the window: at its zoom. */
+  gtk_widget_add_css_class (GTK_WIDGET (dialog), "sse-hub-window");
+  g_object_set_data (G_OBJECT (dialog), "sse-hub-ending", GINT_TO_POINTER (ending));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_end_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+sse_hub_window_request_quit (SseHubWindow *self)
+{
+  g_return_if_fail (SSE_HUB_IS_WINDOW (self));
+
+  confirm_end_serving (self, ENDING_QUIT);
+}
+
+gboolean
+_sse_hub_window_confirm_close (SseHubWindow *self)
+{
+  if (self->close_confirmed)
+    return FALSE;
+
+  confirm_end_serving (self, ENDING_CLOSE);
+  return !self->close_confirmed;
+}
+
 static void
 toggle_serving_action (GtkWidget  *widget,
                        const char *action_name,
@@ -23,7 +115,7 @@ toggle_serving_action (GtkWidget  *widget,
   SseHubWindow *self = SSE_HUB_WINDOW (widget);
 
   if (sse_hub_server_get_running (self->server))
-    sse_hub_server_stop (self->server);
+    confirm_end_serving (self, ENDING_STOP);
   else
     sse_hub_window_start_serving (self);
 }
@@ -80,7 +172,7 @@ drop_all_connections_action (GtkWidget  *widget,
                                        "Dropped %u connections; they come back after their retry",
                                        dropped),
                           dropped);
-  sse_hub_toast_show (GTK_WIDGET (self->toast_overlay), text);
+  sse_hub_toast_show_now (GTK_WIDGET (self->toast_overlay), text);
 }
 
 static void
@@ -162,6 +254,14 @@ export_log_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   sse_hub_event_log_view_export (SSE_HUB_WINDOW (widget)->event_log_view);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  sse_hub_toast_undo_last (GTK_WIDGET (SSE_HUB_WINDOW (widget)->toast_overlay));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -270,11 +370,12 @@ _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class)
     { GDK_KEY_1, "persons" }, { GDK_KEY_2, "log" }, { GDK_KEY_3, "clients" },
     { GDK_KEY_KP_1, "persons" }, { GDK_KEY_KP_2, "log" }, { GDK_KEY_KP_3, "clients" },
   };
+  /* Menus show the binding added last: the keys a laptop has. */
   static const struct { guint key; const char *action; } zoom_keys[] = {
-    { GDK_KEY_plus, "win.zoom-in" }, { GDK_KEY_equal, "win.zoom-in" },
-    { GDK_KEY_KP_Add, "win.zoom-in" }, { GDK_KEY_minus, "win.zoom-out" },
-    { GDK_KEY_KP_Subtract, "win.zoom-out" }, { GDK_KEY_0, "win.zoom-reset" },
-    { GDK_KEY_KP_0, "win.zoom-reset" },
+    { GDK_KEY_KP_Add, "win.zoom-in" }, { GDK_KEY_equal, "win.zoom-in" },
+    { GDK_KEY_plus, "win.zoom-in" }, { GDK_KEY_KP_Subtract, "win.zoom-out" },
+    { GDK_KEY_minus, "win.zoom-out" }, { GDK_KEY_KP_0, "win.zoom-reset" },
+    { GDK_KEY_0, "win.zoom-reset" },
   };
 
   gtk_widget_class_install_action (widget_class, "win.toggle-serving", NULL, toggle_serving_action);
@@ -287,6 +388,7 @@ _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.clear-log", NULL, clear_log_action);
   gtk_widget_class_install_action (widget_class, "win.copy-log", NULL, copy_log_action);
   gtk_widget_class_install_action (widget_class, "win.export-log", NULL, export_log_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_action);
@@ -304,6 +406,9 @@ _sse_hub_window_class_actions_init (GtkWidgetClass *widget_class)
                                        "win.focus-add-form", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
                                        "win.clear-log", NULL);
+  /* A text field with its own typing to undo takes Ctrl+Z first. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK,
+                                       "win.undo", NULL);
   /* Not Ctrl+Shift+D: that opens the GTK Inspector. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.drop-all-connections", NULL);

@@ -16,6 +16,8 @@ struct _SseHubWindow
 
   /* template widgets */
   AdwToastOverlay      *toast_overlay;
+  AdwHeaderBar         *header_bar;
+  GtkRevealer          *toast_room;
   GtkButton            *serve_button;
   GtkLabel             *status_label;
   GtkRevealer          *error_revealer;
@@ -38,6 +40,7 @@ struct _SseHubWindow
   guint                 switcher_source;
   int                   qr_size;           /* what the window size asks for */
   gboolean              presentation_mode;
+  gboolean              close_confirmed;   /* asked, or nothing to ask */
 };
 
 /* sse-hub-window-actions.c: the win.* actions, their key bindings and zoom. */
@@ -46,6 +49,8 @@ void _sse_hub_window_actions_init       (SseHubWindow   *self);
 void _sse_hub_window_actions_dispose    (SseHubWindow   *self);
 /* Drop All Connections and Send Event work only while serving. */
 void _sse_hub_window_update_teaching_actions (SseHubWindow *self);
+/* Asks before a close ends streams; TRUE while the question is open. */
+gboolean _sse_hub_window_confirm_close  (SseHubWindow   *self);
 /* Zoom follows the presentation-text-scale key while presenting. */
 void _sse_hub_window_apply_text_scale   (SseHubWindow   *self);
 

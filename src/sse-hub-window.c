@@ -8,6 +8,7 @@
 #include "sse-hub-join-panel-private.h"
 #include "sse-hub-persons-page-private.h"
 #include "sse-hub-resources.h"
+#include "sse-hub-toast.h"
 #include "sse-hub-window-private.h"
 
 #define STATUS_DELAY_MS 100
@@ -229,11 +230,14 @@ sse_hub_window_set_presentation_mode (SseHubWindow *self,
     {
       gtk_widget_add_css_class (GTK_WIDGET (self), "presentation");
       gtk_window_fullscreen (GTK_WINDOW (self));
+      /* One click in the corner would end the class. */
+      adw_header_bar_set_show_end_title_buttons (self->header_bar, FALSE);
     }
   else
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self), "presentation");
       gtk_window_unfullscreen (GTK_WINDOW (self));
+      adw_header_bar_set_show_end_title_buttons (self->header_bar, TRUE);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.leave-presentation-mode",
                                  presentation_mode);
@@ -310,6 +314,15 @@ sse_hub_window_size_allocate (GtkWidget *widget,
 /* ------------------------------------------------------------------------ */
 /* Object                                                                   */
 
+static gboolean
+sse_hub_window_close_request (GtkWindow *window)
+{
+  if (_sse_hub_window_confirm_close (SSE_HUB_WINDOW (window)))
+    return TRUE;
+
+  return GTK_WINDOW_CLASS (sse_hub_window_parent_class)->close_request (window);
+}
+
 static void
 sse_hub_window_constructed (GObject *object)
 {
@@ -338,6 +351,10 @@ sse_hub_window_constructed (GObject *object)
   g_signal_connect_object (self->server, "error", G_CALLBACK (on_server_error), self,
                            G_CONNECT_SWAPPED);
   on_running_changed (self);
+
+  /* Typing starts in the form, never on Stop Serving: a Space or an Enter
+   * right after launch must not end the class. */
+  sse_hub_persons_page_focus_form (self->persons_page);
 }
 
 static void
@@ -453,6 +470,7 @@ sse_hub_window_class_init (SseHubWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   widget_class->size_allocate = sse_hub_window_size_allocate;
+  GTK_WINDOW_CLASS (klass)->close_request = sse_hub_window_close_request;
 
   /* The template names these classes: register them before it is parsed. */
   g_type_ensure (SSE_HUB_TYPE_JOIN_PANEL);
@@ -465,6 +483,8 @@ sse_hub_window_class_init (SseHubWindowClass *klass)
                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   gtk_widget_class_set_template (widget_class, template);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SseHubWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, SseHubWindow, toast_room);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, serve_button);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, error_revealer);
@@ -485,6 +505,7 @@ sse_hub_window_init (SseHubWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "sse-hub-window");
+  sse_hub_toast_set_room (self->toast_overlay, self->toast_room);
 
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);

@@ -21,6 +21,8 @@ gboolean      sse_hub_window_start_serving (SseHubWindow   *self);
 /* Shows a problem in the banner under the header bar, as plain text. */
 void          sse_hub_window_show_error    (SseHubWindow   *self,
                                             const char     *message);
+/* Quits the application, after asking while clients are connected. */
+void          sse_hub_window_request_quit  (SseHubWindow   *self);
 
 /* Properties behind the stateful actions win.view and win.presentation-mode:
  *   view ("persons", "log" or "clients": the view shown, or focused when

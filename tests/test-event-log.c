@@ -30,20 +30,28 @@ long_text (gsize n)
   return g_string_free (text, FALSE);
 }
 
+/* The head and the end of whole, the true length marked between them. */
 static void
 assert_cut (const char *kept,
             const char *whole,
             gsize       whole_length)
 {
-  g_autofree char *marker = g_strdup_printf ("… (%" G_GSIZE_FORMAT " bytes in all)", whole_length);
-  gsize prefix = strlen (kept) - strlen (marker);
+  g_autofree char *marker = g_strdup_printf ("… (%" G_GSIZE_FORMAT " bytes in all)\n…",
+                                             whole_length);
+  const char *cut = strstr (kept, marker);
+  gsize head;
+  gsize tail;
 
   g_assert_true (g_utf8_validate (kept, -1, NULL));
-  g_assert_true (g_str_has_suffix (kept, marker));
-  g_assert_cmpuint (prefix, <=, SSE_HUB_EVENT_LOG_MAX_TEXT);
-  /* Cut at the last character that fits, not earlier. */
-  g_assert_cmpuint (prefix, >, SSE_HUB_EVENT_LOG_MAX_TEXT - 4);
-  g_assert_cmpint (memcmp (kept, whole, prefix), ==, 0);
+  g_assert_nonnull (cut);
+  head = cut - kept;
+  tail = strlen (cut + strlen (marker));
+  g_assert_cmpuint (head, >, 0);
+  g_assert_cmpuint (head + tail, <=, SSE_HUB_EVENT_LOG_MAX_TEXT);
+  /* Cut at the characters that fit, no more. */
+  g_assert_cmpuint (head + tail, >, SSE_HUB_EVENT_LOG_MAX_TEXT - 4);
+  g_assert_cmpint (memcmp (kept, whole, head), ==, 0);
+  g_assert_cmpstr (cut + strlen (marker), ==, whole + whole_length - tail);
 }
 
 static void

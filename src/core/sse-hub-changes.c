@@ -40,6 +40,7 @@ log_change (SseHubServer   *self,
     .number = number,
   };
 
+  /* Made in the window: no bytes, since nothing crossed the network. */
   sse_hub_event_log_add (self->log, &record);
 }
 

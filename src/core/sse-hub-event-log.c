@@ -256,23 +256,29 @@ flush_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* At most SSE_HUB_EVENT_LOG_MAX_TEXT bytes, cut between two characters,
- * and a marker with the true length when anything was cut. */
+/* At most SSE_HUB_EVENT_LOG_MAX_TEXT bytes of the text, cut between
+ * characters, with a marker of the true length where anything was cut.  The
+ * head names the frame; the end is where a list frame has its newest person. */
 static char *
 kept_text (const char *text,
            gsize       length)
 {
-  gsize kept;
+  gsize head;
+  gsize tail;
 
   if (length <= SSE_HUB_EVENT_LOG_MAX_TEXT)
     return g_strndup (text, length);
 
-  kept = SSE_HUB_EVENT_LOG_MAX_TEXT;
+  head = SSE_HUB_EVENT_LOG_MAX_TEXT / 8;
+  tail = length - (SSE_HUB_EVENT_LOG_MAX_TEXT - head);
   /* Back off continuation bytes so no character is split. */
-  while (kept > 0 && ((guchar) text[kept] & 0xc0) == 0x80)
-    kept--;
+  while (head > 0 && ((guchar) text[head] & 0xc0) == 0x80)
+    head--;
+  while (tail < length && ((guchar) text[tail] & 0xc0) == 0x80)
+    tail++;
 
-  return g_strdup_printf ("%.*s… (%" G_GSIZE_FORMAT " bytes in all)", (int) kept, text, length);
+  return g_strdup_printf ("%.*s… (%" G_GSIZE_FORMAT " bytes in all)\n…%.*s", (int) head, text,
+                          length, (int) (length - tail), text + tail);
 }
 
 void
