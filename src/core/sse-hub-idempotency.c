@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "sse-hub-idempotency.h"
-#include "sse-hub-server-private.h"
 #include "sse-hub-wire.h"
 
 typedef struct
@@ -93,14 +92,6 @@ sse_hub_idempotency_set_limits (SseHubIdempotency *self,
   self->max_keys = MAX (max_keys, 1);
   self->ttl_us = (gint64) ttl_seconds * G_USEC_PER_SEC;
   forget_expired (self);
-}
-
-SseHubIdempotency *
-sse_hub_server_get_idempotency (SseHubServer *server)
-{
-  g_return_val_if_fail (SSE_HUB_IS_SERVER (server), NULL);
-
-  return server->idempotency;
 }
 
 guint

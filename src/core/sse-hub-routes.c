@@ -1,25 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The routes: what each path answers — the event stream on /connect,
- * adding a person on /addPerson, the page from the web resources, the
- * CORS preflight and the errors — and the checks made on the headers
- * before a body is read. */
+ * adding a person on /addPerson, the CORS preflight and the errors — and
+ * the checks made on the headers before a body is read.  The page's files
+ * are served by sse-hub-web-files.c. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "sse-hub-gzip.h"
 #include "sse-hub-idempotency.h"
 #include "sse-hub-server-private.h"
-#include "sse-hub-web-resources.h"
 #include "sse-hub-wire.h"
-
-#define WEB_RESOURCE_PREFIX    "/com/example/SseHub/web"
-#define WEB_CACHE_CONTROL      "max-age=600"
-#define PAGE_SECURITY_POLICY \
-  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self'; " \
-  "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; " \
-  "frame-ancestors 'none'"
 
 /* ------------------------------------------------------------------------ */
 /* Responses                                                                */
@@ -155,6 +146,24 @@ sse_hub_routes_refuse (SseHubServer      *self,
 }
 
 void
+sse_hub_routes_deadline_missed (SseHubServer      *self,
+                                SoupServerMessage *message)
+{
+  SseHubPeer *peer = sse_hub_access_get_peer (self->access, message);
+  SseHubLogRecord record = {
+    .kind = SSE_HUB_LOG_REFUSAL,
+    .event = SSE_HUB_LOG_EVENT_REFUSAL,
+    .event_name = sse_hub_refusal_get_name (SSE_HUB_REFUSAL_TIMEOUT),
+    .peer = sse_hub_peer_get_host (peer),
+    .refusal = SSE_HUB_REFUSAL_TIMEOUT,
+    .number = self->request_timeout,
+  };
+
+  sse_hub_event_log_add (self->log, &record);
+  sse_hub_server_emit_refused (self, peer, SSE_HUB_REFUSAL_TIMEOUT, NULL, request_path (message));
+}
+
+void
 sse_hub_routes_method_not_allowed (SseHubServer      *self,
                                    SoupServerMessage *message,
                                    SseHubPeer        *peer,
@@ -198,8 +207,8 @@ refuse_full (SseHubServer      *self,
   g_autofree char *data = NULL;
 
   data = sse_hub_full_json (retry_ms, reason, reason == SSE_HUB_FULL_ADDRESS
-                                                ? self->max_streams_per_address
-                                                : self->max_clients);
+                                                ? self->access->max_streams_per_address
+                                                : self->access->max_clients);
   frame = sse_hub_format_frame (SSE_HUB_EVENT_FULL, NULL, data);
   g_string_append_len (body, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
   g_string_append_len (body, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
@@ -239,7 +248,7 @@ log_list_decision (SseHubServer *self,
                    const char   *revision,
                    gboolean      list_sent)
 {
-  GBytes *frame = sse_hub_fanout_get_persons_frame (self);
+  GBytes *frame = sse_hub_fanout_get_persons_frame (self->fanout);
   gsize frame_size = g_bytes_get_size (frame);
   SseHubLogRecord record = {
     .kind = SSE_HUB_LOG_HELLO,
@@ -282,7 +291,7 @@ sse_hub_routes_connect (SseHubServer      *self,
   gboolean list_sent;
   guint retry_ms;
 
-  if (!sse_hub_access_admit_stream (self, peer, &full))
+  if (!sse_hub_access_admit_stream (self->access, peer, &full))
     {
       refuse_full (self, message, peer, full);
       return;
@@ -300,14 +309,15 @@ sse_hub_routes_connect (SseHubServer      *self,
 
   client = sse_hub_client_new (++self->next_client_id, sse_hub_peer_get_host (peer), user_agent,
                                stream, socket);
-  sse_hub_access_track_stream (self, client, peer);
-  sse_hub_fanout_add (self, client);
+  sse_hub_fanout_add (self->fanout, client);
+  sse_hub_access_track_stream (self->access, client, peer);
 
   retry_ms = jittered_retry (self->retry_ms);
   retry = sse_hub_format_retry (retry_ms);
-  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client), self->allow_audience_writes,
+  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client),
+                                   self->access->allow_audience_writes,
                                    retry_ms, self->keepalive_interval * 1000,
-                                   (const char * const *) self->event_names->pdata);
+                                   sse_hub_fanout_get_event_names (self->fanout));
   hello = sse_hub_format_frame (SSE_HUB_EVENT_HELLO, NULL, hello_data);
 
   greeting = g_string_new (NULL);
@@ -315,7 +325,7 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   g_clear_pointer (&hello, g_bytes_unref);
   hello = g_string_free_to_bytes (greeting);
-  sse_hub_fanout_log_frame (self, SSE_HUB_LOG_HELLO, "hello", 1, hello);
+  sse_hub_fanout_log_frame (self->fanout, SSE_HUB_LOG_HELLO, "hello", 1, hello);
 
   /* Head and greeting leave in one write. */
   greeting = g_string_new (NULL);
@@ -323,24 +333,11 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   opening = g_string_free_to_bytes (greeting);
 
-  if (sse_hub_client_queue (client, opening, SSE_HUB_FRAME_OTHER, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
-    {
-      sse_hub_fanout_forget (self, client);
-      return;
-    }
-
   revision = g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (self->store));
   list_sent = g_strcmp0 (last_event_id, revision) != 0;
-  if (list_sent &&
-      sse_hub_client_queue (client, sse_hub_fanout_get_persons_frame (self),
-                            SSE_HUB_FRAME_STATE_PERSONS, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
-    {
-      sse_hub_fanout_forget (self, client);
-      return;
-    }
+  if (!sse_hub_fanout_greet (self->fanout, client, opening, list_sent))
+    return;
   log_list_decision (self, client, last_event_id, revision, list_sent);
-
-  sse_hub_fanout_schedule_clients_event (self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -376,7 +373,7 @@ on_person_saved (GObject      *source,
   else
     {
       if (post->counted)
-        sse_hub_access_uncount_person (post->server, post->peer);
+        sse_hub_access_uncount_person (post->server->access, post->peer);
       sse_hub_routes_refuse (post->server, post->message, post->peer,
                              sse_hub_refusal_from_error (error), error);
     }
@@ -386,6 +383,15 @@ on_person_saved (GObject      *source,
   g_object_unref (post->message);
   g_object_unref (post->peer);
   g_free (post);
+}
+
+/* Here, beside its one user: the add route. */
+SseHubIdempotency *
+sse_hub_server_get_idempotency (SseHubServer *server)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER (server), NULL);
+
+  return server->idempotency;
 }
 
 void
@@ -424,7 +430,7 @@ sse_hub_routes_add_person (SseHubServer      *self,
       return;
     }
   if (error == NULL && !presenter)
-    sse_hub_access_check_post (self, message, peer, &refusal, &error);
+    sse_hub_access_check_post (self->access, message, peer, &refusal, &error);
 
   if (error == NULL)
     {
@@ -446,7 +452,7 @@ sse_hub_routes_add_person (SseHubServer      *self,
   /* Counted at once, so posts racing a slow sync cannot pass the total;
    * taken back if the store refuses. */
   if (!presenter)
-    sse_hub_access_count_person (self, peer);
+    sse_hub_access_count_person (self->access, peer);
 
   post = g_new0 (PendingPost, 1);
   post->server = g_object_ref (self);
@@ -495,7 +501,8 @@ sse_hub_routes_send_event (SseHubServer      *self,
   body = g_bytes_get_data (bytes, &length);
   if (!sse_hub_parse_event_body (soup_message_headers_get_content_type (headers, NULL),
                                  body, length, &event, &id, &data, &error) ||
-      !sse_hub_fanout_check_custom_event (self, event, id, data, &error))
+      !sse_hub_fanout_check_custom_event (self->fanout, event, id, data,
+                                          SSE_HUB_MAX_CUSTOM_EVENT_NAMES, &error))
     {
       sse_hub_routes_refuse (self, message, peer, sse_hub_refusal_from_error (error), error);
       return;
@@ -548,146 +555,12 @@ sse_hub_routes_early_handler (SoupServer        *soup,
    * another request. */
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "Connection", "close");
-  sse_hub_routes_refuse (self, message, sse_hub_access_get_peer (self, message),
+  sse_hub_routes_refuse (self, message, sse_hub_access_get_peer (self->access, message),
                          sse_hub_refusal_from_error (error), error);
 }
 
 /* ------------------------------------------------------------------------ */
-/* Static pages, preflight and errors                                       */
-
-static const char *
-content_type_for (const char *path)
-{
-  static const struct { const char *suffix; const char *type; } types[] = {
-    { ".html", "text/html; charset=utf-8" },
-    { ".js",   "text/javascript; charset=utf-8" },
-    { ".css",  "text/css; charset=utf-8" },
-    { ".svg",  "image/svg+xml" },
-    { ".png",  "image/png" },
-    { ".ico",  "image/x-icon" },
-    { ".json", "application/json; charset=utf-8" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-    if (g_str_has_suffix (path, types[i].suffix))
-      return types[i].type;
-
-  return "application/octet-stream";
-}
-
-/* The web resources are compiled in and never change while the hub runs,
- * so each one's tag is its digest, computed on first use and kept. */
-static const char *
-entity_tag_for (const char *resource_path,
-                GBytes     *bytes,
-                gboolean    gzip)
-{
-  static GHashTable *tags;
-  g_autofree char *key = g_strconcat (resource_path, gzip ? "\ngzip" : NULL, NULL);
-  const char *tag;
-
-  if (tags == NULL)
-    tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  tag = g_hash_table_lookup (tags, key);
-  if (tag == NULL)
-    {
-      g_autofree char *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
-      char *quoted = g_strdup_printf ("\"%.16s%s\"", digest, gzip ? "-gz" : "");
-
-      g_hash_table_insert (tags, g_steal_pointer (&key), quoted);
-      tag = quoted;
-    }
-
-  return tag;
-}
-
-/* If-None-Match holds "*" or a list of tags, each maybe weak ("W/"). */
-static gboolean
-request_has_current_copy (SoupServerMessage *message,
-                          const char        *tag)
-{
-  const char *header = soup_message_headers_get_list (soup_server_message_get_request_headers (message),
-                                                      "If-None-Match");
-  g_auto(GStrv) candidates = NULL;
-
-  if (header == NULL)
-    return FALSE;
-
-  candidates = g_strsplit (header, ",", -1);
-  for (guint i = 0; candidates[i] != NULL; i++)
-    {
-      const char *candidate = g_strstrip (candidates[i]);
-
-      if (g_str_has_prefix (candidate, "W/"))
-        candidate += 2;
-      if (g_str_equal (candidate, "*") || g_str_equal (candidate, tag))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-gboolean
-sse_hub_routes_serve_resource (SoupServerMessage *message,
-                               const char        *path)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
-  g_autofree char *resource_path = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GBytes) packed = NULL;
-  const char *tag;
-  gsize size;
-  const char *data;
-
-  if (g_str_equal (path, "/"))
-    path = "/index.html";
-
-  /* Resource lookups are exact matches, but refuse dot segments anyway so
-   * that no path ever names something outside the web folder. */
-  if (strstr (path, "/.") != NULL || strstr (path, "//") != NULL)
-    return FALSE;
-
-  resource_path = g_strconcat (WEB_RESOURCE_PREFIX, path, NULL);
-  bytes = g_resource_lookup_data (sse_hub_web_get_resource (), resource_path,
-                                  G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-  if (bytes == NULL)
-    return FALSE;
-
-  /* Each encoding is its own entity, with its own tag. */
-  if (sse_hub_gzip_accepted (soup_server_message_get_request_headers (message)))
-    packed = sse_hub_gzip_for_resource (resource_path, bytes);
-  tag = entity_tag_for (resource_path, bytes, packed != NULL);
-  if (packed != NULL)
-    {
-      g_bytes_unref (bytes);
-      bytes = g_steal_pointer (&packed);
-      soup_message_headers_replace (headers, "Content-Encoding", "gzip");
-    }
-  soup_message_headers_replace (headers, "Vary", "Accept-Encoding");
-  soup_message_headers_replace (headers, "Content-Security-Policy", PAGE_SECURITY_POLICY);
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  /* Fresh for a while: when six tabs with sharing off hold every
-   * connection the browser allows, a new tab that had to ask would stay
-   * blank; from the cache it comes up and says why it has no stream.
-   * (stale-while-revalidate does not cover the page itself, nor reliably
-   * its files.)  A reload still asks, and costs a 304. */
-  soup_message_headers_replace (headers, "Cache-Control", WEB_CACHE_CONTROL);
-  soup_message_headers_replace (headers, "ETag", tag);
-
-  if (request_has_current_copy (message, tag))
-    {
-      soup_server_message_set_status (message, SOUP_STATUS_NOT_MODIFIED, NULL);
-      return TRUE;
-    }
-
-  data = g_bytes_get_data (bytes, &size);
-  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (message, content_type_for (path), SOUP_MEMORY_COPY,
-                                    data, size);
-  return TRUE;
-}
+/* Preflight and errors                                                     */
 
 void
 sse_hub_routes_preflight (SoupServerMessage *message)
