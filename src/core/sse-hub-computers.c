@@ -282,7 +282,7 @@ sse_hub_server_make_room (SseHubServer *self,
   retry_ms = SSE_HUB_FULL_RETRY_MS - SSE_HUB_FULL_RETRY_MS / 4 +
              g_random_int_range (0, SSE_HUB_FULL_RETRY_MS / 2);
   retry = sse_hub_format_retry (retry_ms);
-  data = sse_hub_full_json (retry_ms, SSE_HUB_FULL_SHARE);
+  data = sse_hub_full_json (retry_ms, SSE_HUB_FULL_SHARE, access->max_clients);
   frame = sse_hub_format_frame (SSE_HUB_EVENT_FULL, NULL, data);
   goodbye = g_string_new_len (g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
   g_string_append_len (goodbye, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
