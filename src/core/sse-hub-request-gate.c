@@ -13,10 +13,12 @@
 #include "sse-hub-server-private.h"
 
 /* After the answer, what the peer still sends is read into one small
- * buffer and dropped for a moment, so that the close does not reset the
- * connection before the peer has read the answer (a client stops sending
- * once it sees it); then the connection closes whatever is left. */
-#define LINGER_BYTES (1024 * 1024)
+ * buffer and dropped for a moment (a lingering close, as nginx does), so
+ * that the close does not reset the connection before the peer has read
+ * the answer: a client stops sending once it sees it, but what its kernel
+ * already holds (a few MiB) still comes.  Then the connection closes
+ * whatever is left.  Nothing read is kept. */
+#define LINGER_BYTES (8 * 1024 * 1024)
 #define LINGER_MS    1000
 
 typedef struct
