@@ -139,11 +139,10 @@ network_settled_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-void
-sse_hub_join_panel_network_changed (SseHubJoinPanel *self)
+/* GNetworkMonitor::network-changed */
+static void
+on_network_changed (SseHubJoinPanel *self)
 {
-  g_return_if_fail (SSE_HUB_IS_JOIN_PANEL (self));
-
   g_clear_handle_id (&self->network_source, g_source_remove);
   self->network_source = g_timeout_add (NETWORK_SETTLE_MS, network_settled_cb, self);
 }
@@ -164,17 +163,6 @@ sse_hub_join_panel_set_qr_size (SseHubJoinPanel *self,
   g_return_if_fail (SSE_HUB_IS_JOIN_PANEL (self));
 
   gtk_widget_set_size_request (GTK_WIDGET (self->qr_picture), size, size);
-}
-
-int
-sse_hub_join_panel_get_qr_size (SseHubJoinPanel *self)
-{
-  int size;
-
-  g_return_val_if_fail (SSE_HUB_IS_JOIN_PANEL (self), 0);
-
-  gtk_widget_get_size_request (GTK_WIDGET (self->qr_picture), &size, NULL);
-  return size;
 }
 
 SseHubServer *
@@ -214,20 +202,6 @@ sse_hub_join_panel_get_join_url (SseHubJoinPanel *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_JOIN_PANEL (self), NULL);
   return self->join_url;
-}
-
-GtkLabel *
-sse_hub_join_panel_get_url_label (SseHubJoinPanel *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_JOIN_PANEL (self), NULL);
-  return self->url_label;
-}
-
-GtkWidget *
-sse_hub_join_panel_get_local_only_label (SseHubJoinPanel *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_JOIN_PANEL (self), NULL);
-  return GTK_WIDGET (self->local_only_label);
 }
 
 static void
@@ -330,7 +304,7 @@ sse_hub_join_panel_init (SseHubJoinPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
-                           G_CALLBACK (sse_hub_join_panel_network_changed), self,
+                           G_CALLBACK (on_network_changed), self,
                            G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->qr_picture, "notify::scale-factor",
