@@ -120,10 +120,12 @@ GSocketConnection *post_person    (Fixture       *fixture,
 gboolean has_fresh_row            (gpointer       fixture);
 gboolean has_no_fresh_row         (gpointer       fixture);
 
-/* The join address as the label shows it: the line may break only after
- * the scheme, where a zero-width space marks the place. */
+/* The join address as the label shows it: the whole address, the scheme
+ * and path in small type. */
 void     assert_shows_url         (Fixture       *fixture,
                                    const char    *url);
+/* The join address is on one line, all of it within the label. */
+void     assert_url_on_one_line   (Fixture       *fixture);
 /* Sets the default size and waits until the window and its switcher have
  * followed. */
 void     resize                   (Fixture       *fixture,
