@@ -85,6 +85,8 @@ struct _Bench
   int         prefill;
   int         rate;           /* posts per second, open loop; 0 = one at a time */
   int         hub_pid_option;
+  gboolean    nchan;          /* --url is nginx + nchan: no hello, no lists */
+  gboolean    no_settle;      /* posts start as soon as the last client is in */
   int         posters;        /* posting mode: keep-alive posters, no clients */
   char       *url;
   char       *hub_path;

@@ -264,6 +264,12 @@ check_options (Bench   *b,
                            "--prefill needs a hub started by the benchmark (no --url)");
       return FALSE;
     }
+  if (b->nchan && (b->url == NULL || b->rate > 0 || b->posters > 0))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--nchan needs --url and posts one at a time (no --rate, no --posters)");
+      return FALSE;
+    }
   if (b->url == NULL && b->hub_pid_option > 0)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -284,7 +290,10 @@ run_streams (Bench    *b,
   phase_connect (b);
   g_print ("sse-hub-bench: %d clients had their hello; waiting for the `client` events to "
            "settle...\n", b->hellos);
-  phase_settle (b);
+  if (b->no_settle)
+    b->storm_over = TRUE;
+  else
+    phase_settle (b);
   m->rss_after_kib = read_rss_kib (measured_pid);
   m->cpu_connected = read_cpu_seconds (measured_pid);
   m->own_cpu_connected = own_cpu_seconds ();
@@ -363,6 +372,12 @@ main (int   argc,
       "Quiet milliseconds without `client` events that end the storm (default 300)", "MS" },
     { "prefill", 0, 0, G_OPTION_ARG_INT, &b->prefill,
       "Persons already on the list when the hub starts (default 0)", "P" },
+    { "nchan", 0, 0, G_OPTION_ARG_NONE, &b->nchan,
+      "The hub at --url is nginx + nchan (bench/beside-nchan.sh): a client is in at its 200, "
+      "each message is one post's body", NULL },
+    { "no-settle", 0, 0, G_OPTION_ARG_NONE, &b->no_settle,
+      "Post as soon as the last client is in, while the storm's `client` events are still "
+      "going out", NULL },
     { "posters", 0, 0, G_OPTION_ARG_INT, &b->posters,
       "Posting mode: no stream clients, P keep-alive connections posting the M persons "
       "as fast as they are answered; reports posts per second per thousand persons listed",

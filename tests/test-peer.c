@@ -4,7 +4,7 @@
  * machine, and whether it is the presenter, and if not, why not. */
 #include "hub-test.h"
 #include "sse-hub-peer.h"
-#include "sse-hub-server-private.h"
+#include "sse-hub-listener.h"
 
 typedef struct
 {

@@ -7,28 +7,49 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "sse-hub-server-private.h"
+#include "sse-hub-access.h"
+#include "sse-hub-listener.h"
 
 /* The presenter's streams are counted under a key no address group has. */
 #define PRESENTER_KEY "presenter"
 
-void
-sse_hub_access_init (SseHubServer *self)
+static void on_stream_removed (SseHubFanout *fanout,
+                               SseHubClient *client,
+                               SseHubAccess *self);
+
+SseHubAccess *
+sse_hub_access_new (SseHubFanout *fanout)
 {
+  SseHubAccess *self = g_new0 (SseHubAccess, 1);
+
+  self->fanout = g_object_ref (fanout);
+  self->rate_limiter = sse_hub_rate_limiter_new (SSE_HUB_DEFAULT_RATE_LIMIT);
+  sse_hub_rate_limiter_set_audience_rate (self->rate_limiter, SSE_HUB_DEFAULT_AUDIENCE_RATE_LIMIT);
   self->stream_groups = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->group_streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->group_persons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->trust_local = TRUE;
+  self->allow_audience_writes = TRUE;
+  self->max_clients = SSE_HUB_DEFAULT_MAX_CLIENTS;
   self->max_streams_per_address = SSE_HUB_DEFAULT_MAX_STREAMS_PER_ADDRESS;
   self->max_persons_per_address = SSE_HUB_DEFAULT_MAX_PERSONS_PER_ADDRESS;
+  /* However a stream ends, its slot is free again. */
+  g_signal_connect (fanout, "stream-removed", G_CALLBACK (on_stream_removed), self);
+
+  return self;
 }
 
 void
-sse_hub_access_finalize (SseHubServer *self)
+sse_hub_access_free (SseHubAccess *self)
 {
+  g_signal_handlers_disconnect_by_data (self->fanout, self);
+  g_clear_object (&self->fanout);
+  g_clear_pointer (&self->rate_limiter, sse_hub_rate_limiter_free);
   g_clear_pointer (&self->stream_groups, g_hash_table_unref);
   g_clear_pointer (&self->group_streams, g_hash_table_unref);
   g_clear_pointer (&self->group_persons, g_hash_table_unref);
   g_clear_pointer (&self->local_addresses, g_ptr_array_unref);
+  g_free (self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -39,7 +60,7 @@ sse_hub_access_finalize (SseHubServer *self)
 /* Every request asks: reading the interfaces once a second keeps a connect
  * storm cheap and still follows a network that changes. */
 static GPtrArray *
-local_addresses (SseHubServer *self)
+local_addresses (SseHubAccess *self)
 {
   gint64 now = g_get_monotonic_time ();
 
@@ -56,7 +77,7 @@ local_addresses (SseHubServer *self)
 /* Built on first use and kept with the message, so the early handler, the
  * route, the log and a deadline all read the same peer. */
 SseHubPeer *
-sse_hub_access_get_peer (SseHubServer      *self,
+sse_hub_access_get_peer (SseHubAccess      *self,
                          SoupServerMessage *message)
 {
   SseHubPeer *peer = g_object_get_data (G_OBJECT (message), PEER_KEY);
@@ -71,7 +92,7 @@ sse_hub_access_get_peer (SseHubServer      *self,
 }
 
 gboolean
-sse_hub_access_check_host (SseHubServer  *self,
+sse_hub_access_check_host (SseHubAccess  *self,
                            SseHubPeer    *peer,
                            GError       **error)
 {
@@ -110,11 +131,11 @@ add_to_count (GHashTable *counts,
  * max-streams-per-address of it; the presenter keeps a few slots past
  * max-clients, so a full hub never shuts out the projector. */
 gboolean
-sse_hub_access_admit_stream (SseHubServer     *self,
+sse_hub_access_admit_stream (SseHubAccess     *self,
                              SseHubPeer       *peer,
                              SseHubFullReason *out_reason)
 {
-  guint open = g_hash_table_size (self->streams);
+  guint open = sse_hub_fanout_get_n_clients (self->fanout);
   const char *group = sse_hub_peer_get_group (peer);
 
   *out_reason = SSE_HUB_FULL_HUB;
@@ -131,7 +152,7 @@ sse_hub_access_admit_stream (SseHubServer     *self,
 }
 
 void
-sse_hub_access_track_stream (SseHubServer *self,
+sse_hub_access_track_stream (SseHubAccess *self,
                              SseHubClient *client,
                              SseHubPeer   *peer)
 {
@@ -141,9 +162,10 @@ sse_hub_access_track_stream (SseHubServer *self,
   add_to_count (self->group_streams, key, 1);
 }
 
-void
-sse_hub_access_forget_stream (SseHubServer *self,
-                              SseHubClient *client)
+static void
+on_stream_removed (SseHubFanout *fanout,
+                   SseHubClient *client,
+                   SseHubAccess *self)
 {
   const char *key = g_hash_table_lookup (self->stream_groups, client);
 
@@ -152,13 +174,6 @@ sse_hub_access_forget_stream (SseHubServer *self,
 
   add_to_count (self->group_streams, key, -1);
   g_hash_table_remove (self->stream_groups, client);
-}
-
-void
-sse_hub_access_forget_streams (SseHubServer *self)
-{
-  g_hash_table_remove_all (self->stream_groups);
-  g_hash_table_remove_all (self->group_streams);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -174,10 +189,8 @@ set_retry_after (SoupServerMessage *message,
                                 "Retry-After", text);
 }
 
-/* An audience post: TRUE when it may go on, else FALSE with the reason
- * and error set. */
 gboolean
-sse_hub_access_check_post (SseHubServer       *self,
+sse_hub_access_check_post (SseHubAccess       *self,
                            SoupServerMessage  *message,
                            SseHubPeer         *peer,
                            SseHubRefusal      *out_reason,
@@ -228,7 +241,7 @@ sse_hub_access_check_post (SseHubServer       *self,
 /* Counted for the life of the process: clearing the list gives no
  * address a fresh allowance. */
 void
-sse_hub_access_count_person (SseHubServer *self,
+sse_hub_access_count_person (SseHubAccess *self,
                              SseHubPeer   *peer)
 {
   add_to_count (self->group_persons, sse_hub_peer_get_group (peer), 1);
@@ -236,7 +249,7 @@ sse_hub_access_count_person (SseHubServer *self,
 
 /* A counted post the store then refused added nobody. */
 void
-sse_hub_access_uncount_person (SseHubServer *self,
+sse_hub_access_uncount_person (SseHubAccess *self,
                                SseHubPeer   *peer)
 {
   add_to_count (self->group_persons, sse_hub_peer_get_group (peer), -1);

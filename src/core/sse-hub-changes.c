@@ -5,7 +5,7 @@
  * log entry (see on_batch in sse-hub-person-store.c). */
 #include "config.h"
 
-#include "sse-hub-server-private.h"
+#include "sse-hub-server.h"
 #include "sse-hub-wire.h"
 
 /* What a removal or a clear took away, as the list was when the presenter
@@ -41,7 +41,7 @@ log_change (SseHubServer   *self,
   };
 
   /* Made in the window: no bytes, since nothing crossed the network. */
-  sse_hub_event_log_add (self->log, &record);
+  sse_hub_event_log_add (sse_hub_server_get_log (self), &record);
 }
 
 static GTask *
@@ -98,14 +98,16 @@ sse_hub_server_add_person_async (SseHubServer        *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
+  SseHubPersonStore *store;
   GTask *task;
 
   g_return_if_fail (SSE_HUB_IS_SERVER (self));
+  store = sse_hub_server_get_store (self);
 
   task = change_task_new (self, sse_hub_server_add_person_async, cancellable, callback, user_data);
   if (cancelled_before (task))
     return;
-  sse_hub_person_store_add_async (self->store, name, age, NULL, on_person_added, task);
+  sse_hub_person_store_add_async (store, name, age, NULL, on_person_added, task);
 }
 
 SseHubPerson *
@@ -167,19 +169,21 @@ sse_hub_server_remove_person_async (SseHubServer        *self,
                                     gpointer             user_data)
 {
   Removal *removal;
+  SseHubPersonStore *store;
   GTask *task;
 
   g_return_if_fail (SSE_HUB_IS_SERVER (self));
+  store = sse_hub_server_get_store (self);
 
   task = change_task_new (self, sse_hub_server_remove_person_async, cancellable, callback,
                           user_data);
   if (cancelled_before (task))
     return;
   removal = g_new0 (Removal, 1);
-  removal->person = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+  removal->person = g_list_model_get_item (G_LIST_MODEL (store), position);
   removal->number = position;
   g_task_set_task_data (task, removal, (GDestroyNotify) removal_free);
-  sse_hub_person_store_remove_async (self->store, position, NULL, on_removed, task);
+  sse_hub_person_store_remove_async (store, position, NULL, on_removed, task);
 }
 
 gboolean
@@ -202,18 +206,20 @@ sse_hub_server_clear_persons_async (SseHubServer        *self,
                                     gpointer             user_data)
 {
   Removal *removal;
+  SseHubPersonStore *store;
   GTask *task;
 
   g_return_if_fail (SSE_HUB_IS_SERVER (self));
+  store = sse_hub_server_get_store (self);
 
   task = change_task_new (self, sse_hub_server_clear_persons_async, cancellable, callback,
                           user_data);
   if (cancelled_before (task))
     return;
   removal = g_new0 (Removal, 1);
-  removal->number = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  removal->number = g_list_model_get_n_items (G_LIST_MODEL (store));
   g_task_set_task_data (task, removal, (GDestroyNotify) removal_free);
-  sse_hub_person_store_clear_async (self->store, NULL, on_removed, task);
+  sse_hub_person_store_clear_async (store, NULL, on_removed, task);
 }
 
 gboolean

@@ -40,6 +40,9 @@ SseHubClientQueueResult  sse_hub_client_queue        (SseHubClient    *self,
                                                       GBytes          *frame,
                                                       SseHubFrameKind  kind,
                                                       gsize            queue_cap);
+/* Frames queued between cork and uncork leave together, in one write. */
+void                     sse_hub_client_cork         (SseHubClient    *self);
+SseHubClientQueueResult  sse_hub_client_uncork       (SseHubClient    *self);
 /* The connection's descriptor, for watching it; -1 once closed. */
 int                      sse_hub_client_get_fd       (SseHubClient *self);
 void                     sse_hub_client_close        (SseHubClient *self);

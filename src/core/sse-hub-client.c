@@ -5,6 +5,8 @@
 #include "sse-hub-client-private.h"
 
 #define SEND_BUFFER_BYTES (64 * 1024)
+/* Frames handed to the kernel in one sendmsg(). */
+#define MAX_VECTORS       8
 
 struct _SseHubClient
 {
@@ -28,6 +30,7 @@ struct _SseHubClient
    * that kind, while it may still be replaced; NULL for OTHER */
   GList     *replaceable[SSE_HUB_N_FRAME_KINDS];
   GSource   *write_source;  /* only while a write would block */
+  gboolean   corked;        /* frames wait for sse_hub_client_uncork() */
 };
 
 G_DEFINE_FINAL_TYPE (SseHubClient, sse_hub_client, G_TYPE_OBJECT)
@@ -196,14 +199,23 @@ flush_backlog (SseHubClient *self)
 {
   while (!g_queue_is_empty (&self->backlog))
     {
-      GBytes *head = g_queue_peek_head (&self->backlog);
-      gsize size;
-      const char *data = g_bytes_get_data (head, &size);
+      GOutputVector vectors[MAX_VECTORS];
       g_autoptr(GError) error = NULL;
+      guint n = 0;
       gssize sent;
 
-      sent = g_socket_send (self->socket, data + self->head_offset, size - self->head_offset,
-                            NULL, &error);
+      for (GList *link = self->backlog.head; link != NULL && n < MAX_VECTORS; link = link->next)
+        {
+          gsize size;
+          const char *data = g_bytes_get_data (link->data, &size);
+          gsize skip = n == 0 ? self->head_offset : 0;
+
+          vectors[n].buffer = data + skip;
+          vectors[n].size = size - skip;
+          n++;
+        }
+
+      sent = g_socket_send_message (self->socket, NULL, vectors, n, NULL, 0, 0, NULL, &error);
       if (sent < 0)
         {
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -214,10 +226,18 @@ flush_backlog (SseHubClient *self)
 
       self->bytes_sent += sent;
       self->bytes_queued -= sent;
-      self->head_offset += sent;
-      forget_replaceable (self, self->backlog.head);
-      if (self->head_offset == size)
+      /* Whole frames leave the queue; the kernel has begun the next one. */
+      while (sent > 0)
         {
+          gsize left = g_bytes_get_size (g_queue_peek_head (&self->backlog)) - self->head_offset;
+
+          forget_replaceable (self, self->backlog.head);
+          if ((gsize) sent < left)
+            {
+              self->head_offset += sent;
+              break;
+            }
+          sent -= left;
           g_bytes_unref (g_queue_pop_head (&self->backlog));
           self->head_offset = 0;
         }
@@ -250,7 +270,7 @@ socket_writable_cb (GSocket      *socket,
 /* Drops the unsent state frame of this kind, if one is queued.  The new
  * one then goes to the tail rather than into the old one's place: what the
  * client receives stays in the order it was published, so the newest list
- * never overtakes an event published before it. */
+ * never overtakes an event published before it (but an id list, below). */
 static void
 drop_superseded (SseHubClient    *self,
                  SseHubFrameKind  kind)
@@ -269,6 +289,26 @@ drop_superseded (SseHubClient    *self,
   self->replaceable[kind] = NULL;
 }
 
+static SseHubClientQueueResult
+send_or_wait (SseHubClient *self)
+{
+  /* Frames behind a blocked write wait for the socket to drain. */
+  if (self->write_source != NULL)
+    return SSE_HUB_CLIENT_QUEUED;
+
+  if (!flush_backlog (self))
+    return SSE_HUB_CLIENT_GONE;
+
+  if (!g_queue_is_empty (&self->backlog))
+    {
+      self->write_source = g_socket_create_source (self->socket, G_IO_OUT, NULL);
+      g_source_set_callback (self->write_source, G_SOURCE_FUNC (socket_writable_cb), self, NULL);
+      g_source_attach (self->write_source, NULL);
+    }
+
+  return SSE_HUB_CLIENT_QUEUED;
+}
+
 SseHubClientQueueResult
 sse_hub_client_queue (SseHubClient    *self,
                       GBytes          *frame,
@@ -277,6 +317,8 @@ sse_hub_client_queue (SseHubClient    *self,
 {
   gsize size = g_bytes_get_size (frame);
   gsize superseded = 0;
+  GList *ids;
+  GList *link;
 
   g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), SSE_HUB_CLIENT_GONE);
 
@@ -294,27 +336,48 @@ sse_hub_client_queue (SseHubClient    *self,
     return SSE_HUB_CLIENT_OVER_CAP;
 
   drop_superseded (self, kind);
-  g_queue_push_tail (&self->backlog, g_bytes_ref (frame));
+  /* An id list not yet begun lets every later frame pass: a list or a
+   * named event never waits behind the `client` event of a connect storm,
+   * the longest frame and the least urgent, which is about other state. */
+  ids = self->replaceable[SSE_HUB_FRAME_STATE_CLIENTS];
+  if (kind != SSE_HUB_FRAME_STATE_CLIENTS && ids != NULL)
+    {
+      g_queue_insert_before (&self->backlog, ids, g_bytes_ref (frame));
+      link = ids->prev;
+    }
+  else
+    {
+      g_queue_push_tail (&self->backlog, g_bytes_ref (frame));
+      link = self->backlog.tail;
+    }
   self->bytes_queued += size;
   self->events_sent++;
   if (kind != SSE_HUB_FRAME_OTHER)
-    self->replaceable[kind] = self->backlog.tail;
+    self->replaceable[kind] = link;
 
-  /* Frames behind a blocked write wait for the socket to drain. */
-  if (self->write_source != NULL)
+  if (self->corked)
     return SSE_HUB_CLIENT_QUEUED;
 
-  if (!flush_backlog (self))
+  return send_or_wait (self);
+}
+
+void
+sse_hub_client_cork (SseHubClient *self)
+{
+  g_return_if_fail (SSE_HUB_IS_CLIENT (self));
+  self->corked = TRUE;
+}
+
+SseHubClientQueueResult
+sse_hub_client_uncork (SseHubClient *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), SSE_HUB_CLIENT_GONE);
+
+  self->corked = FALSE;
+  if (self->socket == NULL)
     return SSE_HUB_CLIENT_GONE;
 
-  if (!g_queue_is_empty (&self->backlog))
-    {
-      self->write_source = g_socket_create_source (self->socket, G_IO_OUT, NULL);
-      g_source_set_callback (self->write_source, G_SOURCE_FUNC (socket_writable_cb), self, NULL);
-      g_source_attach (self->write_source, NULL);
-    }
-
-  return SSE_HUB_CLIENT_QUEUED;
+  return send_or_wait (self);
 }
 
 int

@@ -6,42 +6,62 @@
 
 #include <errno.h>
 #include <glib-unix.h>
-#include <glib/gi18n-lib.h>
-#include <string.h>
 #include <sys/epoll.h>
+#include <glib/gi18n-lib.h>
 #include <unistd.h>
 
-#include "sse-hub-server-private.h"
+#include "sse-hub-fanout-private.h"
 #include "sse-hub-wire.h"
 
+G_DEFINE_FINAL_TYPE (SseHubFanout, sse_hub_fanout, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_N_CLIENTS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_STREAM_ADDED,
+  SIGNAL_STREAM_REMOVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 void
-sse_hub_fanout_log_frame (SseHubServer  *self,
+sse_hub_fanout_log_frame (SseHubFanout  *self,
                           SseHubLogKind  kind,
                           const char    *event_name,
                           guint          recipients,
                           GBytes        *frame)
 {
   gsize size;
-  const char *data = g_bytes_get_data (frame, &size);
+  const char *data;
+
+  g_return_if_fail (SSE_HUB_IS_FANOUT (self));
 
   /* The log copies only the part it keeps: frames can be 100s of KiB. */
+  data = g_bytes_get_data (frame, &size);
   sse_hub_event_log_append_full (self->log, kind, event_name, NULL, recipients, size, data, size);
 }
 
-/* Takes a client off the books and closes its connection. */
-void
-sse_hub_fanout_forget (SseHubServer *self,
+gboolean
+sse_hub_fanout_forget (SseHubFanout *self,
                        SseHubClient *client)
 {
   guint position;
   int fd;
 
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), FALSE);
+
   /* Stealing keeps the table's reference alive until the end. */
   if (!g_hash_table_steal (self->streams, client))
-    return;
+    return FALSE;
 
   g_signal_handlers_disconnect_by_data (client, self);
-  sse_hub_access_forget_stream (self, client);
   /* Before the close: afterwards the descriptor may belong to a newcomer. */
   fd = sse_hub_client_get_fd (client);
   if (fd >= 0)
@@ -51,13 +71,67 @@ sse_hub_fanout_forget (SseHubServer *self,
   if (g_list_store_find (self->clients, client, &position))
     g_list_store_remove (self->clients, position);
 
-  sse_hub_server_notify_n_clients (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
   sse_hub_fanout_schedule_clients_event (self);
+  g_signal_emit (self, signals[SIGNAL_STREAM_REMOVED], 0, client);
   g_object_unref (client);
+
+  return TRUE;
+}
+
+static guint
+forget_all (SseHubFanout *self)
+{
+  g_autofree gpointer *clients = NULL;
+  guint n;
+
+  /* A reference each: forgetting one drops the table's. */
+  clients = g_hash_table_get_keys_as_array (self->streams, &n);
+  for (guint i = 0; i < n; i++)
+    g_object_ref (clients[i]);
+  for (guint i = 0; i < n; i++)
+    {
+      sse_hub_fanout_forget (self, clients[i]);
+      g_object_unref (clients[i]);
+    }
+
+  return n;
+}
+
+guint
+sse_hub_fanout_drop_all (SseHubFanout *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), 0);
+
+  /* Logged first: the drop causes the resumes that follow it. */
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                           .kind = SSE_HUB_LOG_NOTICE, .event = SSE_HUB_LOG_EVENT_DROPPED_ALL,
+                           .event_name = "drop-all", .number = g_hash_table_size (self->streams) });
+
+  return forget_all (self);
+}
+
+gboolean
+sse_hub_fanout_disconnect (SseHubFanout *self,
+                           SseHubClient *client)
+{
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), FALSE);
+
+  /* Already gone on its own: nothing to close and nothing to log. */
+  if (!g_hash_table_contains (self->streams, client))
+    return FALSE;
+
+  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                           .kind = SSE_HUB_LOG_NOTICE, .event = SSE_HUB_LOG_EVENT_DISCONNECTED,
+                           .event_name = "disconnect",
+                           .peer = sse_hub_client_get_remote_address (client),
+                           .client_id = sse_hub_client_get_id (client) });
+
+  return sse_hub_fanout_forget (self, client);
 }
 
 static void
-drop_slow_client (SseHubServer *self,
+drop_slow_client (SseHubFanout *self,
                   SseHubClient *client)
 {
   /* State frames are conflated: only a client that stopped reading
@@ -73,38 +147,32 @@ drop_slow_client (SseHubServer *self,
   sse_hub_fanout_forget (self, client);
 }
 
-/* Queues the frame for every client.  Clients that fell too far behind
- * or went away are dealt with after the walk, which must not change the
- * table it walks. */
-static guint
-broadcast_frame (SseHubServer    *self,
-                 SseHubFrameKind  frame_kind,
-                 SseHubLogKind    kind,
-                 const char      *event_name,
-                 GBytes          *frame)
+/* Clients that fell too far behind or went away are dealt with after the
+ * walk, which must not change what it walks. */
+guint
+sse_hub_fanout_deliver (SseHubFanout    *self,
+         SseHubClient   **clients,
+         guint            n,
+         SseHubFrameKind  frame_kind,
+         GBytes          *frame)
 {
   g_autoptr(GPtrArray) too_slow = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer key;
   guint recipients = 0;
 
-  g_hash_table_iter_init (&iter, self->streams);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  for (guint i = 0; i < n; i++)
     {
-      SseHubClient *client = key;
-
-      switch (sse_hub_client_queue (client, frame, frame_kind, self->queue_cap))
+      switch (sse_hub_client_queue (clients[i], frame, frame_kind, self->queue_cap))
         {
         case SSE_HUB_CLIENT_QUEUED:
           recipients++;
           break;
         case SSE_HUB_CLIENT_OVER_CAP:
-          g_ptr_array_add (too_slow, g_object_ref (client));
+          g_ptr_array_add (too_slow, g_object_ref (clients[i]));
           break;
         case SSE_HUB_CLIENT_GONE:
         default:
-          g_ptr_array_add (gone, g_object_ref (client));
+          g_ptr_array_add (gone, g_object_ref (clients[i]));
           break;
         }
     }
@@ -114,23 +182,29 @@ broadcast_frame (SseHubServer    *self,
   for (guint i = 0; i < gone->len; i++)
     sse_hub_fanout_forget (self, g_ptr_array_index (gone, i));
 
+  return recipients;
+}
+
+static guint
+broadcast (SseHubFanout    *self,
+           SseHubFrameKind  frame_kind,
+           SseHubLogKind    kind,
+           const char      *event_name,
+           GBytes          *frame)
+{
+  g_autofree gpointer *clients = NULL;
+  guint n;
+  guint recipients;
+
+  clients = g_hash_table_get_keys_as_array (self->streams, &n);
+  recipients = sse_hub_fanout_deliver (self, (SseHubClient **) clients, n, frame_kind, frame);
   sse_hub_fanout_log_frame (self, kind, event_name, recipients, frame);
 
   return recipients;
 }
 
-/* Frames that are not a whole state reach every client in full. */
-static guint
-broadcast (SseHubServer  *self,
-           SseHubLogKind  kind,
-           const char    *event_name,
-           GBytes        *frame)
-{
-  return broadcast_frame (self, SSE_HUB_FRAME_OTHER, kind, event_name, frame);
-}
-
-void
-sse_hub_server_publish (SseHubServer  *self,
+guint
+sse_hub_fanout_publish (SseHubFanout  *self,
                         SseHubLogKind  kind,
                         const char    *event,
                         const char    *id,
@@ -138,28 +212,62 @@ sse_hub_server_publish (SseHubServer  *self,
 {
   g_autoptr(GBytes) frame = NULL;
 
-  g_return_if_fail (SSE_HUB_IS_SERVER (self));
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), 0);
 
   frame = sse_hub_format_frame (event, id, data);
-  broadcast (self, kind, event != NULL ? event : "message", frame);
+  return broadcast (self, SSE_HUB_FRAME_OTHER, kind, event != NULL ? event : "message", frame);
 }
 
 gboolean
-sse_hub_fanout_check_custom_event (SseHubServer  *self,
+sse_hub_fanout_greet (SseHubFanout *self,
+                      SseHubClient *client,
+                      GBytes       *opening,
+                      gboolean      with_list)
+{
+  GBytes *list = with_list ? sse_hub_fanout_get_persons_frame (self) : NULL;
+
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), FALSE);
+
+  /* One write for both: a connect storm costs half the sends. */
+  sse_hub_client_cork (client);
+  if (sse_hub_client_queue (client, opening, SSE_HUB_FRAME_OTHER, self->queue_cap) ==
+        SSE_HUB_CLIENT_QUEUED &&
+      (list == NULL ||
+       sse_hub_client_queue (client, list, SSE_HUB_FRAME_STATE_PERSONS, self->queue_cap) ==
+         SSE_HUB_CLIENT_QUEUED) &&
+      sse_hub_client_uncork (client) == SSE_HUB_CLIENT_QUEUED)
+    return TRUE;
+
+  sse_hub_fanout_forget (self, client);
+  return FALSE;
+}
+
+const char * const *
+sse_hub_fanout_get_event_names (SseHubFanout *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), NULL);
+  return (const char * const *) self->event_names->pdata;
+}
+
+gboolean
+sse_hub_fanout_check_custom_event (SseHubFanout  *self,
                                    const char    *name,
                                    const char    *id,
                                    const char    *data,
+                                   guint          max_names,
                                    GError       **error)
 {
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), FALSE);
+
   if (!sse_hub_validate_custom_event (name, id, data, error))
     return FALSE;
 
   if (!g_ptr_array_find_with_equal_func (self->event_names, name, g_str_equal, NULL) &&
-      self->event_names->len >= SSE_HUB_MAX_CUSTOM_EVENT_NAMES)
+      self->event_names->len >= max_names)
     {
       g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_INVALID_EVENT_NAME,
                    _("The pages already know %d event names; reuse one of them"),
-                   SSE_HUB_MAX_CUSTOM_EVENT_NAMES);
+                   (int) max_names);
       return FALSE;
     }
 
@@ -167,87 +275,28 @@ sse_hub_fanout_check_custom_event (SseHubServer  *self,
 }
 
 gboolean
-sse_hub_server_send_custom_event (SseHubServer  *self,
-                                  const char    *name,
-                                  const char    *id,
-                                  const char    *data,
-                                  GError       **error)
+sse_hub_fanout_announce_event_name (SseHubFanout *self,
+                                    const char   *name)
 {
-  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), FALSE);
 
-  if (id != NULL && *id == '\0')
-    id = NULL;
-  if (!sse_hub_fanout_check_custom_event (self, name, id, data, error))
+  if (g_ptr_array_find_with_equal_func (self->event_names, name, g_str_equal, NULL))
     return FALSE;
 
-  /* EventSource delivers a named event only to a listener for that name,
-   * so a new name goes out in config first: on the one ordered stream,
-   * every page adds its listener before the event arrives. */
-  if (!g_ptr_array_find_with_equal_func (self->event_names, name, g_str_equal, NULL))
-    {
-      g_autofree char *config = NULL;
-
-      g_ptr_array_add (self->event_names, g_strdup (name));
-      config = sse_hub_server_dup_config_json (self);
-      sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, SSE_HUB_EVENT_CONFIG, NULL, config);
-    }
-
-  sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, name, id, data);
+  g_ptr_array_add (self->event_names, g_strdup (name));
   return TRUE;
 }
 
-guint
-sse_hub_server_drop_all_clients (SseHubServer *self)
-{
-  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
-  GHashTableIter iter;
-  gpointer key;
-
-  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), 0);
-
-  g_hash_table_iter_init (&iter, self->streams);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (clients, g_object_ref (key));
-
-  /* Logged first: the drop causes the resumes that follow it. */
-  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
-                           .kind = SSE_HUB_LOG_NOTICE, .event = SSE_HUB_LOG_EVENT_DROPPED_ALL,
-                           .event_name = "drop-all", .number = clients->len });
-
-  for (guint i = 0; i < clients->len; i++)
-    sse_hub_fanout_forget (self, clients->pdata[i]);
-
-  return clients->len;
-}
-
-guint
-sse_hub_server_disconnect_client (SseHubServer *self,
-                                  SseHubClient *client)
-{
-  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), 0);
-  g_return_val_if_fail (SSE_HUB_IS_CLIENT (client), 0);
-
-  /* Already gone on its own: nothing to close and nothing to log. */
-  if (!g_hash_table_contains (self->streams, client))
-    return 0;
-
-  sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
-                           .kind = SSE_HUB_LOG_NOTICE, .event = SSE_HUB_LOG_EVENT_DISCONNECTED,
-                           .event_name = "disconnect",
-                           .peer = sse_hub_client_get_remote_address (client),
-                           .client_id = sse_hub_client_get_id (client) });
-  sse_hub_fanout_forget (self, client);
-
-  return 1;
-}
-
-/* The list frame is formatted once per revision and shared by every
- * connecting client until the next change. */
 GBytes *
-sse_hub_fanout_get_persons_frame (SseHubServer *self)
+sse_hub_fanout_get_persons_frame (SseHubFanout *self)
 {
-  guint64 revision = sse_hub_person_store_get_revision (self->store);
+  guint64 revision;
 
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), NULL);
+
+  /* Formatted once per revision, shared by every connecting client until
+   * the next change. */
+  revision = sse_hub_person_store_get_revision (self->store);
   if (self->persons_frame == NULL || self->persons_frame_revision != revision)
     {
       g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, revision);
@@ -264,11 +313,11 @@ sse_hub_fanout_get_persons_frame (SseHubServer *self)
 static gboolean
 persons_broadcast_cb (gpointer user_data)
 {
-  SseHubServer *self = user_data;
+  SseHubFanout *self = user_data;
 
   self->persons_broadcast_source = 0;
-  broadcast_frame (self, SSE_HUB_FRAME_STATE_PERSONS, SSE_HUB_LOG_PERSONS, "message",
-                   sse_hub_fanout_get_persons_frame (self));
+  broadcast (self, SSE_HUB_FRAME_STATE_PERSONS, SSE_HUB_LOG_PERSONS, "message",
+             sse_hub_fanout_get_persons_frame (self));
 
   return G_SOURCE_REMOVE;
 }
@@ -277,9 +326,11 @@ persons_broadcast_cb (gpointer user_data)
  * that made it (see on_batch in sse-hub-person-store.c); the idle only
  * coalesces revisions that come close together. */
 void
-sse_hub_fanout_on_store_revision (SseHubServer *self)
+sse_hub_fanout_revision_changed (SseHubFanout *self)
 {
-  if (self->soup == NULL)
+  g_return_if_fail (SSE_HUB_IS_FANOUT (self));
+
+  if (!self->running)
     return;
 
   g_clear_handle_id (&self->persons_broadcast_source, g_source_remove);
@@ -287,65 +338,27 @@ sse_hub_fanout_on_store_revision (SseHubServer *self)
                                                     self, NULL);
 }
 
-static char *
-clients_json (SseHubServer *self)
-{
-  GListModel *model = G_LIST_MODEL (self->clients);
-  guint n = g_list_model_get_n_items (model);
-  g_autofree guint64 *ids = g_new (guint64, MAX (n, 1));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(SseHubClient) client = g_list_model_get_item (model, i);
-
-      ids[i] = sse_hub_client_get_id (client);
-    }
-
-  return sse_hub_client_ids_json (ids, n);
-}
-
-static gboolean
-clients_event_cb (gpointer user_data)
-{
-  SseHubServer *self = user_data;
-  g_autofree char *json = NULL;
-  g_autoptr(GBytes) frame = NULL;
-
-  self->clients_event_source = 0;
-
-  json = clients_json (self);
-  frame = sse_hub_format_frame (SSE_HUB_EVENT_CLIENT, NULL, json);
-  broadcast_frame (self, SSE_HUB_FRAME_STATE_CLIENTS, SSE_HUB_LOG_CLIENTS, "client", frame);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Membership changes are coalesced: one client event per window, and the
- * window grows with the square of the audience because every event carries
- * the whole list to everyone (n ids × n clients). */
-void
-sse_hub_fanout_schedule_clients_event (SseHubServer *self)
-{
-  guint n;
-  guint delay_ms;
-
-  if (self->clients_event_source != 0 || self->soup == NULL)
-    return;
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->clients));
-  delay_ms = CLAMP ((guint64) n * n / 10000, 100, 10000);
-  self->clients_event_source = g_timeout_add (delay_ms, clients_event_cb, self);
-}
+/* ------------------------------------------------------------------------ */
+/* Keep-alive and hang-ups                                                  */
 
 static gboolean
 keepalive_cb (gpointer user_data)
 {
-  SseHubServer *self = user_data;
+  SseHubFanout *self = user_data;
   g_autoptr(GBytes) frame = sse_hub_format_heartbeat ();
 
-  broadcast (self, SSE_HUB_LOG_KEEPALIVE, "keep-alive", frame);
+  broadcast (self, SSE_HUB_FRAME_OTHER, SSE_HUB_LOG_KEEPALIVE, "keep-alive", frame);
 
   return G_SOURCE_CONTINUE;
+}
+
+static void
+reset_keepalive (SseHubFanout *self)
+{
+  g_clear_handle_id (&self->keepalive_source, g_source_remove);
+
+  if (self->running)
+    self->keepalive_source = g_timeout_add_seconds (self->keepalive_interval, keepalive_cb, self);
 }
 
 /* A closed tab sends a FIN and nothing else: left to writes, the hub would
@@ -358,51 +371,54 @@ hangups_cb (int           fd,
             GIOCondition  condition,
             gpointer      user_data)
 {
-  SseHubServer *self = user_data;
+  SseHubFanout *self = user_data;
   struct epoll_event events[64];
   int n = epoll_wait (fd, events, G_N_ELEMENTS (events), 0);
 
   /* Streams never send anything after the request: readable means gone. */
   for (int i = 0; i < n; i++)
-    if (g_hash_table_contains (self->streams, events[i].data.ptr))
-      sse_hub_fanout_forget (self, events[i].data.ptr);
+    sse_hub_fanout_forget (self, events[i].data.ptr);
 
   return G_SOURCE_CONTINUE;
 }
 
 static void
-watch_hangup (SseHubServer *self,
-              SseHubClient *client)
-{
-  struct epoll_event event = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = client };
-
-  /* Should the kernel refuse, the departure is still found by a write. */
-  epoll_ctl (self->hangup_fd, EPOLL_CTL_ADD, sse_hub_client_get_fd (client), &event);
-}
-
-static void
 on_client_gone (SseHubClient *client,
-                SseHubServer *self)
+                SseHubFanout *self)
 {
   sse_hub_fanout_forget (self, client);
 }
 
-/* Puts a stream on the books; the caller sends its greeting. */
 void
-sse_hub_fanout_add (SseHubServer *self,
+sse_hub_fanout_add (SseHubFanout *self,
                     SseHubClient *client)
 {
-  g_signal_connect_object (client, "gone", G_CALLBACK (on_client_gone), self, 0);
+  struct epoll_event event = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = client };
+
+  g_return_if_fail (SSE_HUB_IS_FANOUT (self));
+  g_return_if_fail (self->running);
+
+  /* A plain handler: forget() disconnects it before the fan-out lets the
+   * client go, and a weak reference per client costs a connect storm. */
+  g_signal_connect (client, "gone", G_CALLBACK (on_client_gone), self);
   g_hash_table_add (self->streams, g_object_ref (client));
-  watch_hangup (self, client);
+  /* Should the kernel refuse, the departure is still found by a write. */
+  epoll_ctl (self->hangup_fd, EPOLL_CTL_ADD, sse_hub_client_get_fd (client), &event);
   g_list_store_append (self->clients, client);
-  sse_hub_server_notify_n_clients (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
+  g_signal_emit (self, signals[SIGNAL_STREAM_ADDED], 0, client);
+  sse_hub_fanout_schedule_clients_event (self);
 }
 
 gboolean
-sse_hub_fanout_start (SseHubServer  *self,
+sse_hub_fanout_start (SseHubFanout  *self,
                       GError       **error)
 {
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), FALSE);
+
+  if (self->running)
+    return TRUE;
+
   self->hangup_fd = epoll_create1 (EPOLL_CLOEXEC);
   if (self->hangup_fd < 0)
     {
@@ -413,40 +429,157 @@ sse_hub_fanout_start (SseHubServer  *self,
       return FALSE;
     }
   self->hangup_source = g_unix_fd_add (self->hangup_fd, G_IO_IN, hangups_cb, self);
+  self->running = TRUE;
+  reset_keepalive (self);
 
   return TRUE;
 }
 
-/* Closing a stream ends it: browsers come back after their retry. */
 void
-sse_hub_fanout_stop (SseHubServer *self)
+sse_hub_fanout_stop (SseHubFanout *self)
 {
-  GHashTableIter iter;
-  gpointer key;
+  g_return_if_fail (SSE_HUB_IS_FANOUT (self));
+
+  if (!self->running)
+    return;
 
   g_clear_handle_id (&self->keepalive_source, g_source_remove);
   g_clear_handle_id (&self->hangup_source, g_source_remove);
   g_clear_handle_id (&self->clients_event_source, g_source_remove);
   g_clear_handle_id (&self->persons_broadcast_source, g_source_remove);
-
-  g_hash_table_iter_init (&iter, self->streams);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      g_signal_handlers_disconnect_by_data (key, self);
-      sse_hub_client_close (key);
-    }
-  g_hash_table_remove_all (self->streams);
-  sse_hub_access_forget_streams (self);
-  g_list_store_remove_all (self->clients);
+  self->running = FALSE;
+  forget_all (self);
+  /* The event under way went to nobody more: logged as far as it got. */
+  sse_hub_fanout_finish_clients_event (self);
   close (self->hangup_fd);
   self->hangup_fd = -1;
 }
 
-void
-sse_hub_fanout_reset_keepalive (SseHubServer *self)
-{
-  g_clear_handle_id (&self->keepalive_source, g_source_remove);
+/* ------------------------------------------------------------------------ */
+/* Object                                                                   */
 
-  if (self->soup != NULL)
-    self->keepalive_source = g_timeout_add_seconds (self->keepalive_interval, keepalive_cb, self);
+GListModel *
+sse_hub_fanout_get_clients (SseHubFanout *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), NULL);
+  return G_LIST_MODEL (self->clients);
+}
+
+guint
+sse_hub_fanout_get_n_clients (SseHubFanout *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), 0);
+  return g_hash_table_size (self->streams);
+}
+
+void
+sse_hub_fanout_set_queue_cap (SseHubFanout *self,
+                              gsize         queue_cap)
+{
+  g_return_if_fail (SSE_HUB_IS_FANOUT (self));
+  self->queue_cap = queue_cap;
+}
+
+void
+sse_hub_fanout_set_keepalive_interval (SseHubFanout *self,
+                                       guint         seconds)
+{
+  g_return_if_fail (SSE_HUB_IS_FANOUT (self));
+  g_return_if_fail (seconds > 0);
+
+  if (self->keepalive_interval == seconds)
+    return;
+
+  self->keepalive_interval = seconds;
+  reset_keepalive (self);
+}
+
+static void
+sse_hub_fanout_dispose (GObject *object)
+{
+  sse_hub_fanout_stop (SSE_HUB_FANOUT (object));
+
+  G_OBJECT_CLASS (sse_hub_fanout_parent_class)->dispose (object);
+}
+
+static void
+sse_hub_fanout_finalize (GObject *object)
+{
+  SseHubFanout *self = SSE_HUB_FANOUT (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->log);
+  g_clear_object (&self->clients);
+  g_clear_pointer (&self->streams, g_hash_table_unref);
+  g_clear_pointer (&self->persons_frame, g_bytes_unref);
+  g_clear_pointer (&self->event_names, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (sse_hub_fanout_parent_class)->finalize (object);
+}
+
+static void
+sse_hub_fanout_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SseHubFanout *self = SSE_HUB_FANOUT (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_CLIENTS:
+      g_value_set_uint (value, g_hash_table_size (self->streams));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sse_hub_fanout_class_init (SseHubFanoutClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sse_hub_fanout_dispose;
+  object_class->finalize = sse_hub_fanout_finalize;
+  object_class->get_property = sse_hub_fanout_get_property;
+
+  properties[PROP_N_CLIENTS] =
+    g_param_spec_uint ("n-clients", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_STREAM_ADDED] =
+    g_signal_new ("stream-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, SSE_HUB_TYPE_CLIENT);
+  signals[SIGNAL_STREAM_REMOVED] =
+    g_signal_new ("stream-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, SSE_HUB_TYPE_CLIENT);
+}
+
+static void
+sse_hub_fanout_init (SseHubFanout *self)
+{
+  self->streams = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->clients = g_list_store_new (SSE_HUB_TYPE_CLIENT);
+  self->event_names = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  self->hangup_fd = -1;
+  self->queue_cap = 1024 * 1024;
+  self->keepalive_interval = 15;
+}
+
+SseHubFanout *
+sse_hub_fanout_new (SseHubPersonStore *store,
+                    SseHubEventLog    *log)
+{
+  SseHubFanout *self;
+
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (store), NULL);
+  g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG (log), NULL);
+
+  self = g_object_new (SSE_HUB_TYPE_FANOUT, NULL);
+  self->store = g_object_ref (store);
+  self->log = g_object_ref (log);
+
+  return self;
 }

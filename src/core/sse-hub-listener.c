@@ -11,20 +11,22 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
-#include "sse-hub-server-private.h"
+#include "sse-hub-listener.h"
 
 /* Large enough that a room of browsers connecting at once is not dropped
  * into SYN retransmits (GSocket's default is 10); the kernel caps it. */
 #define LISTEN_BACKLOG         4096
 #define REQUEST_TIMEOUT_KEY    "sse-hub-request-timeout"
+#define DEADLINE_MISSED_KEY    "sse-hub-deadline-missed"
 
 /* ------------------------------------------------------------------------ */
 /* Request deadline                                                         */
 
 typedef struct
 {
-  SseHubServer      *self;
-  SoupServerMessage *message;
+  SseHubServer          *self;
+  SoupServerMessage     *message;
+  SseHubDeadlineMissed   missed;
 } PendingRequest;
 
 static void
@@ -41,24 +43,11 @@ static gboolean
 request_timeout_cb (gpointer data)
 {
   PendingRequest *pending = data;
-  SseHubServer *self = pending->self;
-  SseHubPeer *peer = sse_hub_access_get_peer (self, pending->message);
-  GUri *uri = soup_server_message_get_uri (pending->message);
-  SseHubLogRecord record = {
-    .kind = SSE_HUB_LOG_REFUSAL,
-    .event = SSE_HUB_LOG_EVENT_REFUSAL,
-    .event_name = sse_hub_refusal_get_name (SSE_HUB_REFUSAL_TIMEOUT),
-    .peer = sse_hub_peer_get_host (peer),
-    .refusal = SSE_HUB_REFUSAL_TIMEOUT,
-    .number = self->request_timeout,
-  };
 
   /* Forget the source first: the message's data must not remove it again. */
   g_object_steal_data (G_OBJECT (pending->message), REQUEST_TIMEOUT_KEY);
 
-  sse_hub_event_log_add (self->log, &record);
-  sse_hub_server_emit_refused (self, peer, SSE_HUB_REFUSAL_TIMEOUT, NULL,
-                               uri != NULL ? g_uri_get_path (uri) : NULL);
+  pending->missed (pending->self, pending->message);
   shut_down_socket (pending->message);
 
   return G_SOURCE_REMOVE;
@@ -76,12 +65,15 @@ on_request_started (SoupServer        *soup,
                     SseHubServer      *self)
 {
   PendingRequest *pending = g_new (PendingRequest, 1);
+  guint seconds;
   guint source;
 
   /* The message owns the source: whichever ends first, nothing dangles. */
   pending->self = self;
   pending->message = message;
-  source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, self->request_timeout,
+  pending->missed = g_object_get_data (G_OBJECT (soup), DEADLINE_MISSED_KEY);
+  g_object_get (self, "request-timeout", &seconds, NULL);
+  source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds,
                                        request_timeout_cb, pending, g_free);
   g_object_set_data_full (G_OBJECT (message), REQUEST_TIMEOUT_KEY,
                           GUINT_TO_POINTER (source), remove_source);
@@ -96,9 +88,11 @@ on_request_read (SoupServer        *soup,
 }
 
 void
-sse_hub_listener_watch_deadlines (SseHubServer *self,
-                                  SoupServer   *soup)
+sse_hub_listener_watch_deadlines (SseHubServer         *self,
+                                  SoupServer           *soup,
+                                  SseHubDeadlineMissed  missed)
 {
+  g_object_set_data (G_OBJECT (soup), DEADLINE_MISSED_KEY, missed);
   g_signal_connect_object (soup, "request-started", G_CALLBACK (on_request_started), self, 0);
   g_signal_connect_object (soup, "request-read", G_CALLBACK (on_request_read), self, 0);
 }

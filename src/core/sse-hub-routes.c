@@ -152,6 +152,24 @@ sse_hub_routes_refuse (SseHubServer      *self,
 }
 
 void
+sse_hub_routes_deadline_missed (SseHubServer      *self,
+                                SoupServerMessage *message)
+{
+  SseHubPeer *peer = sse_hub_access_get_peer (self->access, message);
+  SseHubLogRecord record = {
+    .kind = SSE_HUB_LOG_REFUSAL,
+    .event = SSE_HUB_LOG_EVENT_REFUSAL,
+    .event_name = sse_hub_refusal_get_name (SSE_HUB_REFUSAL_TIMEOUT),
+    .peer = sse_hub_peer_get_host (peer),
+    .refusal = SSE_HUB_REFUSAL_TIMEOUT,
+    .number = self->request_timeout,
+  };
+
+  sse_hub_event_log_add (self->log, &record);
+  sse_hub_server_emit_refused (self, peer, SSE_HUB_REFUSAL_TIMEOUT, NULL, request_path (message));
+}
+
+void
 sse_hub_routes_method_not_allowed (SseHubServer      *self,
                                    SoupServerMessage *message,
                                    SseHubPeer        *peer,
@@ -233,7 +251,7 @@ log_list_decision (SseHubServer *self,
                    const char   *revision,
                    gboolean      list_sent)
 {
-  GBytes *frame = sse_hub_fanout_get_persons_frame (self);
+  GBytes *frame = sse_hub_fanout_get_persons_frame (self->fanout);
   gsize frame_size = g_bytes_get_size (frame);
   SseHubLogRecord record = {
     .kind = SSE_HUB_LOG_HELLO,
@@ -276,7 +294,7 @@ sse_hub_routes_connect (SseHubServer      *self,
   gboolean list_sent;
   guint retry_ms;
 
-  if (!sse_hub_access_admit_stream (self, peer, &full))
+  if (!sse_hub_access_admit_stream (self->access, peer, &full))
     {
       refuse_full (self, message, peer, full);
       return;
@@ -294,14 +312,15 @@ sse_hub_routes_connect (SseHubServer      *self,
 
   client = sse_hub_client_new (++self->next_client_id, sse_hub_peer_get_host (peer), user_agent,
                                stream, socket);
-  sse_hub_access_track_stream (self, client, peer);
-  sse_hub_fanout_add (self, client);
+  sse_hub_fanout_add (self->fanout, client);
+  sse_hub_access_track_stream (self->access, client, peer);
 
   retry_ms = jittered_retry (self->retry_ms);
   retry = sse_hub_format_retry (retry_ms);
-  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client), self->allow_audience_writes,
+  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client),
+                                   self->access->allow_audience_writes,
                                    retry_ms, self->keepalive_interval * 1000,
-                                   (const char * const *) self->event_names->pdata);
+                                   sse_hub_fanout_get_event_names (self->fanout));
   hello = sse_hub_format_frame (SSE_HUB_EVENT_HELLO, NULL, hello_data);
 
   greeting = g_string_new (NULL);
@@ -309,7 +328,7 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   g_clear_pointer (&hello, g_bytes_unref);
   hello = g_string_free_to_bytes (greeting);
-  sse_hub_fanout_log_frame (self, SSE_HUB_LOG_HELLO, "hello", 1, hello);
+  sse_hub_fanout_log_frame (self->fanout, SSE_HUB_LOG_HELLO, "hello", 1, hello);
 
   /* Head and greeting leave in one write. */
   greeting = g_string_new (NULL);
@@ -317,24 +336,11 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   opening = g_string_free_to_bytes (greeting);
 
-  if (sse_hub_client_queue (client, opening, SSE_HUB_FRAME_OTHER, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
-    {
-      sse_hub_fanout_forget (self, client);
-      return;
-    }
-
   revision = g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (self->store));
   list_sent = g_strcmp0 (last_event_id, revision) != 0;
-  if (list_sent &&
-      sse_hub_client_queue (client, sse_hub_fanout_get_persons_frame (self),
-                            SSE_HUB_FRAME_STATE_PERSONS, self->queue_cap) != SSE_HUB_CLIENT_QUEUED)
-    {
-      sse_hub_fanout_forget (self, client);
-      return;
-    }
+  if (!sse_hub_fanout_greet (self->fanout, client, opening, list_sent))
+    return;
   log_list_decision (self, client, last_event_id, revision, list_sent);
-
-  sse_hub_fanout_schedule_clients_event (self);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -370,7 +376,7 @@ on_person_saved (GObject      *source,
   else
     {
       if (post->counted)
-        sse_hub_access_uncount_person (post->server, post->peer);
+        sse_hub_access_uncount_person (post->server->access, post->peer);
       sse_hub_routes_refuse (post->server, post->message, post->peer,
                              sse_hub_refusal_from_error (error), error);
     }
@@ -399,7 +405,7 @@ sse_hub_routes_add_person (SseHubServer      *self,
   gint64 age = 0;
 
   if (!presenter)
-    sse_hub_access_check_post (self, message, peer, &refusal, &error);
+    sse_hub_access_check_post (self->access, message, peer, &refusal, &error);
 
   if (error == NULL)
     {
@@ -422,7 +428,7 @@ sse_hub_routes_add_person (SseHubServer      *self,
   /* Counted at once, so posts racing a slow sync cannot pass the total;
    * taken back if the store refuses. */
   if (!presenter)
-    sse_hub_access_count_person (self, peer);
+    sse_hub_access_count_person (self->access, peer);
 
   post = g_new0 (PendingPost, 1);
   post->server = g_object_ref (self);
@@ -471,7 +477,8 @@ sse_hub_routes_send_event (SseHubServer      *self,
   body = g_bytes_get_data (bytes, &length);
   if (!sse_hub_parse_event_body (soup_message_headers_get_content_type (headers, NULL),
                                  body, length, &event, &id, &data, &error) ||
-      !sse_hub_fanout_check_custom_event (self, event, id, data, &error))
+      !sse_hub_fanout_check_custom_event (self->fanout, event, id, data,
+                                          SSE_HUB_MAX_CUSTOM_EVENT_NAMES, &error))
     {
       sse_hub_routes_refuse (self, message, peer, sse_hub_refusal_from_error (error), error);
       return;
@@ -524,7 +531,7 @@ sse_hub_routes_early_handler (SoupServer        *soup,
    * another request. */
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "Connection", "close");
-  sse_hub_routes_refuse (self, message, sse_hub_access_get_peer (self, message),
+  sse_hub_routes_refuse (self, message, sse_hub_access_get_peer (self->access, message),
                          sse_hub_refusal_from_error (error), error);
 }
 

@@ -46,12 +46,6 @@ static guint signals[N_SIGNALS];
 static void restart_if_running (SseHubServer *self);
 
 void
-sse_hub_server_notify_n_clients (SseHubServer *self)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
-}
-
-void
 sse_hub_server_emit_refused (SseHubServer  *self,
                              SseHubPeer    *peer,
                              SseHubRefusal  reason,
@@ -85,7 +79,7 @@ route (SoupServer        *soup,
 {
   SseHubServer *self = user_data;
   const char *method = soup_server_message_get_method (message);
-  SseHubPeer *peer = sse_hub_access_get_peer (self, message);
+  SseHubPeer *peer = sse_hub_access_get_peer (self->access, message);
   g_autoptr(GError) error = NULL;
 
   sse_hub_routes_set_cors_headers (message);
@@ -96,7 +90,7 @@ route (SoupServer        *soup,
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "Connection", "close");
 
-  if (!sse_hub_access_check_host (self, peer, &error))
+  if (!sse_hub_access_check_host (self->access, peer, &error))
     {
       sse_hub_routes_refuse (self, message, peer, SSE_HUB_REFUSAL_HOST, error);
       return;
@@ -164,12 +158,12 @@ sse_hub_server_start (SseHubServer  *self,
    * early handler on "/addPerson" alone would leave it without a main one. */
   soup_server_add_early_handler (soup, NULL, sse_hub_routes_early_handler, self, NULL);
   soup_server_add_handler (soup, NULL, route, self, NULL);
-  sse_hub_listener_watch_deadlines (self, soup);
+  sse_hub_listener_watch_deadlines (self, soup, sse_hub_routes_deadline_missed);
 
   if (!soup_server_listen_socket (soup, socket, 0, error))
     return FALSE;
 
-  if (!sse_hub_fanout_start (self, &local_error))
+  if (!sse_hub_fanout_start (self->fanout, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   _("Cannot listen on port %u: "), self->port);
@@ -178,10 +172,9 @@ sse_hub_server_start (SseHubServer  *self,
 
   local = g_socket_get_local_address (socket, NULL);
   self->bound_port = local != NULL ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
+  self->access->bound_port = self->bound_port;
   self->soup = g_steal_pointer (&soup);
   self->accept_watch = sse_hub_accept_watch_new (self->soup, socket, self->log);
-
-  sse_hub_fanout_reset_keepalive (self);
 
   started.number = self->bound_port;
   sse_hub_event_log_add (self->log, &started);
@@ -198,7 +191,7 @@ sse_hub_server_stop (SseHubServer *self)
   if (self->soup == NULL)
     return;
 
-  sse_hub_fanout_stop (self);
+  sse_hub_fanout_stop (self->fanout);
   g_clear_pointer (&self->accept_watch, sse_hub_accept_watch_free);
 
   /* Requests still arriving on open connections must not reach a hub that
@@ -208,11 +201,11 @@ sse_hub_server_stop (SseHubServer *self)
   soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   self->bound_port = 0;
+  self->access->bound_port = 0;
 
   sse_hub_event_log_add (self->log, &(SseHubLogRecord) { .kind = SSE_HUB_LOG_NOTICE,
                                                          .event = SSE_HUB_LOG_EVENT_STOPPED,
                                                          .event_name = "stop" });
-  sse_hub_server_notify_n_clients (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
 
@@ -268,7 +261,7 @@ GListModel *
 sse_hub_server_get_clients (SseHubServer *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_SERVER (self), NULL);
-  return G_LIST_MODEL (self->clients);
+  return sse_hub_fanout_get_clients (self->fanout);
 }
 
 SseHubEventLog *
@@ -327,10 +320,10 @@ set_allow_audience_writes (SseHubServer *self,
                            gboolean      allow)
 {
   allow = !!allow;
-  if (self->allow_audience_writes == allow)
+  if (self->access->allow_audience_writes == allow)
     return;
 
-  self->allow_audience_writes = allow;
+  self->access->allow_audience_writes = allow;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_AUDIENCE_WRITES]);
 
   /* Open pages show or hide their form at once. */
@@ -345,8 +338,66 @@ set_allow_audience_writes (SseHubServer *self,
 char *
 sse_hub_server_dup_config_json (SseHubServer *self)
 {
-  return sse_hub_config_json (self->allow_audience_writes,
-                              (const char * const *) self->event_names->pdata);
+  return sse_hub_config_json (self->access->allow_audience_writes,
+                              sse_hub_fanout_get_event_names (self->fanout));
+}
+
+/* What goes to the streams: the fan-out sends it. */
+void
+sse_hub_server_publish (SseHubServer  *self,
+                        SseHubLogKind  kind,
+                        const char    *event,
+                        const char    *id,
+                        const char    *data)
+{
+  g_return_if_fail (SSE_HUB_IS_SERVER (self));
+
+  sse_hub_fanout_publish (self->fanout, kind, event, id, data);
+}
+
+gboolean
+sse_hub_server_send_custom_event (SseHubServer  *self,
+                                  const char    *name,
+                                  const char    *id,
+                                  const char    *data,
+                                  GError       **error)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), FALSE);
+
+  if (id != NULL && *id == '\0')
+    id = NULL;
+  if (!sse_hub_fanout_check_custom_event (self->fanout, name, id, data,
+                                          SSE_HUB_MAX_CUSTOM_EVENT_NAMES, error))
+    return FALSE;
+
+  /* EventSource delivers a named event only to a listener for that name,
+   * so a new name goes out in config first: on the one ordered stream,
+   * every page adds its listener before the event arrives. */
+  if (sse_hub_fanout_announce_event_name (self->fanout, name))
+    {
+      g_autofree char *config = sse_hub_server_dup_config_json (self);
+
+      sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, SSE_HUB_EVENT_CONFIG, NULL, config);
+    }
+
+  sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, name, id, data);
+  return TRUE;
+}
+
+guint
+sse_hub_server_drop_all_clients (SseHubServer *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), 0);
+  return sse_hub_fanout_drop_all (self->fanout);
+}
+
+guint
+sse_hub_server_disconnect_client (SseHubServer *self,
+                                  SseHubClient *client)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER (self), 0);
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (client), 0);
+  return sse_hub_fanout_disconnect (self->fanout, client) ? 1 : 0;
 }
 
 static void
@@ -356,8 +407,10 @@ sse_hub_server_dispose (GObject *object)
 
   sse_hub_server_stop (self);
 
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_data (self->store, self);
+  if (self->store != NULL && self->fanout != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self->fanout);
+  if (self->fanout != NULL)
+    g_signal_handlers_disconnect_by_data (self->fanout, self);
 
   G_OBJECT_CLASS (sse_hub_server_parent_class)->dispose (object);
 }
@@ -367,17 +420,21 @@ sse_hub_server_finalize (GObject *object)
 {
   SseHubServer *self = SSE_HUB_SERVER (object);
 
+  g_clear_pointer (&self->access, sse_hub_access_free);
+  g_clear_object (&self->fanout);
   g_clear_object (&self->store);
-  g_clear_object (&self->clients);
   g_clear_object (&self->log);
-  g_clear_pointer (&self->streams, g_hash_table_unref);
-  g_clear_pointer (&self->rate_limiter, sse_hub_rate_limiter_free);
-  sse_hub_access_finalize (self);
-  g_clear_pointer (&self->persons_frame, g_bytes_unref);
   g_clear_pointer (&self->bind_address, g_free);
-  g_clear_pointer (&self->event_names, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sse_hub_server_parent_class)->finalize (object);
+}
+
+/* The fan-out never calls the server: the server forwards what it needs,
+ * and passes on the fan-out's count as its own. */
+static void
+on_n_clients (SseHubServer *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CLIENTS]);
 }
 
 static void
@@ -390,8 +447,13 @@ sse_hub_server_constructed (GObject *object)
   if (self->store == NULL)
     self->store = sse_hub_person_store_new (NULL);
 
+  self->fanout = sse_hub_fanout_new (self->store, self->log);
+  sse_hub_fanout_set_keepalive_interval (self->fanout, self->keepalive_interval);
+  sse_hub_fanout_set_queue_cap (self->fanout, self->queue_cap);
+  self->access = sse_hub_access_new (self->fanout);
   g_signal_connect_swapped (self->store, "notify::revision",
-                            G_CALLBACK (sse_hub_fanout_on_store_revision), self);
+                            G_CALLBACK (sse_hub_fanout_revision_changed), self->fanout);
+  g_signal_connect_swapped (self->fanout, "notify::n-clients", G_CALLBACK (on_n_clients), self);
 }
 
 static void
@@ -420,7 +482,7 @@ sse_hub_server_get_property (GObject    *object,
       g_value_set_uint (value, self->keepalive_interval);
       break;
     case PROP_MAX_CLIENTS:
-      g_value_set_uint (value, self->max_clients);
+      g_value_set_uint (value, self->access->max_clients);
       break;
     case PROP_QUEUE_CAP:
       g_value_set_uint (value, self->queue_cap);
@@ -429,28 +491,28 @@ sse_hub_server_get_property (GObject    *object,
       g_value_set_uint (value, self->retry_ms);
       break;
     case PROP_ALLOW_AUDIENCE_WRITES:
-      g_value_set_boolean (value, self->allow_audience_writes);
+      g_value_set_boolean (value, self->access->allow_audience_writes);
       break;
     case PROP_RATE_LIMIT:
-      g_value_set_uint (value, sse_hub_rate_limiter_get_rate (self->rate_limiter));
+      g_value_set_uint (value, sse_hub_rate_limiter_get_rate (self->access->rate_limiter));
       break;
     case PROP_AUDIENCE_RATE_LIMIT:
-      g_value_set_uint (value, sse_hub_rate_limiter_get_audience_rate (self->rate_limiter));
+      g_value_set_uint (value, sse_hub_rate_limiter_get_audience_rate (self->access->rate_limiter));
       break;
     case PROP_MAX_STREAMS_PER_ADDRESS:
-      g_value_set_uint (value, self->max_streams_per_address);
+      g_value_set_uint (value, self->access->max_streams_per_address);
       break;
     case PROP_MAX_PERSONS_PER_ADDRESS:
-      g_value_set_uint (value, self->max_persons_per_address);
+      g_value_set_uint (value, self->access->max_persons_per_address);
       break;
     case PROP_TRUST_LOCAL:
-      g_value_set_boolean (value, self->trust_local);
+      g_value_set_boolean (value, self->access->trust_local);
       break;
     case PROP_REQUEST_TIMEOUT:
       g_value_set_uint (value, self->request_timeout);
       break;
     case PROP_N_CLIENTS:
-      g_value_set_uint (value, g_hash_table_size (self->streams));
+      g_value_set_uint (value, sse_hub_fanout_get_n_clients (self->fanout));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -470,7 +532,9 @@ set_uint_setting (SseHubServer *self,
 
   *field = value;
   if (prop_id == PROP_KEEPALIVE_INTERVAL)
-    sse_hub_fanout_reset_keepalive (self);
+    sse_hub_fanout_set_keepalive_interval (self->fanout, value);
+  else if (prop_id == PROP_QUEUE_CAP)
+    sse_hub_fanout_set_queue_cap (self->fanout, value);
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
@@ -481,6 +545,7 @@ sse_hub_server_set_property (GObject      *object,
                              GParamSpec   *pspec)
 {
   SseHubServer *self = SSE_HUB_SERVER (object);
+  SseHubAccess *access = self->access;
 
   switch (prop_id)
     {
@@ -497,7 +562,7 @@ sse_hub_server_set_property (GObject      *object,
       set_uint_setting (self, &self->keepalive_interval, g_value_get_uint (value), prop_id);
       break;
     case PROP_MAX_CLIENTS:
-      set_uint_setting (self, &self->max_clients, g_value_get_uint (value), prop_id);
+      set_uint_setting (self, &access->max_clients, g_value_get_uint (value), prop_id);
       break;
     case PROP_QUEUE_CAP:
       set_uint_setting (self, &self->queue_cap, g_value_get_uint (value), prop_id);
@@ -506,24 +571,24 @@ sse_hub_server_set_property (GObject      *object,
       set_uint_setting (self, &self->retry_ms, g_value_get_uint (value), prop_id);
       break;
     case PROP_RATE_LIMIT:
-      if (sse_hub_rate_limiter_get_rate (self->rate_limiter) != g_value_get_uint (value))
+      if (sse_hub_rate_limiter_get_rate (access->rate_limiter) != g_value_get_uint (value))
         {
-          sse_hub_rate_limiter_set_rate (self->rate_limiter, g_value_get_uint (value));
+          sse_hub_rate_limiter_set_rate (access->rate_limiter, g_value_get_uint (value));
           g_object_notify_by_pspec (object, pspec);
         }
       break;
     case PROP_AUDIENCE_RATE_LIMIT:
-      if (sse_hub_rate_limiter_get_audience_rate (self->rate_limiter) != g_value_get_uint (value))
+      if (sse_hub_rate_limiter_get_audience_rate (access->rate_limiter) != g_value_get_uint (value))
         {
-          sse_hub_rate_limiter_set_audience_rate (self->rate_limiter, g_value_get_uint (value));
+          sse_hub_rate_limiter_set_audience_rate (access->rate_limiter, g_value_get_uint (value));
           g_object_notify_by_pspec (object, pspec);
         }
       break;
     case PROP_MAX_STREAMS_PER_ADDRESS:
-      set_uint_setting (self, &self->max_streams_per_address, g_value_get_uint (value), prop_id);
+      set_uint_setting (self, &access->max_streams_per_address, g_value_get_uint (value), prop_id);
       break;
     case PROP_MAX_PERSONS_PER_ADDRESS:
-      set_uint_setting (self, &self->max_persons_per_address, g_value_get_uint (value), prop_id);
+      set_uint_setting (self, &access->max_persons_per_address, g_value_get_uint (value), prop_id);
       break;
     case PROP_REQUEST_TIMEOUT:
       set_uint_setting (self, &self->request_timeout, g_value_get_uint (value), prop_id);
@@ -532,9 +597,9 @@ sse_hub_server_set_property (GObject      *object,
       set_allow_audience_writes (self, g_value_get_boolean (value));
       break;
     case PROP_TRUST_LOCAL:
-      if (self->trust_local != g_value_get_boolean (value))
+      if (access->trust_local != g_value_get_boolean (value))
         {
-          self->trust_local = g_value_get_boolean (value);
+          access->trust_local = g_value_get_boolean (value);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -611,23 +676,13 @@ sse_hub_server_class_init (SseHubServerClass *klass)
 static void
 sse_hub_server_init (SseHubServer *self)
 {
-  self->clients = g_list_store_new (SSE_HUB_TYPE_CLIENT);
   self->log = sse_hub_event_log_new (SSE_HUB_EVENT_LOG_DEFAULT_MAX_ENTRIES);
-  self->streams = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
-  self->event_names = g_ptr_array_new_null_terminated (0, g_free, TRUE);
-  self->rate_limiter = sse_hub_rate_limiter_new (SSE_HUB_DEFAULT_RATE_LIMIT);
-  sse_hub_rate_limiter_set_audience_rate (self->rate_limiter, SSE_HUB_DEFAULT_AUDIENCE_RATE_LIMIT);
-  sse_hub_access_init (self);
-  self->hangup_fd = -1;
 
   self->port = SSE_HUB_DEFAULT_PORT;
   self->keepalive_interval = SSE_HUB_DEFAULT_KEEPALIVE_SECONDS;
-  self->max_clients = SSE_HUB_DEFAULT_MAX_CLIENTS;
   self->queue_cap = SSE_HUB_DEFAULT_QUEUE_CAP;
   self->retry_ms = SSE_HUB_DEFAULT_RETRY_MS;
   self->request_timeout = DEFAULT_REQUEST_TIMEOUT_SECONDS;
-  self->allow_audience_writes = TRUE;
-  self->trust_local = TRUE;
 }
 
 SseHubServer *
