@@ -163,7 +163,11 @@ test_log_follows (Fixture       *fixture,
   g_assert_true (is_following (fixture));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->w.jump_button)));
 
-  /* The presenter scrolls back to read: new entries leave the view alone. */
+  /* The presenter scrolls back to read: new entries leave the view alone.
+   * A scroll is many small moves: the first notes the list's height, which
+   * a keep-alive may just have changed, the next reads as going up. */
+  gtk_adjustment_set_value (log_adjustment (fixture),
+                            gtk_adjustment_get_value (log_adjustment (fixture)) - 20);
   gtk_adjustment_set_value (log_adjustment (fixture), 0);
   g_assert_false (is_following (fixture));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->w.jump_button)));
