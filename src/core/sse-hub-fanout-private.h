@@ -22,6 +22,7 @@ struct _SseHubFanout
   GBytes            *persons_frame;  /* the list frame for persons_frame_revision */
   guint64            persons_frame_revision;
   GPtrArray         *event_names;    /* NULL-terminated: custom events announced so far */
+  gboolean           custom_id_sent; /* the last custom event had an id of its own */
 
   /* settings */
   gsize              queue_cap;
