@@ -18,7 +18,53 @@ typedef struct
   GMutex        lock;
   GCond         ready;
   guint         port;      /* under lock: 0 until serving */
+  SseHubServer *server;    /* touched on the hub thread only */
+  gint          log_changes;  /* atomic: the log's batches, as the hub thread saw them */
+  gint          added;        /* atomic: the marshalled add finished on the hub thread */
 } HubThread;
+
+static void
+on_log_changed (GListModel *log,
+                guint       position,
+                guint       removed,
+                guint       added,
+                HubThread  *ht)
+{
+  g_atomic_int_inc (&ht->log_changes);
+}
+
+static void
+on_added (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  HubThread *ht = data;
+  g_autoptr(SseHubPerson) person = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* GTask calls back in the context that was thread-default at the call. */
+  g_assert_true (g_main_context_is_owner (ht->context));
+  person = sse_hub_server_add_person_finish (SSE_HUB_SERVER (source), result, &error);
+  g_assert_no_error (error);
+  g_atomic_int_set (&ht->added, 1);
+}
+
+/* A change from another thread, as the window's would be: marshalled to
+ * the hub's context, the result told back by a flag. */
+static gboolean
+add_on_hub_cb (gpointer data)
+{
+  HubThread *ht = data;
+
+  sse_hub_server_add_person_async (ht->server, "Grace", 40, NULL, on_added, ht);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flag_set (gpointer flag)
+{
+  return g_atomic_int_get ((gint *) flag) > 0;
+}
 
 static gboolean
 quit_cb (gpointer data)
@@ -45,6 +91,9 @@ hub_thread (gpointer data)
   g_object_set (server, "port", 0, "bind-address", "127.0.0.1", "keepalive-interval", 1, NULL);
   g_assert_true (sse_hub_server_start (server, &error));
   g_assert_no_error (error);
+  ht->server = server;
+  g_signal_connect (sse_hub_server_get_log (server), "items-changed",
+                    G_CALLBACK (on_log_changed), ht);
 
   g_mutex_lock (&ht->lock);
   ht->port = sse_hub_server_get_bound_port (server);
@@ -56,6 +105,7 @@ hub_thread (gpointer data)
   sse_hub_server_stop (server);
   g_assert_true (sse_hub_person_store_flush (store, &error));
   g_assert_no_error (error);
+  ht->server = NULL;
   g_clear_object (&server);
   g_clear_object (&store);
   /* What stopping left behind (closing streams, the journal's last batch). */
@@ -139,6 +189,14 @@ test_hub_on_its_own_thread (void)
   g_assert_nonnull (test_peer_wait_event (first, NULL, 1, 5000));
   g_assert_nonnull (test_peer_find_frame (first, NULL, "\"Ada\""));
 
+  /* The event log's batches: its flush timer runs on the hub's context. */
+  g_assert_true (test_pump_until (flag_set, &ht.log_changes, 5000));
+
+  g_main_context_invoke (ht.context, add_on_hub_cb, &ht);
+  g_assert_true (test_pump_until (flag_set, &ht.added, 5000));
+  g_assert_nonnull (test_peer_wait_event (first, NULL, 2, 5000));
+  g_assert_nonnull (test_peer_find_frame (first, NULL, "\"Grace\""));
+
   /* The coalesced `client` event, once a second stream is in. */
   second = test_peer_open_stream (ht.port, NULL);
   g_assert_nonnull (test_peer_wait_event (second, "hello", 0, 5000));
@@ -154,9 +212,9 @@ test_hub_on_its_own_thread (void)
   replayed = sse_hub_person_store_new (ht.path);
   g_assert_true (sse_hub_person_store_load (replayed, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (replayed)), ==, 1);
-  person = g_list_model_get_item (G_LIST_MODEL (replayed), 0);
-  g_assert_cmpstr (sse_hub_person_get_name (person), ==, "Ada");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (replayed)), ==, 2);
+  person = g_list_model_get_item (G_LIST_MODEL (replayed), 1);
+  g_assert_cmpstr (sse_hub_person_get_name (person), ==, "Grace");
 
   g_main_loop_unref (ht.loop);
   g_main_context_unref (ht.context);
