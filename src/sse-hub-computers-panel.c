@@ -130,6 +130,8 @@ block_action (GtkWidget  *widget,
       sse_hub_server_unblock_computer (self->server, computer);
       text = g_strdup_printf (_("Unblocked %s"), computer);
     }
+  /* Blocking a computer with no stream changes no client row. */
+  schedule_rebuild (self);
   sse_hub_toast_show_now (widget, text);
 }
 
@@ -214,16 +216,11 @@ sse_hub_computers_panel_set_server (SseHubComputersPanel *self,
   g_return_if_fail (server == NULL || SSE_HUB_IS_SERVER (server));
 
   if (self->server != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (sse_hub_server_get_clients (self->server), self);
-      g_signal_handlers_disconnect_by_data (self->server, self);
-    }
+    g_signal_handlers_disconnect_by_data (sse_hub_server_get_clients (self->server), self);
   g_set_object (&self->server, server);
   if (server != NULL)
     {
       g_signal_connect_object (sse_hub_server_get_clients (server), "items-changed",
-                               G_CALLBACK (schedule_rebuild), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (server, "notify::blocked-computers",
                                G_CALLBACK (schedule_rebuild), self, G_CONNECT_SWAPPED);
     }
   schedule_rebuild (self);

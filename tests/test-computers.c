@@ -48,7 +48,7 @@ test_block (void)
   g_assert_cmpuint (top->streams, ==, 2);
 
   sse_hub_server_block_computer (hub->server, COMPUTER);
-  g_object_get (hub->server, "blocked-computers", &blocked, NULL);
+  blocked = sse_hub_server_dup_blocked_computers (hub->server);
   g_assert_cmpstrv (blocked, ((const char *[]) { COMPUTER, NULL }));
 
   /* Its streams close, new ones and its posts are refused. */

@@ -27,8 +27,6 @@ sse_hub_server_block_computer (SseHubServer *self,
       g_ptr_array_add (doomed, g_object_ref (client));
   for (guint i = 0; i < doomed->len; i++)
     sse_hub_fanout_forget (self->fanout, g_ptr_array_index (doomed, i));
-
-  g_object_notify (G_OBJECT (self), "blocked-computers");
 }
 
 void
@@ -38,8 +36,7 @@ sse_hub_server_unblock_computer (SseHubServer *self,
   g_return_if_fail (SSE_HUB_IS_SERVER (self));
   g_return_if_fail (computer != NULL);
 
-  if (g_hash_table_remove (self->access->blocked, computer))
-    g_object_notify (G_OBJECT (self), "blocked-computers");
+  g_hash_table_remove (self->access->blocked, computer);
 }
 
 gboolean

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sse-hub-server-private.h"
+#include "sse-hub-sources.h"
 
 /* After the answer, what the peer still sends is read into one small
  * buffer and dropped for a moment (a lingering close, as nginx does), so
@@ -34,7 +35,7 @@ typedef struct
 static void
 closing_finish (Closing *closing)
 {
-  g_clear_handle_id (&closing->timeout, g_source_remove);
+  g_clear_handle_id (&closing->timeout, sse_hub_source_remove);
   g_io_stream_close (closing->stream, NULL, NULL);
   g_object_unref (closing->stream);
   g_object_unref (closing->socket);
@@ -86,7 +87,8 @@ on_answer_written (GObject      *source,
     }
 
   g_socket_shutdown (closing->socket, FALSE, TRUE, NULL);
-  closing->timeout = g_timeout_add (LINGER_MS, linger_expired, closing);
+  closing->timeout = sse_hub_timeout_add_full (G_PRIORITY_DEFAULT, LINGER_MS, linger_expired,
+                                               closing, NULL);
   g_input_stream_read_async (g_io_stream_get_input_stream (closing->stream), closing->buffer,
                              sizeof closing->buffer, G_PRIORITY_DEFAULT, closing->cancellable,
                              on_drained, closing);

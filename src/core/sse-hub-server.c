@@ -31,7 +31,6 @@ enum {
   PROP_TRUST_LOCAL,
   PROP_REQUEST_TIMEOUT,
   PROP_N_CLIENTS,
-  PROP_BLOCKED_COMPUTERS,
   N_PROPS
 };
 
@@ -513,9 +512,6 @@ sse_hub_server_get_property (GObject    *object,
     case PROP_REQUEST_TIMEOUT:
       g_value_set_uint (value, self->request_timeout);
       break;
-    case PROP_BLOCKED_COMPUTERS:
-      g_value_take_boxed (value, sse_hub_server_dup_blocked_computers (self));
-      break;
     case PROP_N_CLIENTS:
       g_value_set_uint (value, sse_hub_fanout_get_n_clients (self->fanout));
       break;
@@ -662,9 +658,6 @@ sse_hub_server_class_init (SseHubServerClass *klass)
   properties[PROP_REQUEST_TIMEOUT] =
     g_param_spec_uint ("request-timeout", NULL, NULL, 1, 3600,
                        DEFAULT_REQUEST_TIMEOUT_SECONDS, rw);
-  properties[PROP_BLOCKED_COMPUTERS] =
-    g_param_spec_boxed ("blocked-computers", NULL, NULL, G_TYPE_STRV,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_CLIENTS] =
     g_param_spec_uint ("n-clients", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

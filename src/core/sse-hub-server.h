@@ -103,7 +103,7 @@ gboolean           sse_hub_server_clear_persons_finish (SseHubServer        *sel
 /* The presenter's power over one computer: an address group, as limits
  * count (sse_hub_peer_get_group()).  A blocked computer's streams are
  * closed and its streams and posts refused (SSE_HUB_REFUSAL_BLOCKED) until
- * it is unblocked or the hub object ends; notify::blocked-computers. */
+ * it is unblocked or the hub object ends. */
 void               sse_hub_server_block_computer        (SseHubServer      *self,
                                                          const char        *computer);
 void               sse_hub_server_unblock_computer      (SseHubServer      *self,
