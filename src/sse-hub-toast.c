@@ -17,102 +17,297 @@ find_overlay (GtkWidget *widget)
   return ADW_TOAST_OVERLAY (gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY));
 }
 
-static AdwToast *
-toast_new (const char *text,
-           guint       timeout)
-{
-  /* AdwToast titles are Pango markup in libadwaita 1.2: escape everything. */
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-  AdwToast *toast = adw_toast_new (escaped);
-
-  adw_toast_set_timeout (toast, timeout);
-  return toast;
-}
-
-/* The overlay outlives what it holds while it is disposed: weakly, then. */
-static GWeakRef *
-weak_ref_new (gpointer object)
-{
-  GWeakRef *ref = g_new0 (GWeakRef, 1);
-
-  g_weak_ref_init (ref, object);
-  return ref;
-}
-
-static void
-weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
-}
-
 /* ------------------------------------------------------------------------ */
-/* Room for toasts                                                          */
+/* One toast in the overlay at a time                                       */
 
-#define N_TOASTS_KEY "sse-hub-n-toasts"
-#define ROOM_KEY "sse-hub-toast-room"
+/* libadwaita 1.2 postpones the shown toast when a high-priority one comes,
+ * and asserts (show_toast: !info->widget) if the newcomer is dismissed
+ * before the postponed one has slid away.  So the overlay never holds more
+ * than one toast, always a fresh AdwToast at normal priority, and the queue
+ * with its priorities is kept here, as notices a new toast is made from. */
+
+typedef struct
+{
+  char          *text;
+  guint          timeout;
+  GCallback      undo;
+  gpointer       data;
+  GDestroyNotify destroy;
+  gboolean       done;
+} Notice;
+
+typedef struct
+{
+  AdwToastOverlay *overlay;
+  GQueue    pending;
+  AdwToast *shown;
+  Notice   *shown_notice;
+  /* What Ctrl+Z undoes: the newest Undo notice, shown or pending. */
+  Notice   *last_undo;
+  gboolean  postponing;
+  /* The next toast waits until the last one has slid away (on_dismissed). */
+  AdwToast *leaving;
+  guint     next_id;
+  /* Dismissed before its first frame, a toast's slide out ends with its
+   * slide in, and libadwaita 1.2 frees it under the latter: wait a frame. */
+  gboolean  drawn;
+  gboolean  dismiss_when_drawn;
+  GWeakRef  room;
+} Toasts;
+
+#define TOASTS_KEY "sse-hub-toasts"
 
 static void
-update_room (AdwToastOverlay *overlay)
+notice_free (Toasts *toasts,
+             Notice *notice)
 {
-  GWeakRef *room_ref = g_object_get_data (G_OBJECT (overlay), ROOM_KEY);
-  g_autoptr(GtkRevealer) room = room_ref != NULL ? g_weak_ref_get (room_ref) : NULL;
-  guint n_toasts = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (overlay), N_TOASTS_KEY));
+  if (toasts->last_undo == notice)
+    toasts->last_undo = NULL;
+  if (notice->destroy != NULL)
+    notice->destroy (notice->data);
+  g_free (notice->text);
+  g_free (notice);
+}
+
+static void on_toast_gone (gpointer data,
+                           GObject *toast);
+
+static void
+toasts_free (gpointer data)
+{
+  Toasts *toasts = data;
+  Notice *notice;
+
+  while ((notice = g_queue_pop_head (&toasts->pending)) != NULL)
+    notice_free (toasts, notice);
+  if (toasts->shown_notice != NULL)
+    notice_free (toasts, toasts->shown_notice);
+  if (toasts->leaving != NULL)
+    g_object_weak_unref (G_OBJECT (toasts->leaving), on_toast_gone, toasts);
+  g_clear_handle_id (&toasts->next_id, g_source_remove);
+  g_weak_ref_clear (&toasts->room);
+  g_free (toasts);
+}
+
+static Toasts *
+get_toasts (AdwToastOverlay *overlay)
+{
+  Toasts *toasts = g_object_get_data (G_OBJECT (overlay), TOASTS_KEY);
+
+  if (toasts == NULL)
+    {
+      toasts = g_new0 (Toasts, 1);
+      toasts->overlay = overlay;
+      g_queue_init (&toasts->pending);
+      g_weak_ref_init (&toasts->room, NULL);
+      g_object_set_data_full (G_OBJECT (overlay), TOASTS_KEY, toasts, toasts_free);
+    }
+  return toasts;
+}
+
+static void
+update_room (Toasts *toasts)
+{
+  g_autoptr(GtkRevealer) room = g_weak_ref_get (&toasts->room);
 
   if (room != NULL)
-    gtk_revealer_set_reveal_child (room, n_toasts > 0);
+    gtk_revealer_set_reveal_child (room, toasts->shown != NULL || toasts->pending.length > 0);
+}
+
+/* Once only: Ctrl+Z and the button may both come. */
+static void
+notice_undo (Notice *notice)
+{
+  if (notice->undo == NULL || notice->done)
+    return;
+
+  notice->done = TRUE;
+  ((void (*) (gpointer)) notice->undo) (notice->data);
+}
+
+static void show_next (AdwToastOverlay *overlay);
+static gboolean on_first_frame (GtkWidget     *overlay,
+                                GdkFrameClock *clock,
+                                gpointer       data);
+
+static gboolean
+show_next_cb (gpointer overlay)
+{
+  get_toasts (overlay)->next_id = 0;
+  show_next (overlay);
+  return G_SOURCE_REMOVE;
 }
 
 static void
-on_toast_dismissed (AdwToast        *toast,
-                    AdwToastOverlay *overlay)
+on_toast_gone (gpointer  data,
+               GObject  *toast)
 {
-  guint n_toasts = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (overlay), N_TOASTS_KEY));
+  Toasts *toasts = data;
 
-  g_object_set_data (G_OBJECT (overlay), N_TOASTS_KEY, GUINT_TO_POINTER (n_toasts - 1));
-  update_room (overlay);
+  toasts->leaving = NULL;
+  toasts->next_id = g_idle_add (show_next_cb, toasts->overlay);
+}
+
+static gboolean
+busy (Toasts *toasts)
+{
+  return toasts->shown != NULL || toasts->leaving != NULL || toasts->next_id != 0;
 }
 
 static void
-add_toast (AdwToastOverlay *overlay,
-           AdwToast        *toast)
+on_dismissed (AdwToast        *toast,
+              AdwToastOverlay *overlay)
 {
-  guint n_toasts = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (overlay), N_TOASTS_KEY));
+  Toasts *toasts = get_toasts (overlay);
+  Notice *notice = toasts->shown_notice;
 
-  g_object_set_data (G_OBJECT (overlay), N_TOASTS_KEY, GUINT_TO_POINTER (n_toasts + 1));
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), overlay, 0);
-  update_room (overlay);
+  /* The toast may still slide away: its button must not reach the notice. */
+  g_signal_handlers_disconnect_by_data (toast, notice);
+  g_signal_handlers_disconnect_by_data (toast, overlay);
+  toasts->shown = NULL;
+  toasts->shown_notice = NULL;
+  /* Postponed behind the urgent notice at the head, unless already undone. */
+  if (toasts->postponing && !notice->done)
+    g_queue_push_nth (&toasts->pending, notice, 1);
+  else
+    notice_free (toasts, notice);
+  toasts->postponing = FALSE;
+  /* A toast shown while another slides away takes longer to come in than
+   * that one takes to go; dismissed in between, libadwaita 1.2 frees it
+   * with its entry animation still running.  The overlay lets go of a toast
+   * once it has slid away: the next one comes then. */
+  toasts->leaving = toast;
+  g_object_weak_ref (G_OBJECT (toast), on_toast_gone, toasts);
+  update_room (toasts);
+}
+
+static void
+show_next (AdwToastOverlay *overlay)
+{
+  Toasts *toasts = get_toasts (overlay);
+  g_autofree char *escaped = NULL;
+  Notice *notice;
+  AdwToast *toast;
+
+  /* An overlay out of any window (being disposed) shows nothing more. */
+  notice = gtk_widget_get_root (GTK_WIDGET (overlay)) != NULL
+           ? g_queue_pop_head (&toasts->pending) : NULL;
+  if (notice == NULL)
+    {
+      update_room (toasts);
+      return;
+    }
+
+  /* AdwToast titles are Pango markup in libadwaita 1.2: escape everything. */
+  escaped = g_markup_escape_text (notice->text, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, notice->timeout);
+  if (notice->undo != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Undo"));
+      g_signal_connect_swapped (toast, "button-clicked", G_CALLBACK (notice_undo), notice);
+    }
+  toasts->shown = toast;
+  toasts->shown_notice = notice;
+  toasts->drawn = FALSE;
+  gtk_widget_add_tick_callback (GTK_WIDGET (overlay), on_first_frame, NULL, NULL);
+  update_room (toasts);
   adw_toast_overlay_add_toast (overlay, toast);
+  /* After the overlay's own handler: it has let go of the toast by then. */
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_dismissed), overlay,
+                           G_CONNECT_AFTER);
+}
+
+static gboolean
+on_first_frame (GtkWidget     *overlay,
+                GdkFrameClock *clock,
+                gpointer       data)
+{
+  Toasts *toasts = get_toasts (ADW_TOAST_OVERLAY (overlay));
+
+  toasts->drawn = TRUE;
+  if (toasts->dismiss_when_drawn && toasts->shown != NULL)
+    adw_toast_dismiss (toasts->shown);
+  toasts->dismiss_when_drawn = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dismiss_shown (AdwToastOverlay *overlay)
+{
+  Toasts *toasts = get_toasts (overlay);
+
+  /* Unmapped, the overlay skips its animations. */
+  if (toasts->drawn || !gtk_widget_get_mapped (GTK_WIDGET (overlay)))
+    adw_toast_dismiss (toasts->shown);
+  else
+    toasts->dismiss_when_drawn = TRUE;
+}
+
+static void
+enqueue (AdwToastOverlay *overlay,
+         Notice          *notice,
+         gboolean         urgent)
+{
+  Toasts *toasts = get_toasts (overlay);
+
+  if (!urgent)
+    {
+      g_queue_push_tail (&toasts->pending, notice);
+      if (!busy (toasts))
+        show_next (overlay);
+      return;
+    }
+
+  g_queue_push_head (&toasts->pending, notice);
+  if (toasts->shown == NULL)
+    {
+      if (!busy (toasts))
+        show_next (overlay);
+      return;
+    }
+  /* The shown notice comes back, as a new toast, after this one. */
+  toasts->postponing = TRUE;
+  dismiss_shown (overlay);
+}
+
+static Notice *
+notice_new (const char *text,
+            guint       timeout)
+{
+  Notice *notice = g_new0 (Notice, 1);
+
+  notice->text = g_strdup (text);
+  notice->timeout = timeout;
+  return notice;
 }
 
 void
 sse_hub_toast_set_room (AdwToastOverlay *overlay,
                         GtkRevealer     *room)
 {
+  Toasts *toasts;
+
   g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
   g_return_if_fail (GTK_IS_REVEALER (room));
 
-  g_object_set_data_full (G_OBJECT (overlay), ROOM_KEY, weak_ref_new (room), weak_ref_free);
-  update_room (overlay);
+  toasts = get_toasts (overlay);
+  g_weak_ref_set (&toasts->room, room);
+  update_room (toasts);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Notices                                                                  */
 
 static void
-show (GtkWidget          *widget,
-      const char         *text,
-      AdwToastPriority    priority)
+show (GtkWidget  *widget,
+      const char *text,
+      gboolean    urgent)
 {
   AdwToastOverlay *overlay = find_overlay (widget);
-  AdwToast *toast;
 
-  if (overlay == NULL)
-    return;
-
-  toast = toast_new (text, 3);
-  adw_toast_set_priority (toast, priority);
-  add_toast (overlay, toast);
+  if (overlay != NULL)
+    enqueue (overlay, notice_new (text, 3), urgent);
 }
 
 void
@@ -122,7 +317,7 @@ sse_hub_toast_show (GtkWidget  *widget,
   g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (text != NULL);
 
-  show (widget, text, ADW_TOAST_PRIORITY_NORMAL);
+  show (widget, text, FALSE);
 }
 
 void
@@ -132,55 +327,11 @@ sse_hub_toast_show_now (GtkWidget  *widget,
   g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (text != NULL);
 
-  show (widget, text, ADW_TOAST_PRIORITY_HIGH);
+  show (widget, text, TRUE);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Undo                                                                     */
-
-#define LAST_UNDO_KEY "sse-hub-last-undo"
-
-
-typedef struct
-{
-  GCallback      undo;
-  gpointer       data;
-  GDestroyNotify destroy;
-  gboolean       done;
-} UndoToast;
-
-static void
-undo_toast_free (gpointer data)
-{
-  UndoToast *undo = data;
-
-  if (undo->destroy != NULL)
-    undo->destroy (undo->data);
-  g_free (undo);
-}
-
-/* Once only: the button stays pressable while the toast slides away. */
-static void
-on_undo_clicked (UndoToast *undo)
-{
-  if (undo->done)
-    return;
-
-  undo->done = TRUE;
-  ((void (*) (gpointer)) undo->undo) (undo->data);
-}
-
-/* Gone, or undone: nothing for Ctrl+Z to undo there any more. */
-static void
-on_undo_dismissed (AdwToast        *toast,
-                   AdwToastOverlay *overlay)
-{
-  GWeakRef *last = g_object_get_data (G_OBJECT (overlay), LAST_UNDO_KEY);
-  g_autoptr(AdwToast) last_toast = last != NULL ? g_weak_ref_get (last) : NULL;
-
-  if (last_toast == toast)
-    g_object_set_data (G_OBJECT (overlay), LAST_UNDO_KEY, NULL);
-}
 
 void
 sse_hub_toast_show_undo (GtkWidget      *widget,
@@ -190,8 +341,7 @@ sse_hub_toast_show_undo (GtkWidget      *widget,
                          GDestroyNotify  destroy)
 {
   AdwToastOverlay *overlay;
-  AdwToast *toast;
-  UndoToast *undo_toast;
+  Notice *notice;
 
   g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (text != NULL);
@@ -205,46 +355,40 @@ sse_hub_toast_show_undo (GtkWidget      *widget,
       return;
     }
 
-  toast = toast_new (text, UNDO_TIMEOUT_SECONDS);
-  adw_toast_set_button_label (toast, _("_Undo"));
+  notice = notice_new (text, UNDO_TIMEOUT_SECONDS);
+  notice->undo = undo;
+  notice->data = data;
+  notice->destroy = destroy;
+  get_toasts (overlay)->last_undo = notice;
   /* At once, ahead of a queued notice: Undo is wanted right after. */
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  undo_toast = g_new0 (UndoToast, 1);
-  undo_toast->undo = undo;
-  undo_toast->data = data;
-  undo_toast->destroy = destroy;
-  /* The toast owns data and goes once dismissed, pressed or timed out. */
-  g_object_set_data_full (G_OBJECT (toast), "sse-hub-undo", undo_toast, undo_toast_free);
-  g_signal_connect_swapped (toast, "button-clicked", G_CALLBACK (on_undo_clicked), undo_toast);
-  /* Ctrl+Z undoes this one while it shows: a weak reference, since the
-   * overlay lets go of the toast once it is dismissed. */
-  g_object_set_data_full (G_OBJECT (overlay), LAST_UNDO_KEY, weak_ref_new (toast),
-                          weak_ref_free);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_undo_dismissed), overlay, 0);
-  add_toast (overlay, toast);
+  enqueue (overlay, notice, TRUE);
 }
 
 gboolean
 sse_hub_toast_undo_last (GtkWidget *widget)
 {
   AdwToastOverlay *overlay;
-  GWeakRef *last;
-  g_autoptr(AdwToast) toast = NULL;
-  UndoToast *undo;
+  Toasts *toasts;
+  Notice *notice;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
 
   overlay = find_overlay (widget);
-  last = overlay != NULL ? g_object_get_data (G_OBJECT (overlay), LAST_UNDO_KEY) : NULL;
-  toast = last != NULL ? g_weak_ref_get (last) : NULL;
-  if (toast == NULL)
+  if (overlay == NULL)
     return FALSE;
 
-  undo = g_object_get_data (G_OBJECT (toast), "sse-hub-undo");
-  if (undo->done)
+  toasts = get_toasts (overlay);
+  notice = toasts->last_undo;
+  if (notice == NULL || notice->done)
     return FALSE;
 
-  on_undo_clicked (undo);
-  adw_toast_dismiss (toast);
+  notice_undo (notice);
+  if (notice == toasts->shown_notice)
+    dismiss_shown (overlay);
+  else
+    {
+      g_queue_remove (&toasts->pending, notice);
+      notice_free (toasts, notice);
+    }
   return TRUE;
 }
