@@ -22,6 +22,10 @@ gboolean           sse_hub_person_store_load         (SseHubPersonStore  *self,
 gboolean           sse_hub_person_store_flush        (SseHubPersonStore  *self,
                                                       GError            **error);
 char              *sse_hub_person_store_default_path (void);
+/* FALSE while the disk is full (notify::writable): the list loaded is
+ * served, changes are refused (SSE_HUB_ERROR_NO_SPACE) and the store tries
+ * to write again every few seconds, writable once it can. */
+gboolean           sse_hub_person_store_get_writable (SseHubPersonStore  *self);
 
 /* Changes, in the GIO way.  Each is checked when it is made, against the
  * list as it will be once the changes before it are saved, and saved by the
