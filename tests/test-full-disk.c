@@ -2,16 +2,11 @@
 /* A full disk, made for real: the data file lives on a 64 KiB tmpfs in a
  * mount namespace of this test's own, filled up by a filler file.  The
  * headless hub is started on it and talked to as browsers do. */
-#define _GNU_SOURCE  /* unshare () */
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gstdio.h>
-#include <sched.h>
 #include <signal.h>
-#include <sys/mount.h>
-#include <unistd.h>
 
 #include "hub-test.h"
+#include "small-disk.h"
 #include "sse-hub-person-store.h"
 
 #define FULL_SENTENCE "The disk is full: the list is read-only until space returns"
@@ -19,53 +14,6 @@
 
 static char *disk;               /* the tmpfs, or NULL */
 static const char *no_disk_reason;
-
-/* Before any thread exists: a thread shares the filesystem context that
- * unshare (CLONE_NEWNS) has to take for itself. */
-static void
-make_small_disk (void)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (geteuid () != 0)
-    {
-      no_disk_reason = "mounting a tmpfs needs root (CI runs as root)";
-      return;
-    }
-  if (unshare (CLONE_NEWNS) != 0 ||
-      mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
-    {
-      no_disk_reason = "no mount namespace here";
-      return;
-    }
-  disk = g_dir_make_tmp ("sse-hub-full-XXXXXX", &error);
-  g_assert_no_error (error);
-  if (mount ("tmpfs", disk, "tmpfs", 0, "size=64k") != 0)
-    {
-      no_disk_reason = "could not mount a tmpfs";
-      g_rmdir (disk);
-      g_clear_pointer (&disk, g_free);
-    }
-}
-
-/* Fills the disk to its last byte. */
-static char *
-fill_disk (void)
-{
-  char *filler = g_build_filename (disk, "filler", NULL);
-  char block[4096];
-  int fd = open (filler, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-  g_assert_cmpint (fd, >=, 0);
-  memset (block, 'x', sizeof block);
-  while (write (fd, block, sizeof block) > 0)
-    ;
-  while (write (fd, block, 1) > 0)
-    ;
-  g_assert_cmpint (errno, ==, ENOSPC);
-  close (fd);
-  return filler;
-}
 
 static void
 save_two_persons (const char *path)
@@ -196,7 +144,7 @@ test_full_at_start (void)
 
   path = g_build_filename (disk, "persons.jsonl", NULL);
   save_two_persons (path);
-  filler = fill_disk ();
+  filler = test_fill_disk (disk);
 
   hub = spawn_hub (path, &port);
   errors = g_data_input_stream_new (g_subprocess_get_stderr_pipe (hub));
@@ -245,7 +193,7 @@ test_fills_while_running (void)
   path = g_build_filename (disk, "persons.jsonl", NULL);
   hub = spawn_hub (path, &port);
   errors = g_data_input_stream_new (g_subprocess_get_stderr_pipe (hub));
-  filler = fill_disk ();
+  filler = test_fill_disk (disk);
 
   /* The journal's last page has room for a few lines still. */
   for (;;)
@@ -283,18 +231,13 @@ main (int   argc,
 {
   int status;
 
-  make_small_disk ();
+  disk = test_mount_small_disk (&no_disk_reason);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/full-disk/at-start", test_full_at_start);
   g_test_add_func ("/full-disk/while-running", test_fills_while_running);
 
   status = g_test_run ();
-  if (disk != NULL)
-    {
-      umount (disk);
-      g_rmdir (disk);
-      g_free (disk);
-    }
+  test_unmount_small_disk (disk);
   return status;
 }
