@@ -621,4 +621,3 @@ sse_hub_person_store_clear_finish (SseHubPersonStore  *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
-

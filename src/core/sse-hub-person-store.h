@@ -32,7 +32,8 @@ gboolean           sse_hub_person_store_get_writable (SseHubPersonStore  *self);
  * journal's thread; callback runs on the thread-default main context once
  * the change is on disk and in the list (a new revision), or was refused:
  * invalid, the list full, no such position (SSE_HUB_ERROR_*, nothing
- * changed), refused by the disk (SSE_HUB_ERROR_STORAGE, the list unchanged)
+ * changed), refused by the disk (SSE_HUB_ERROR_STORAGE, or _NO_SPACE while
+ * the disk is full and the store read-only; the list unchanged)
  * or cancelled before it was queued (G_IO_ERROR_CANCELLED).  A change
  * already queued is saved whatever happens to its cancellable; its _finish
  * then says G_IO_ERROR_CANCELLED.  Changes apply in call order, so a
