@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -28,6 +29,16 @@ sse_hub_headless_options_init (SseHubHeadlessOptions *options)
     .max_persons_per_address = SSE_HUB_DEFAULT_MAX_PERSONS_PER_ADDRESS,
     .max_persons = SSE_HUB_PERSON_STORE_DEFAULT_MAX_PERSONS,
   };
+}
+
+/* One line each time the disk fills up or has space again. */
+static void
+on_writable_changed (SseHubPersonStore *store)
+{
+  if (sse_hub_person_store_get_writable (store))
+    g_printerr ("sse-hub: %s\n", _("The disk has space again: the list takes changes"));
+  else
+    g_printerr ("sse-hub: %s\n", _("The disk is full: the list is read-only until space returns"));
 }
 
 void
@@ -225,6 +236,9 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
       g_printerr ("sse-hub: %s\n", error->message);
       return 1;
     }
+  g_signal_connect (store, "notify::writable", G_CALLBACK (on_writable_changed), NULL);
+  if (!sse_hub_person_store_get_writable (store))
+    on_writable_changed (store);
 
   server = sse_hub_server_new (store);
   g_object_set (server,

@@ -21,6 +21,7 @@ struct _SseHubWindow
   GtkButton            *serve_button;
   GtkLabel             *status_label;
   GtkRevealer          *error_revealer;
+  GtkRevealer          *disk_full_revealer;
   GtkLabel             *error_label;
   SseHubJoinPanel      *join_panel;
   GtkWidget            *join_separator;

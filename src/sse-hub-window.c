@@ -350,6 +350,9 @@ sse_hub_window_constructed (GObject *object)
   g_signal_connect_object (self->server, "error", G_CALLBACK (on_server_error), self,
                            G_CONNECT_SWAPPED);
   on_running_changed (self);
+  g_object_bind_property (sse_hub_server_get_store (self->server), "writable",
+                          self->disk_full_revealer, "reveal-child",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 
   /* Typing starts in the form, never on Stop Serving: a Space or an Enter
    * right after launch must not end the class. */
@@ -488,6 +491,7 @@ sse_hub_window_class_init (SseHubWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SseHubWindow, disk_full_revealer);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, join_panel);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, join_separator);
   gtk_widget_class_bind_template_child (widget_class, SseHubWindow, view_switcher);

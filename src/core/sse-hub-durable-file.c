@@ -14,7 +14,10 @@ static void
 set_storage_error (GError **error,
                    int      saved_errno)
 {
-  g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+  /* A full disk passes; the store tells it apart to wait for space. */
+  gboolean full = saved_errno == ENOSPC || saved_errno == EDQUOT;
+
+  g_set_error (error, SSE_HUB_ERROR, full ? SSE_HUB_ERROR_NO_SPACE : SSE_HUB_ERROR_STORAGE,
                _("Could not save the person list: %s"), g_strerror (saved_errno));
 }
 

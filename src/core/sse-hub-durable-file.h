@@ -2,7 +2,8 @@
 #pragma once
 
 /* Writes that survive a crash once they return: the person store's journal
- * is built on these.  Failures are SSE_HUB_ERROR_STORAGE. */
+ * is built on these.  Failures are SSE_HUB_ERROR_STORAGE, or
+ * SSE_HUB_ERROR_NO_SPACE when the disk is full. */
 
 #include <glib.h>
 

@@ -207,7 +207,9 @@ sse_hub_journal_write_compact (const char  *path,
     {
       int saved_errno = errno;
 
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
+      g_set_error (error, SSE_HUB_ERROR,
+                   saved_errno == ENOSPC || saved_errno == EDQUOT
+                   ? SSE_HUB_ERROR_NO_SPACE : SSE_HUB_ERROR_STORAGE,
                    _("Could not open %s: %s"), tmp_path, g_strerror (saved_errno));
       return FALSE;
     }

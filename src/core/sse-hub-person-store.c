@@ -8,7 +8,7 @@
 #include "sse-hub-journal.h"
 #include "sse-hub-journal-format.h"
 #include "sse-hub-person-list-text.h"
-#include "sse-hub-person-store.h"
+#include "sse-hub-person-store-private.h"
 #include "sse-hub-wire.h"
 #include "sse-hub-sources.h"
 
@@ -17,39 +17,6 @@
  * A change is checked at once against the list as it will be once every
  * queued change is saved, and enters the list (a new revision) only once it
  * is on disk: nobody ever sees a person who could still be lost. */
-
-typedef enum
-{
-  CHANGE_ADD,
-  CHANGE_REMOVE,
-  CHANGE_CLEAR,
-} ChangeKind;
-
-typedef struct
-{
-  ChangeKind    kind;
-  SseHubPerson *person;    /* CHANGE_ADD */
-  guint         position;  /* CHANGE_REMOVE */
-} Change;
-
-struct _SseHubPersonStore
-{
-  GObject    parent_instance;
-
-  /* owned */
-  GPtrArray *persons;
-  char      *path;
-  GString   *json;       /* the list's wire text, NULL until assembled again */
-
-  SseHubJournal *journal; /* NULL when memory-only or closed */
-  GPtrArray *unsaved;        /* memory-only: tasks of the next batch */
-  guint      unsaved_source;
-  gint64     unsaved_since;  /* main-loop time of the newest of them */
-  guint      n_pending;      /* changes queued, not yet saved */
-  guint      pending_len;    /* the list's length once they are */
-  guint64    revision;
-  guint      max_persons;
-};
 
 static void sse_hub_person_store_list_model_iface_init (GListModelInterface *iface);
 
@@ -63,6 +30,7 @@ enum {
   PROP_REVISION,
   PROP_MAX_PERSONS,
   PROP_N_ITEMS,
+  PROP_WRITABLE,
   N_PROPS
 };
 
@@ -100,8 +68,8 @@ sse_hub_person_store_list_model_iface_init (GListModelInterface *iface)
   iface->get_item = sse_hub_person_store_get_item;
 }
 
-static void
-close_journal (SseHubPersonStore *self)
+void
+_sse_hub_person_store_close_journal (SseHubPersonStore *self)
 {
   g_clear_pointer (&self->journal, sse_hub_journal_close);
 }
@@ -111,7 +79,8 @@ sse_hub_person_store_finalize (GObject *object)
 {
   SseHubPersonStore *self = SSE_HUB_PERSON_STORE (object);
 
-  close_journal (self);
+  _sse_hub_person_store_close_journal (self);
+  g_clear_handle_id (&self->retry_source, sse_hub_source_remove);
   /* A memory-only batch holds a reference: none can be left here. */
   g_assert (self->unsaved->len == 0);
   g_clear_pointer (&self->unsaved, g_ptr_array_unref);
@@ -144,6 +113,9 @@ sse_hub_person_store_get_property (GObject    *object,
       break;
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->persons->len);
+      break;
+    case PROP_WRITABLE:
+      g_value_set_boolean (value, !self->read_only);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -193,6 +165,10 @@ sse_hub_person_store_class_init (SseHubPersonStoreClass *klass)
   properties[PROP_N_ITEMS] =
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_WRITABLE] =
+    g_param_spec_boolean ("writable", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -259,6 +235,22 @@ sse_hub_person_store_set_max_persons (SseHubPersonStore *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PERSONS]);
 }
 
+gboolean
+sse_hub_person_store_get_writable (SseHubPersonStore *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
+
+  return !self->read_only;
+}
+
+void
+_sse_hub_person_store_set_read_only (SseHubPersonStore *self,
+                                     gboolean           read_only)
+{
+  self->read_only = read_only;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WRITABLE]);
+}
+
 const char *
 sse_hub_person_store_get_json (SseHubPersonStore *self)
 {
@@ -271,16 +263,16 @@ sse_hub_person_store_get_json (SseHubPersonStore *self)
 }
 
 /* A removal reassembles the text when it is next needed; an add extends it. */
-static void
-json_forget (SseHubPersonStore *self)
+void
+_sse_hub_person_store_json_forget (SseHubPersonStore *self)
 {
   if (self->json != NULL)
     g_string_free (self->json, TRUE);
   self->json = NULL;
 }
 
-static void
-changed (SseHubPersonStore *self,
+void
+_sse_hub_person_store_changed (SseHubPersonStore *self,
          guint              position,
          guint              removed,
          guint              added)
@@ -312,7 +304,7 @@ apply_change (SseHubPersonStore *self,
       g_ptr_array_add (self->persons, g_object_ref (change->person));
       if (self->json != NULL)
         sse_hub_person_list_text_append (self->json, change->person);
-      changed (self, self->persons->len - 1, 0, 1);
+      _sse_hub_person_store_changed (self, self->persons->len - 1, 0, 1);
       break;
 
     case CHANGE_REMOVE:
@@ -320,8 +312,8 @@ apply_change (SseHubPersonStore *self,
       if (change->position >= self->persons->len)
         break;
       g_ptr_array_remove_index (self->persons, change->position);
-      json_forget (self);
-      changed (self, change->position, 1, 0);
+      _sse_hub_person_store_json_forget (self);
+      _sse_hub_person_store_changed (self, change->position, 1, 0);
       break;
 
     case CHANGE_CLEAR:
@@ -329,8 +321,8 @@ apply_change (SseHubPersonStore *self,
       if (removed == 0)
         break;
       g_ptr_array_set_size (self->persons, 0);
-      json_forget (self);
-      changed (self, 0, removed, 0);
+      _sse_hub_person_store_json_forget (self);
+      _sse_hub_person_store_changed (self, 0, removed, 0);
       break;
 
     default:
@@ -369,8 +361,8 @@ length_after (guint         length,
  * anyone hears of the revision and broadcasts the list.  A cancelled
  * change calls back later, but it has nothing to log.  The one revision
  * per batch is also what makes one list frame per batch. */
-static void
-on_batch (const SseHubJournalResult *results,
+void
+_sse_hub_person_store_on_batch (const SseHubJournalResult *results,
           guint                      n_results,
           gpointer                   user_data)
 {
@@ -385,6 +377,8 @@ on_batch (const SseHubJournalResult *results,
         apply_change (self, g_task_get_task_data (results[i].item));
       else
         refused = TRUE;
+      if (g_error_matches (results[i].error, SSE_HUB_ERROR, SSE_HUB_ERROR_NO_SPACE))
+        _sse_hub_person_store_disk_full (self);
     }
   /* A refused change takes back what the queued ones were checked against;
    * the changes still queued are refused as well (see sse-hub-journal.c). */
@@ -427,7 +421,7 @@ unsaved_batch_cb (gpointer user_data)
   self->unsaved_source = 0;
   for (guint i = 0; i < tasks->len; i++)
     results[i].item = g_ptr_array_index (tasks, i);
-  on_batch (results, tasks->len, self);
+  _sse_hub_person_store_on_batch (results, tasks->len, self);
 
   return G_SOURCE_REMOVE;
 }
@@ -472,11 +466,17 @@ submit_change (SseHubPersonStore *self,
                                                   g_object_ref (self), g_object_unref);
 }
 
-/* Not loaded, or the file could not be opened again. */
+/* Read-only, not loaded, or the file could not be opened again. */
 static gboolean
 check_journal_open (SseHubPersonStore  *self,
                     GError            **error)
 {
+  if (self->read_only)
+    {
+      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_NO_SPACE,
+                           _("The disk is full: the list is read-only until space returns"));
+      return FALSE;
+    }
   if (self->path == NULL || self->journal != NULL)
     return TRUE;
 
@@ -620,79 +620,4 @@ sse_hub_person_store_clear_finish (SseHubPersonStore  *self,
                         sse_hub_person_store_clear_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static gboolean
-open_journal (SseHubPersonStore  *self,
-              GError            **error)
-{
-  int fd;
-
-  close_journal (self);
-
-  fd = open (self->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORAGE,
-                   _("Could not open %s: %s"), self->path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  self->journal = sse_hub_journal_new (fd, on_batch, self);
-  return TRUE;
-}
-
-/* Rewrites the journal as one line per person, then writes on to it. */
-static gboolean
-compact (SseHubPersonStore  *self,
-         GError            **error)
-{
-  return sse_hub_journal_write_compact (self->path, self->persons, error) &&
-         open_journal (self, error);
-}
-
-gboolean
-sse_hub_person_store_load (SseHubPersonStore  *self,
-                           GError            **error)
-{
-  g_autoptr(GPtrArray) persons = g_ptr_array_new_with_free_func (g_object_unref);
-  guint old_len;
-
-  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
-
-  if (self->path == NULL)
-    return TRUE;
-
-  /* Loading replaces the list: nothing may be on its way to the file. */
-  g_return_val_if_fail (self->n_pending == 0, FALSE);
-
-  close_journal (self);
-  if (!sse_hub_journal_read (self->path, persons, error))
-    return FALSE;
-
-  old_len = self->persons->len;
-  g_ptr_array_unref (self->persons);
-  self->persons = g_steal_pointer (&persons);
-  self->pending_len = self->persons->len;
-  json_forget (self);
-  if (old_len > 0 || self->persons->len > 0)
-    changed (self, 0, old_len, self->persons->len);
-
-  return compact (self, error);
-}
-
-gboolean
-sse_hub_person_store_flush (SseHubPersonStore  *self,
-                            GError            **error)
-{
-  g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), FALSE);
-
-  /* Compacting writes the list as it is now: with changes still on their
-   * way it would leave them out.  The journal is complete as it is. */
-  if (self->path == NULL || self->n_pending > 0)
-    return TRUE;
-
-  return compact (self, error);
 }

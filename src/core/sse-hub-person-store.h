@@ -22,13 +22,18 @@ gboolean           sse_hub_person_store_load         (SseHubPersonStore  *self,
 gboolean           sse_hub_person_store_flush        (SseHubPersonStore  *self,
                                                       GError            **error);
 char              *sse_hub_person_store_default_path (void);
+/* FALSE while the disk is full (notify::writable): the list loaded is
+ * served, changes are refused (SSE_HUB_ERROR_NO_SPACE) and the store tries
+ * to write again every few seconds, writable once it can. */
+gboolean           sse_hub_person_store_get_writable (SseHubPersonStore  *self);
 
 /* Changes, in the GIO way.  Each is checked when it is made, against the
  * list as it will be once the changes before it are saved, and saved by the
  * journal's thread; callback runs on the thread-default main context once
  * the change is on disk and in the list (a new revision), or was refused:
  * invalid, the list full, no such position (SSE_HUB_ERROR_*, nothing
- * changed), refused by the disk (SSE_HUB_ERROR_STORAGE, the list unchanged)
+ * changed), refused by the disk (SSE_HUB_ERROR_STORAGE, or _NO_SPACE while
+ * the disk is full and the store read-only; the list unchanged)
  * or cancelled before it was queued (G_IO_ERROR_CANCELLED).  A change
  * already queued is saved whatever happens to its cancellable; its _finish
  * then says G_IO_ERROR_CANCELLED.  Changes apply in call order, so a

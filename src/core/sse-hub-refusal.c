@@ -134,6 +134,7 @@ sse_hub_refusal_from_error (const GError *error)
     case SSE_HUB_ERROR_BLOCKED:
       return SSE_HUB_REFUSAL_BLOCKED;
     case SSE_HUB_ERROR_STORAGE:
+    case SSE_HUB_ERROR_NO_SPACE:
     default:
       return SSE_HUB_REFUSAL_STORAGE;
     }

@@ -49,6 +49,7 @@ sse_hub_error_http_status (const GError *error)
     case SSE_HUB_ERROR_STORE_FULL:
       return 507;
     case SSE_HUB_ERROR_STORAGE:
+    case SSE_HUB_ERROR_NO_SPACE:
     default:
       return 500;
     }
@@ -86,6 +87,7 @@ sse_hub_error_field (const GError *error)
     case SSE_HUB_ERROR_RATE_LIMITED:
     case SSE_HUB_ERROR_STORE_FULL:
     case SSE_HUB_ERROR_STORAGE:
+    case SSE_HUB_ERROR_NO_SPACE:
     case SSE_HUB_ERROR_NOT_FOUND:
     case SSE_HUB_ERROR_METHOD_NOT_ALLOWED:
     case SSE_HUB_ERROR_PRESENTER_ONLY:

@@ -41,6 +41,7 @@ typedef enum
   SSE_HUB_ERROR_INVALID_EVENT_DATA,
   SSE_HUB_ERROR_PRESENTER_ONLY,     /* a route only the presenter's machine may use */
   SSE_HUB_ERROR_BLOCKED,            /* a computer the presenter blocked */
+  SSE_HUB_ERROR_NO_SPACE,           /* the disk is full: a storage failure */
 } SseHubError;
 
 guint       sse_hub_error_http_status (const GError *error);
