@@ -7,6 +7,8 @@
 
 /* Undo needs time to find the button: longer than a plain notice. */
 #define UNDO_TIMEOUT_SECONDS 8
+/* libadwaita 1.2 slides a toast in for 300 ms, plus a margin. */
+#define SLIDE_IN_USEC (350 * G_TIME_SPAN_MILLISECOND)
 
 static AdwToastOverlay *
 find_overlay (GtkWidget *widget)
@@ -48,10 +50,11 @@ typedef struct
   /* The next toast waits until the last one has slid away (on_dismissed). */
   AdwToast *leaving;
   guint     next_id;
-  /* Dismissed before its first frame, a toast's slide out ends with its
-   * slide in, and libadwaita 1.2 frees it under the latter: wait a frame. */
-  gboolean  drawn;
-  gboolean  dismiss_when_drawn;
+  /* Dismissed during its slide in, a toast's slide out may end first, and
+   * libadwaita 1.2 frees it under the running slide in: our own dismissals
+   * wait until the slide in is over. */
+  gint64    shown_at;
+  GSource  *dismiss_later;
   GWeakRef  room;
 } Toasts;
 
@@ -73,6 +76,15 @@ static void on_toast_gone (gpointer data,
                            GObject *toast);
 
 static void
+cancel_dismiss_later (Toasts *toasts)
+{
+  if (toasts->dismiss_later == NULL)
+    return;
+  g_source_destroy (toasts->dismiss_later);
+  g_clear_pointer (&toasts->dismiss_later, g_source_unref);
+}
+
+static void
 toasts_free (gpointer data)
 {
   Toasts *toasts = data;
@@ -85,6 +97,7 @@ toasts_free (gpointer data)
   if (toasts->leaving != NULL)
     g_object_weak_unref (G_OBJECT (toasts->leaving), on_toast_gone, toasts);
   g_clear_handle_id (&toasts->next_id, g_source_remove);
+  cancel_dismiss_later (toasts);
   g_weak_ref_clear (&toasts->room);
   g_free (toasts);
 }
@@ -126,9 +139,6 @@ notice_undo (Notice *notice)
 }
 
 static void show_next (AdwToastOverlay *overlay);
-static gboolean on_first_frame (GtkWidget     *overlay,
-                                GdkFrameClock *clock,
-                                gpointer       data);
 
 static gboolean
 show_next_cb (gpointer overlay)
@@ -164,6 +174,8 @@ on_dismissed (AdwToast        *toast,
   /* The toast may still slide away: its button must not reach the notice. */
   g_signal_handlers_disconnect_by_data (toast, notice);
   g_signal_handlers_disconnect_by_data (toast, overlay);
+  /* The user's Undo button or the timeout came first. */
+  cancel_dismiss_later (toasts);
   toasts->shown = NULL;
   toasts->shown_notice = NULL;
   /* Postponed behind the urgent notice at the head, unless already undone. */
@@ -209,8 +221,7 @@ show_next (AdwToastOverlay *overlay)
     }
   toasts->shown = toast;
   toasts->shown_notice = notice;
-  toasts->drawn = FALSE;
-  gtk_widget_add_tick_callback (GTK_WIDGET (overlay), on_first_frame, NULL, NULL);
+  toasts->shown_at = g_get_monotonic_time ();
   update_room (toasts);
   adw_toast_overlay_add_toast (overlay, toast);
   /* After the overlay's own handler: it has let go of the toast by then. */
@@ -219,16 +230,13 @@ show_next (AdwToastOverlay *overlay)
 }
 
 static gboolean
-on_first_frame (GtkWidget     *overlay,
-                GdkFrameClock *clock,
-                gpointer       data)
+dismiss_later_cb (gpointer data)
 {
-  Toasts *toasts = get_toasts (ADW_TOAST_OVERLAY (overlay));
+  Toasts *toasts = data;
 
-  toasts->drawn = TRUE;
-  if (toasts->dismiss_when_drawn && toasts->shown != NULL)
+  g_clear_pointer (&toasts->dismiss_later, g_source_unref);
+  if (toasts->shown != NULL)
     adw_toast_dismiss (toasts->shown);
-  toasts->dismiss_when_drawn = FALSE;
   return G_SOURCE_REMOVE;
 }
 
@@ -236,12 +244,21 @@ static void
 dismiss_shown (AdwToastOverlay *overlay)
 {
   Toasts *toasts = get_toasts (overlay);
+  gint64 left = toasts->shown_at + SLIDE_IN_USEC - g_get_monotonic_time ();
 
+  if (toasts->dismiss_later != NULL)
+    return;
   /* Unmapped, the overlay skips its animations. */
-  if (toasts->drawn || !gtk_widget_get_mapped (GTK_WIDGET (overlay)))
-    adw_toast_dismiss (toasts->shown);
-  else
-    toasts->dismiss_when_drawn = TRUE;
+  if (left <= 0 || !gtk_widget_get_mapped (GTK_WIDGET (overlay)))
+    {
+      adw_toast_dismiss (toasts->shown);
+      return;
+    }
+  /* The source dies with the Toasts (overlay disposed) or the toast. */
+  toasts->dismiss_later = g_timeout_source_new ((left + 999) / 1000);
+  g_source_set_callback (toasts->dismiss_later, dismiss_later_cb, toasts, NULL);
+  g_source_set_static_name (toasts->dismiss_later, "[sse-hub] toast dismissal");
+  g_source_attach (toasts->dismiss_later, g_main_context_get_thread_default ());
 }
 
 static void
