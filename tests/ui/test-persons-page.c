@@ -133,8 +133,9 @@ press_undo (Fixture *fixture)
   WidgetQuery undo = { .type = GTK_TYPE_BUTTON, .text = "_Undo", .mapped = TRUE };
   GtkWidget *button;
 
-  /* Long enough for an earlier toast to finish sliding away. */
-  settle (600);
+  /* Long enough for an earlier toast to finish sliding away, which the hub
+   * holds until its own slide in is over, and for this one to slide in. */
+  settle (1000);
   button = widget_find (fixture->window, &undo);
   if (button == NULL)
     g_error ("no Undo button on screen");
