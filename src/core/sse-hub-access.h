@@ -50,8 +50,8 @@ gboolean      sse_hub_access_admit_stream     (SseHubAccess      *self,
 void          sse_hub_access_track_stream     (SseHubAccess      *self,
                                                SseHubClient      *client,
                                                SseHubPeer        *peer);
-/* An audience post: TRUE when it may go on, else FALSE with the reason
- * and error set. */
+/* An audience post, or a socket's add (message NULL): TRUE when it may go
+ * on, else FALSE with the reason and error set. */
 gboolean      sse_hub_access_check_post       (SseHubAccess      *self,
                                                SoupServerMessage *message,
                                                SseHubPeer        *peer,

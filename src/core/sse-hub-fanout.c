@@ -341,12 +341,47 @@ sse_hub_fanout_revision_changed (SseHubFanout *self)
 /* ------------------------------------------------------------------------ */
 /* Keep-alive and hang-ups                                                  */
 
+/* A socket whose last ping went unanswered for a whole interval is dead,
+ * or has stopped reading: nothing could tell it goodbye. */
+static void
+forget_silent_sockets (SseHubFanout *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 deadline = (gint64) self->keepalive_interval * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) silent = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer client;
+
+  g_hash_table_iter_init (&iter, self->streams);
+  while (g_hash_table_iter_next (&iter, &client, NULL))
+    {
+      SseHubWsSession *session = sse_hub_client_get_ws_session (client);
+
+      if (session != NULL && sse_hub_ws_session_pong_overdue (session, now, deadline))
+        g_ptr_array_add (silent, g_object_ref (client));
+    }
+
+  for (guint i = 0; i < silent->len; i++)
+    {
+      SseHubClient *dead = silent->pdata[i];
+
+      sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                               .kind = SSE_HUB_LOG_REFUSAL, .event = SSE_HUB_LOG_EVENT_PONG_MISSED,
+                               .event_name = "pong-missed",
+                               .peer = sse_hub_client_get_remote_address (dead),
+                               .client_id = sse_hub_client_get_id (dead),
+                               .number = self->keepalive_interval });
+      sse_hub_fanout_forget (self, dead);
+    }
+}
+
 static gboolean
 keepalive_cb (gpointer user_data)
 {
   SseHubFanout *self = user_data;
   g_autoptr(GBytes) frame = sse_hub_format_heartbeat ();
 
+  forget_silent_sockets (self);
   broadcast (self, SSE_HUB_FRAME_OTHER, SSE_HUB_LOG_KEEPALIVE, "keep-alive", frame);
 
   return G_SOURCE_CONTINUE;
@@ -375,9 +410,11 @@ hangups_cb (int           fd,
   struct epoll_event events[64];
   int n = epoll_wait (fd, events, G_N_ELEMENTS (events), 0);
 
-  /* Streams never send anything after the request: readable means gone. */
+  /* SSE streams never send anything after the request: readable means
+   * gone.  A WebSocket client reads its messages here. */
   for (int i = 0; i < n; i++)
-    sse_hub_fanout_forget (self, events[i].data.ptr);
+    if (!sse_hub_client_readable (events[i].data.ptr))
+      sse_hub_fanout_forget (self, events[i].data.ptr);
 
   return G_SOURCE_CONTINUE;
 }

@@ -116,8 +116,8 @@ log_answered (SseHubServer      *self,
 }
 
 /* Logged and announced alike, whatever refused the request. */
-static void
-log_refusal (SseHubServer      *self,
+void
+sse_hub_routes_log_refusal (SseHubServer      *self,
              SoupServerMessage *message,
              SseHubPeer        *peer,
              SseHubRefusal      reason,
@@ -148,7 +148,7 @@ sse_hub_routes_refuse (SseHubServer      *self,
   g_autofree char *json = sse_hub_error_to_json (error);
 
   respond_json (message, sse_hub_refusal_get_status (reason), json);
-  log_refusal (self, message, peer, reason, sse_hub_error_field (error), json);
+  sse_hub_routes_log_refusal (self, message, peer, reason, sse_hub_error_field (error), json);
 }
 
 void
@@ -222,7 +222,7 @@ refuse_full (SseHubServer      *self,
   soup_server_message_set_response (message, SSE_HUB_STREAM_CONTENT_TYPE,
                                     SOUP_MEMORY_COPY, body->str, body->len);
 
-  log_refusal (self, message, peer,
+  sse_hub_routes_log_refusal (self, message, peer,
                reason == SSE_HUB_FULL_ADDRESS ? SSE_HUB_REFUSAL_STREAM_CAP : SSE_HUB_REFUSAL_HUB_FULL,
                NULL, data);
 }
@@ -271,47 +271,25 @@ log_list_decision (SseHubServer *self,
   sse_hub_event_log_add (self->log, &record);
 }
 
+/* Puts a new stream on the books and greets it: retry and hello (with the
+ * response head first when http_head), then the list unless its
+ * Last-Event-ID is the current revision. */
 void
-sse_hub_routes_connect (SseHubServer      *self,
-                        SoupServerMessage *message,
-                        SseHubPeer        *peer,
-                        GHashTable        *query)
+sse_hub_routes_open_stream (SseHubServer *self,
+                            SseHubClient *client,
+                            SseHubPeer   *peer,
+                            const char   *last_event_id,
+                            gboolean      http_head)
 {
-  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
-  g_autoptr(SseHubClient) client = NULL;
-  g_autoptr(GIOStream) stream = NULL;
-  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GBytes) retry = NULL;
   g_autoptr(GBytes) hello = NULL;
   g_autoptr(GBytes) opening = NULL;
-  g_autoptr(SseHubPeer) held_peer = NULL;
-  g_autofree char *user_agent = NULL;
-  g_autofree char *last_event_id = NULL;
   g_autofree char *hello_data = NULL;
   g_autofree char *revision = NULL;
   GString *greeting;
-  SseHubFullReason full;
   gboolean list_sent;
   guint retry_ms;
 
-  if (!sse_hub_access_admit_stream (self->access, peer, &full))
-    {
-      refuse_full (self, message, peer, full);
-      return;
-    }
-
-  /* Everything needed from the message is read first: stealing the
-   * connection may free it, and the peer it owns. */
-  held_peer = g_object_ref (peer);
-  user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
-  last_event_id = requested_last_event_id (message, query);
-  socket = g_object_ref (soup_server_message_get_socket (message));
-  stream = soup_server_message_steal_connection (message);
-  if (stream == NULL)
-    return;
-
-  client = sse_hub_client_new (++self->next_client_id, sse_hub_peer_get_host (peer), user_agent,
-                               stream, socket);
   sse_hub_fanout_add (self->fanout, client);
   sse_hub_access_track_stream (self->access, client, peer);
 
@@ -332,7 +310,8 @@ sse_hub_routes_connect (SseHubServer      *self,
 
   /* Head and greeting leave in one write. */
   greeting = g_string_new (NULL);
-  sse_hub_append_stream_head (greeting, SSE_HUB_SERVER_NAME);
+  if (http_head)
+    sse_hub_append_stream_head (greeting, SSE_HUB_SERVER_NAME);
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   opening = g_string_free_to_bytes (greeting);
 
@@ -341,6 +320,48 @@ sse_hub_routes_connect (SseHubServer      *self,
   if (!sse_hub_fanout_greet (self->fanout, client, opening, list_sent))
     return;
   log_list_decision (self, client, last_event_id, revision, list_sent);
+}
+
+void
+sse_hub_routes_connect (SseHubServer      *self,
+                        SoupServerMessage *message,
+                        SseHubPeer        *peer,
+                        GHashTable        *query)
+{
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
+  g_autoptr(SseHubClient) client = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(SseHubPeer) held_peer = NULL;
+  g_autofree char *user_agent = NULL;
+  g_autofree char *last_event_id = NULL;
+  SseHubFullReason full;
+
+  if (sse_hub_routes_is_upgrade (message))
+    {
+      sse_hub_routes_websocket (self, message, peer, query);
+      return;
+    }
+
+  if (!sse_hub_access_admit_stream (self->access, peer, &full))
+    {
+      refuse_full (self, message, peer, full);
+      return;
+    }
+
+  /* Everything needed from the message is read first: stealing the
+   * connection may free it, and the peer it owns. */
+  held_peer = g_object_ref (peer);
+  user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
+  last_event_id = requested_last_event_id (message, query);
+  socket = g_object_ref (soup_server_message_get_socket (message));
+  stream = soup_server_message_steal_connection (message);
+  if (stream == NULL)
+    return;
+
+  client = sse_hub_client_new (++self->next_client_id, sse_hub_peer_get_host (peer), user_agent,
+                               stream, socket);
+  sse_hub_routes_open_stream (self, client, held_peer, last_event_id, TRUE);
 }
 
 /* ------------------------------------------------------------------------ */
