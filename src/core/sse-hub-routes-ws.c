@@ -133,6 +133,7 @@ on_socket_message (SseHubClient *client,
   SseHubServer *self = context->server;
   SseHubPeer *peer = context->peer;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) parse_error = NULL;
   g_autofree char *name = NULL;
   g_autofree char *id = NULL;
   SseHubRefusal refusal = SSE_HUB_REFUSAL_BAD_REQUEST;
@@ -146,12 +147,14 @@ on_socket_message (SseHubClient *client,
                            .bytes = wire_bytes, .text = text, .text_length = length,
                            .client_id = sse_hub_client_get_id (client) });
 
-  /* The same order as a POST: who may write, then what was sent. */
+  /* Read first for the id the reply echoes; then the same order as a
+   * POST: who may write, then what was sent. */
+  if (!sse_hub_ws_parse_client_message (text, length, &name, &age, &id, &parse_error))
+    refusal = sse_hub_refusal_from_error (parse_error);
   if (!presenter)
     sse_hub_access_check_post (self->access, NULL, peer, &refusal, &error);
-  if (error == NULL &&
-      !sse_hub_ws_parse_client_message (text, length, &name, &age, &id, &error))
-    refusal = sse_hub_refusal_from_error (error);
+  if (error == NULL)
+    error = g_steal_pointer (&parse_error);
   if (error != NULL)
     {
       reply (self, client, peer, id, refusal, error, NULL);
