@@ -54,6 +54,42 @@ test_handshake (void)
                             "Sec-WebSocket-Accept " SAMPLE_ACCEPT));
 }
 
+static WsMessage *
+ws_message_at (WsPeer     *peer,
+               const char *event,
+               guint       nth)
+{
+  JsonObject *object = ws_peer_find_event (peer, event, nth);
+
+  for (guint i = 0; i < peer->messages->len; i++)
+    {
+      WsMessage *message = g_ptr_array_index (peer->messages, i);
+
+      if (message->json != NULL && json_node_get_object (message->json) == object)
+        return message;
+    }
+  return NULL;
+}
+
+/* The log's socket entry counts the bytes the client read. */
+static void
+assert_logged_bytes (TestHub    *hub,
+                     WsPeer     *peer,
+                     const char *log_name,
+                     guint       nth)
+{
+  SseHubEventLog *log = sse_hub_server_get_log (hub->server);
+  WsMessage *message = ws_message_at (peer, "message", nth);
+  g_autofree char *payload = g_strndup (g_bytes_get_data (message->payload, NULL),
+                                        g_bytes_get_size (message->payload));
+  int position = test_log_position (log, log_name, payload);
+
+  g_assert_cmpint (position, >=, 0);
+  g_assert_cmpuint (sse_hub_log_entry_get_bytes (test_log_entry_at (log, position)), ==,
+                    message->wire_bytes);
+  g_assert_cmpuint (sse_hub_log_entry_get_recipients (test_log_entry_at (log, position)), ==, 1);
+}
+
 static void
 test_same_events (void)
 {
@@ -66,6 +102,7 @@ test_same_events (void)
   JsonObject *list;
   JsonObject *custom;
   TestFrame *frame;
+  SseHubTransportCost cost;
 
   g_assert_true (test_wait_n_clients (hub, 2));
   test_hub_add (hub, "Ada", 36);
@@ -80,6 +117,14 @@ test_same_events (void)
   ws_text = data_text (list);
   g_assert_cmpstr (ws_text, ==, sse_text);
   g_assert_cmpstr (ws_text, ==, "[{\"name\":\"Ada\",\"age\":36}]");
+  test_pump (50);
+  assert_logged_bytes (hub, ws, "ws:message", 1);
+  sse_hub_server_get_transport_cost (hub->server, &cost);
+  g_assert_cmpuint (cost.sse_clients, ==, 1);
+  g_assert_cmpuint (cost.ws_clients, ==, 1);
+  g_assert_cmpuint (cost.sse_bytes, ==, strlen ("id: \ndata: \n\n") + strlen (frame->id) +
+                                         strlen (frame->data));
+  g_assert_cmpuint (cost.ws_bytes, ==, ws_message_at (ws, "message", 1)->wire_bytes);
 
   /* A custom event's free text stays text. */
   g_assert_true (sse_hub_server_send_custom_event (hub->server, "quiz", "q1", "{not json\nline 2",
@@ -198,6 +243,9 @@ test_resume (void)
     g_assert_nonnull (ws_peer_wait_event (fresh, "message", 0, 5000));
     g_assert_nonnull (ws_peer_wait_event (current, "client", 0, 5000));
     g_assert_cmpuint (ws_peer_count_event (current, "message"), ==, 0);
+    /* The log says which pipe came back. */
+    g_assert_cmpint (test_log_position (sse_hub_server_get_log (hub->server), "ws:resume", NULL),
+                     >=, 0);
   }
 }
 

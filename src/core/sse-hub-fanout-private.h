@@ -43,15 +43,17 @@ struct _SseHubFanout
   GPtrArray         *clients_pending;     /* SseHubClient (ref) */
   guint              clients_next;
   guint              clients_recipients;
+  guint              clients_ws_recipients;
 };
 
 /* sse-hub-fanout.c: queues frame for each of clients; returns how many
- * took it. */
+ * took it, and adds the WebSocket ones among them to *ws_recipients. */
 guint     sse_hub_fanout_deliver                 (SseHubFanout     *self,
                                                   SseHubClient    **clients,
                                                   guint             n,
                                                   SseHubFrameKind   frame_kind,
-                                                  GBytes           *frame);
+                                                  GBytes           *frame,
+                                                  guint            *ws_recipients);
 
 /* sse-hub-fanout-ids.c: membership changed; and the end of the event
  * being handed out, logged as far as it got. */

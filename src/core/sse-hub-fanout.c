@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sse-hub-fanout-private.h"
+#include "sse-hub-websocket.h"
 #include "sse-hub-wire.h"
 
 G_DEFINE_FINAL_TYPE (SseHubFanout, sse_hub_fanout, G_TYPE_OBJECT)
@@ -36,6 +37,7 @@ sse_hub_fanout_log_frame (SseHubFanout  *self,
                           SseHubLogKind  kind,
                           const char    *event_name,
                           guint          recipients,
+                          guint          ws_recipients,
                           GBytes        *frame)
 {
   gsize size;
@@ -45,7 +47,19 @@ sse_hub_fanout_log_frame (SseHubFanout  *self,
 
   /* The log copies only the part it keeps: frames can be 100s of KiB. */
   data = g_bytes_get_data (frame, &size);
-  sse_hub_event_log_append_full (self->log, kind, event_name, NULL, recipients, size, data, size);
+  if (recipients > ws_recipients || ws_recipients == 0)
+    sse_hub_event_log_append_full (self->log, kind, event_name, NULL, recipients - ws_recipients,
+                                   size, data, size);
+  /* The same update as socket messages: their own bytes on the wire. */
+  if (ws_recipients > 0)
+    {
+      g_autoptr(GBytes) ws = sse_hub_ws_from_sse (frame);
+      g_autofree char *text = sse_hub_ws_describe (ws);
+      g_autofree char *name = g_strconcat ("ws:", event_name, NULL);
+
+      sse_hub_event_log_append_full (self->log, kind, name, NULL, ws_recipients,
+                                     g_bytes_get_size (ws), text, -1);
+    }
 }
 
 gboolean
@@ -151,10 +165,11 @@ drop_slow_client (SseHubFanout *self,
  * walk, which must not change what it walks. */
 guint
 sse_hub_fanout_deliver (SseHubFanout    *self,
-         SseHubClient   **clients,
-         guint            n,
-         SseHubFrameKind  frame_kind,
-         GBytes          *frame)
+                        SseHubClient   **clients,
+                        guint            n,
+                        SseHubFrameKind  frame_kind,
+                        GBytes          *frame,
+                        guint           *ws_recipients)
 {
   g_autoptr(GPtrArray) too_slow = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
@@ -166,6 +181,8 @@ sse_hub_fanout_deliver (SseHubFanout    *self,
         {
         case SSE_HUB_CLIENT_QUEUED:
           recipients++;
+          if (sse_hub_client_get_transport (clients[i]) == SSE_HUB_TRANSPORT_WEBSOCKET)
+            (*ws_recipients)++;
           break;
         case SSE_HUB_CLIENT_OVER_CAP:
           g_ptr_array_add (too_slow, g_object_ref (clients[i]));
@@ -195,10 +212,12 @@ broadcast (SseHubFanout    *self,
   g_autofree gpointer *clients = NULL;
   guint n;
   guint recipients;
+  guint ws_recipients = 0;
 
   clients = g_hash_table_get_keys_as_array (self->streams, &n);
-  recipients = sse_hub_fanout_deliver (self, (SseHubClient **) clients, n, frame_kind, frame);
-  sse_hub_fanout_log_frame (self, kind, event_name, recipients, frame);
+  recipients = sse_hub_fanout_deliver (self, (SseHubClient **) clients, n, frame_kind, frame,
+                                       &ws_recipients);
+  sse_hub_fanout_log_frame (self, kind, event_name, recipients, ws_recipients, frame);
 
   return recipients;
 }

@@ -77,11 +77,14 @@ guint         sse_hub_fanout_publish              (SseHubFanout      *self,
                                                    const char        *event,
                                                    const char        *id,
                                                    const char        *data);
-/* Records a frame in the event log as sent to recipients streams. */
+/* Records a frame in the event log as sent to recipients streams; the
+ * ws_recipients among them get an entry of their own, "ws:" event_name,
+ * with the socket messages and their bytes. */
 void          sse_hub_fanout_log_frame            (SseHubFanout      *self,
                                                    SseHubLogKind      kind,
                                                    const char        *event_name,
                                                    guint              recipients,
+                                                   guint              ws_recipients,
                                                    GBytes            *frame);
 /* The list frame of the store's current revision, formatted once. */
 GBytes       *sse_hub_fanout_get_persons_frame    (SseHubFanout      *self);

@@ -257,7 +257,10 @@ log_list_decision (SseHubServer *self,
     .kind = SSE_HUB_LOG_HELLO,
     .event = last_event_id == NULL ? SSE_HUB_LOG_EVENT_LIST_SENT
              : list_sent ? SSE_HUB_LOG_EVENT_LIST_RESENT : SSE_HUB_LOG_EVENT_LIST_SKIPPED,
-    .event_name = last_event_id != NULL ? "resume" : "connect",
+    /* Which pipe came back: EventSource by itself, a socket by its page. */
+    .event_name = sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET
+                  ? (last_event_id != NULL ? "ws:resume" : "ws:connect")
+                  : (last_event_id != NULL ? "resume" : "connect"),
     .peer = sse_hub_client_get_remote_address (client),
     .recipients = list_sent ? 1 : 0,
     .bytes = list_sent ? frame_size : 0,
@@ -306,7 +309,7 @@ sse_hub_routes_open_stream (SseHubServer *self,
   g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
   g_clear_pointer (&hello, g_bytes_unref);
   hello = g_string_free_to_bytes (greeting);
-  sse_hub_fanout_log_frame (self->fanout, SSE_HUB_LOG_HELLO, "hello", 1, hello);
+  sse_hub_fanout_log_frame (self->fanout, SSE_HUB_LOG_HELLO, "hello", 1, !http_head, hello);
 
   /* Head and greeting leave in one write. */
   greeting = g_string_new (NULL);

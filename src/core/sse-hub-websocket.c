@@ -249,6 +249,44 @@ sse_hub_ws_from_sse (GBytes *sse)
   return g_byte_array_free_to_bytes (out);
 }
 
+char *
+sse_hub_ws_describe (GBytes *frames)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (frames, &size);
+  GString *out = g_string_new (NULL);
+  gsize offset = 0;
+
+  /* Reads only what sse_hub_ws_format_frame() and append_header() wrote. */
+  while (offset + 2 <= size)
+    {
+      guint64 length = data[offset + 1] & 0x7f;
+      gsize header = 2;
+
+      if (length == 126)
+        {
+          length = (data[offset + 2] << 8) | data[offset + 3];
+          header = 4;
+        }
+      else if (length == 127)
+        {
+          length = 0;
+          for (guint i = 0; i < 8; i++)
+            length = (length << 8) | data[offset + 2 + i];
+          header = 10;
+        }
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      if ((data[offset] & 0x0f) == SSE_HUB_WS_OP_PING)
+        g_string_append (out, "(ping)");
+      else
+        g_string_append_len (out, (const char *) data + offset + header, length);
+      offset += header + length;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Handshake and client messages                                            */
 

@@ -78,6 +78,10 @@ gsize       sse_hub_ws_header_size    (gsize           length);
  * keep-alive comment becomes a ping; retry lines have no meaning here. */
 GBytes     *sse_hub_ws_from_sse       (GBytes         *sse);
 
+/* What server frames say, for the log: each message's payload on a line
+ * of its own, a ping as "(ping)". */
+char       *sse_hub_ws_describe       (GBytes         *frames);
+
 /* Sec-WebSocket-Accept for a Sec-WebSocket-Key. */
 char       *sse_hub_ws_accept_key     (const char     *key);
 
