@@ -22,6 +22,9 @@ struct _SseHubFanout
   GBytes            *persons_frame;  /* the list frame for persons_frame_revision */
   guint64            persons_frame_revision;
   GPtrArray         *event_names;    /* NULL-terminated: custom events announced so far */
+  guint              n_websockets;   /* streams that are WebSocket clients */
+  GBytes            *persons_ws_of;  /* the list frame persons_ws_size was measured on */
+  gsize              persons_ws_size;
 
   /* settings */
   gsize              queue_cap;

@@ -76,6 +76,8 @@ sse_hub_fanout_forget (SseHubFanout *self,
     return FALSE;
 
   g_signal_handlers_disconnect_by_data (client, self);
+  if (sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET)
+    self->n_websockets--;
   /* Before the close: afterwards the descriptor may belong to a newcomer. */
   fd = sse_hub_client_get_fd (client);
   if (fd >= 0)
@@ -458,6 +460,8 @@ sse_hub_fanout_add (SseHubFanout *self,
    * client go, and a weak reference per client costs a connect storm. */
   g_signal_connect (client, "gone", G_CALLBACK (on_client_gone), self);
   g_hash_table_add (self->streams, g_object_ref (client));
+  if (sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET)
+    self->n_websockets++;
   /* Should the kernel refuse, the departure is still found by a write. */
   epoll_ctl (self->hangup_fd, EPOLL_CTL_ADD, sse_hub_client_get_fd (client), &event);
   g_list_store_append (self->clients, client);
@@ -521,6 +525,33 @@ sse_hub_fanout_get_clients (SseHubFanout *self)
   return G_LIST_MODEL (self->clients);
 }
 
+gsize
+sse_hub_fanout_get_persons_ws_size (SseHubFanout *self)
+{
+  GBytes *list;
+
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), 0);
+
+  /* Measured once per list: the window asks on every membership change. */
+  list = sse_hub_fanout_get_persons_frame (self);
+  if (self->persons_ws_of != list)
+    {
+      g_autoptr(GBytes) ws = sse_hub_ws_from_sse (list);
+
+      g_clear_pointer (&self->persons_ws_of, g_bytes_unref);
+      self->persons_ws_of = g_bytes_ref (list);
+      self->persons_ws_size = g_bytes_get_size (ws);
+    }
+  return self->persons_ws_size;
+}
+
+guint
+sse_hub_fanout_get_n_websockets (SseHubFanout *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), 0);
+  return self->n_websockets;
+}
+
 guint
 sse_hub_fanout_get_n_clients (SseHubFanout *self)
 {
@@ -568,6 +599,7 @@ sse_hub_fanout_finalize (GObject *object)
   g_clear_object (&self->clients);
   g_clear_pointer (&self->streams, g_hash_table_unref);
   g_clear_pointer (&self->persons_frame, g_bytes_unref);
+  g_clear_pointer (&self->persons_ws_of, g_bytes_unref);
   g_clear_pointer (&self->event_names, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sse_hub_fanout_parent_class)->finalize (object);

@@ -29,6 +29,10 @@ gboolean      sse_hub_fanout_start                (SseHubFanout      *self,
 /* Closes every stream: browsers come back after their retry. */
 void          sse_hub_fanout_stop                 (SseHubFanout      *self);
 GListModel   *sse_hub_fanout_get_clients          (SseHubFanout      *self);
+/* How many of the streams are WebSocket clients. */
+guint         sse_hub_fanout_get_n_websockets     (SseHubFanout      *self);
+/* The current list as one socket message: its bytes on the wire. */
+gsize         sse_hub_fanout_get_persons_ws_size  (SseHubFanout      *self);
 guint         sse_hub_fanout_get_n_clients        (SseHubFanout      *self);
 /* Both take effect from the next frame or tick. */
 void          sse_hub_fanout_set_queue_cap        (SseHubFanout      *self,

@@ -6,7 +6,6 @@
  * agreed: the bytes counted are the bytes sent. */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "sse-hub-server-private.h"
@@ -286,21 +285,12 @@ void
 sse_hub_server_get_transport_cost (SseHubServer        *self,
                                    SseHubTransportCost *cost)
 {
-  GListModel *clients = sse_hub_fanout_get_clients (self->fanout);
-  GBytes *list = sse_hub_fanout_get_persons_frame (self->fanout);
-  g_autoptr(GBytes) ws = sse_hub_ws_from_sse (list);
-  guint n = g_list_model_get_n_items (clients);
-
   g_return_if_fail (SSE_HUB_IS_SERVER (self));
 
-  cost->sse_bytes = g_bytes_get_size (list);
-  cost->ws_bytes = g_bytes_get_size (ws);
-  cost->ws_clients = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(SseHubClient) client = g_list_model_get_item (clients, i);
-
-      cost->ws_clients += sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET;
-    }
-  cost->sse_clients = n - cost->ws_clients;
+  cost->sse_bytes = g_bytes_get_size (sse_hub_fanout_get_persons_frame (self->fanout));
+  cost->ws_bytes = sse_hub_fanout_get_persons_ws_size (self->fanout);
+  /* Counted as streams come and go: a connect storm redraws the status
+   * once per client. */
+  cost->ws_clients = sse_hub_fanout_get_n_websockets (self->fanout);
+  cost->sse_clients = sse_hub_fanout_get_n_clients (self->fanout) - cost->ws_clients;
 }
