@@ -423,6 +423,30 @@ test_custom_event (void)
                                    "quiz"));
 }
 
+/* EventSource keeps the last id for every later event: an id-less event
+ * after one with an id carries the list's revision, so a page tells a
+ * repeated id from none; the next id-less one needs no id. */
+static void
+test_custom_event_id_after_id (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(TestPeer) peer = test_peer_open_stream (hub->port, NULL);
+  g_autofree char *revision = NULL;
+
+  test_hub_add (hub, "Ada", 36);
+  revision = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                              sse_hub_person_store_get_revision (hub->store));
+  test_peer_hello_id (peer);
+  g_assert_true (sse_hub_server_send_custom_event (hub->server, "quiz", "7", "a", NULL));
+  g_assert_true (sse_hub_server_send_custom_event (hub->server, "quiz", NULL, "b", NULL));
+  g_assert_true (sse_hub_server_send_custom_event (hub->server, "quiz", "", "c", NULL));
+  g_assert_nonnull (test_peer_wait_event (peer, "quiz", 2, 5000));
+  g_assert_cmpstr (test_peer_find_event (peer, "quiz", 0)->id, ==, "7");
+  g_assert_cmpstr (test_peer_find_event (peer, "quiz", 1)->id, ==, revision);
+  g_assert_null (test_peer_find_event (peer, "quiz", 2)->id);
+  g_assert_cmpstr (test_peer_last_event_id (peer), ==, revision);
+}
+
 /* ------------------------------------------------------------------------ */
 /* A fan-out on its own, with streams over socket pairs                     */
 
@@ -750,6 +774,7 @@ main (int   argc,
   g_test_add_func ("/server/disconnects", test_disconnects);
   g_test_add_func ("/server/teach/drop-and-disconnect", test_drop_and_disconnect);
   g_test_add_func ("/server/teach/custom-event", test_custom_event);
+  g_test_add_func ("/server/teach/custom-event-id-after-id", test_custom_event_id_after_id);
   g_test_add_func ("/fanout/signals-and-n-clients", test_signals_and_n_clients);
   g_test_add_func ("/fanout/list-passes-queued-ids", test_list_passes_queued_ids);
   g_test_add_func ("/fanout/slot-freed-on-departure", test_slot_freed_on_departure);

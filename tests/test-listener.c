@@ -70,8 +70,8 @@ test_recovers_from_descriptor_exhaustion (void)
   SseHubEventLog *log = sse_hub_server_get_log (hub->server);
   LogWait stalled = { log, SSE_HUB_LOG_REFUSAL, "descriptors", 0 };
   LogWait recovered = { log, SSE_HUB_LOG_NOTICE, "descriptors", 0 };
-  g_autofree char *request = g_strdup_printf ("GET / HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n",
-                                              hub->port);
+  g_autofree char *request = g_strdup_printf ("GET / HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+                                              "Connection: close\r\n\r\n", hub->port);
   /* Unfinished, so every accepted one holds its descriptor. */
   g_autofree char *unfinished = g_strndup (request, strlen (request) - 2);
   struct rlimit saved, low;

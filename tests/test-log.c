@@ -139,7 +139,7 @@ test_log_cause_before_effect (void)
   int post, broadcast, add;
 
   test_peer_hello_id (peer);
-  request = g_strdup_printf ("POST /addPerson HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+  request = g_strdup_printf ("POST /addPerson HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n"
                              "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
                              hub->port, strlen (body), body);
   response = test_http_raw (hub->port, request, strlen (request));

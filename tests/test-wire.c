@@ -74,8 +74,8 @@ test_event_payloads (void)
   g_autofree char *hello_ro = sse_hub_hello_json (8, FALSE, 2251, 1000, events);
   g_autofree char *config_on = sse_hub_config_json (TRUE, NULL);
   g_autofree char *config_off = sse_hub_config_json (FALSE, events);
-  g_autofree char *full = sse_hub_full_json (30000, SSE_HUB_FULL_HUB);
-  g_autofree char *address_full = sse_hub_full_json (31000, SSE_HUB_FULL_ADDRESS);
+  g_autofree char *full = sse_hub_full_json (30000, SSE_HUB_FULL_HUB, 1000);
+  g_autofree char *address_full = sse_hub_full_json (31000, SSE_HUB_FULL_ADDRESS, 8);
   g_autofree char *no_clients = sse_hub_client_ids_json (NULL, 0);
   g_autofree char *clients = sse_hub_client_ids_json (ids, G_N_ELEMENTS (ids));
 
@@ -86,10 +86,11 @@ test_event_payloads (void)
                    "\"events\":[\"poll\",\"say \\\"hi\\\"\"]}");
   g_assert_cmpstr (full, ==,
                    "{\"error\":\"The hub is full; trying again later\",\"reason\":\"full\","
-                   "\"retryMs\":30000}");
+                   "\"limit\":1000,\"retryMs\":30000}");
   g_assert_cmpstr (address_full, ==,
                    "{\"error\":\"This computer has the most streams one computer may open; "
-                   "trying again later\",\"reason\":\"address-full\",\"retryMs\":31000}");
+                   "trying again later\",\"reason\":\"address-full\",\"limit\":8,"
+                   "\"retryMs\":31000}");
   g_assert_cmpstr (config_on, ==, "{\"writes\":true,\"events\":[]}");
   g_assert_cmpstr (config_off, ==, "{\"writes\":false,\"events\":[\"poll\",\"say \\\"hi\\\"\"]}");
   g_assert_cmpstr (no_clients, ==, "[]");
@@ -133,7 +134,7 @@ test_cors_headers (void)
   g_assert_cmpstr (cors, ==, "Access-Control-Allow-Origin: *\n");
   g_assert_cmpstr (preflight, ==,
                    "Access-Control-Allow-Methods: GET, POST, OPTIONS\n"
-                   "Access-Control-Allow-Headers: Content-Type, Last-Event-ID\n"
+                   "Access-Control-Allow-Headers: Content-Type, Last-Event-ID, Idempotency-Key\n"
                    "Access-Control-Max-Age: 86400\n"
                    "Allow: GET, POST, OPTIONS\n");
 }

@@ -25,6 +25,7 @@ struct _SseHubFanout
   guint              n_websockets;   /* streams that are WebSocket clients */
   GBytes            *persons_ws_of;  /* the list frame persons_ws_size was measured on */
   gsize              persons_ws_size;
+  gboolean           custom_id_sent; /* the last custom event had an id of its own */
 
   /* settings */
   gsize              queue_cap;

@@ -308,6 +308,28 @@ sse_hub_fanout_announce_event_name (SseHubFanout *self,
   return TRUE;
 }
 
+guint
+sse_hub_fanout_publish_custom_event (SseHubFanout *self,
+                                     const char   *name,
+                                     const char   *id,
+                                     const char   *data)
+{
+  g_autofree char *revision = NULL;
+
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), 0);
+
+  /* EventSource keeps the last id for every later event: after an event
+   * with an id of its own, one without carries the list's revision again,
+   * so a page tells a repeated id from none, and a reconnect resumes the
+   * list instead of fetching it again. */
+  if (id == NULL && self->custom_id_sent)
+    id = revision = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                     sse_hub_person_store_get_revision (self->store));
+  self->custom_id_sent = id != NULL && revision == NULL;
+
+  return sse_hub_fanout_publish (self, SSE_HUB_LOG_NOTICE, name, id, data);
+}
+
 GBytes *
 sse_hub_fanout_get_persons_frame (SseHubFanout *self)
 {

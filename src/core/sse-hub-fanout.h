@@ -75,6 +75,12 @@ gboolean      sse_hub_fanout_check_custom_event   (SseHubFanout      *self,
 gboolean      sse_hub_fanout_announce_event_name  (SseHubFanout      *self,
                                                    const char        *name);
 
+/* Sends a custom event already checked and announced; one without an id
+ * after one with an id carries the list's revision as its id. */
+guint         sse_hub_fanout_publish_custom_event (SseHubFanout      *self,
+                                                   const char        *name,
+                                                   const char        *id,
+                                                   const char        *data);
 /* One frame, formatted once, the same bytes to every stream. */
 guint         sse_hub_fanout_publish              (SseHubFanout      *self,
                                                    SseHubLogKind      kind,

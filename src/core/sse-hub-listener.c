@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "sse-hub-listener.h"
+#include "sse-hub-parking.h"
 
 /* Large enough that a room of browsers connecting at once is not dropped
  * into SYN retransmits (GSocket's default is 10); the kernel caps it. */
@@ -32,7 +33,7 @@ typedef struct
 static void
 shut_down_socket (SoupServerMessage *message)
 {
-  GSocket *socket = soup_server_message_get_socket (message);
+  GSocket *socket = sse_hub_parking_get_socket (message);
 
   /* Reading then fails and libsoup finishes the message. */
   if (socket != NULL)

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "sse-hub-parking.h"
 #include "sse-hub-server-private.h"
 #include "sse-hub-websocket.h"
 #include "sse-hub-wire.h"
@@ -178,12 +179,16 @@ on_socket_message (SseHubClient *client,
  * as SSE would send it (the `full` event), then the socket is closed with
  * 1008, a policy of the hub's. */
 static GBytes *
-full_message (SseHubFullReason   reason,
+full_message (SseHubServer      *self,
+              SseHubFullReason   reason,
               char             **out_data)
 {
   g_autoptr(GBytes) sse = NULL;
 
-  *out_data = sse_hub_full_json (SSE_HUB_FULL_RETRY_MS, reason);
+  *out_data = sse_hub_full_json (SSE_HUB_FULL_RETRY_MS, reason,
+                                 reason == SSE_HUB_FULL_ADDRESS
+                                   ? self->access->max_streams_per_address
+                                   : self->access->max_clients);
   sse = sse_hub_format_frame (SSE_HUB_EVENT_FULL, NULL, *out_data);
   return sse_hub_ws_from_sse (sse);
 }
@@ -237,13 +242,14 @@ sse_hub_routes_websocket (SseHubServer      *self,
   last_event_id = g_strdup (query != NULL ? g_hash_table_lookup (query, "lastEventId") : NULL);
   if (!admitted)
     {
-      refusal = full_message (full, &full_data);
+      refusal = full_message (self, full, &full_data);
       sse_hub_routes_log_refusal (self, message, peer,
                                   full == SSE_HUB_FULL_ADDRESS ? SSE_HUB_REFUSAL_STREAM_CAP
                                                                : SSE_HUB_REFUSAL_HUB_FULL,
                                   NULL, full_data);
     }
-  socket = g_object_ref (soup_server_message_get_socket (message));
+  /* Also on a connection handed back from parking. */
+  socket = g_object_ref (sse_hub_parking_get_socket (message));
   stream = soup_server_message_steal_connection (message);
   if (stream == NULL)
     return;

@@ -1,22 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The routes: what each path answers — the event stream on /connect,
- * adding a person on /addPerson, the page from the web resources, the
- * CORS preflight and the errors — and the checks made on the headers
- * before a body is read. */
+ * adding a person on /addPerson, the CORS preflight and the errors — and
+ * the checks made on the headers before a body is read.  The page's files
+ * are served by sse-hub-web-files.c. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "sse-hub-idempotency.h"
 #include "sse-hub-server-private.h"
-#include "sse-hub-web-resources.h"
 #include "sse-hub-wire.h"
-
-#define WEB_RESOURCE_PREFIX    "/com/example/SseHub/web"
-#define PAGE_SECURITY_POLICY \
-  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self'; " \
-  "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; " \
-  "frame-ancestors 'none'"
 
 /* ------------------------------------------------------------------------ */
 /* Responses                                                                */
@@ -212,13 +206,16 @@ refuse_full (SseHubServer      *self,
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *data = NULL;
 
-  data = sse_hub_full_json (retry_ms, reason);
+  data = sse_hub_full_json (retry_ms, reason, reason == SSE_HUB_FULL_ADDRESS
+                                                ? self->access->max_streams_per_address
+                                                : self->access->max_clients);
   frame = sse_hub_format_frame (SSE_HUB_EVENT_FULL, NULL, data);
   g_string_append_len (body, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
   g_string_append_len (body, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
 
   soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
   soup_message_headers_replace (headers, "Cache-Control", SSE_HUB_STREAM_CACHE_CONTROL);
+  soup_message_headers_replace (headers, "Connection", "close");
   soup_server_message_set_response (message, SSE_HUB_STREAM_CONTENT_TYPE,
                                     SOUP_MEMORY_COPY, body->str, body->len);
 
@@ -357,7 +354,7 @@ sse_hub_routes_connect (SseHubServer      *self,
   held_peer = g_object_ref (peer);
   user_agent = g_strdup (soup_message_headers_get_one (request_headers, "User-Agent"));
   last_event_id = requested_last_event_id (message, query);
-  socket = g_object_ref (soup_server_message_get_socket (message));
+  socket = g_object_ref (sse_hub_parking_get_socket (message));
   stream = soup_server_message_steal_connection (message);
   if (stream == NULL)
     return;
@@ -412,6 +409,15 @@ on_person_saved (GObject      *source,
   g_free (post);
 }
 
+/* Here, beside its one user: the add route. */
+SseHubIdempotency *
+sse_hub_server_get_idempotency (SseHubServer *server)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER (server), NULL);
+
+  return server->idempotency;
+}
+
 void
 sse_hub_routes_add_person (SseHubServer      *self,
                            SoupServerMessage *message,
@@ -428,7 +434,26 @@ sse_hub_routes_add_person (SseHubServer      *self,
   gboolean presenter = sse_hub_peer_is_presenter (peer);
   gint64 age = 0;
 
-  if (!presenter)
+  bytes = soup_message_body_flatten (body);
+  /* Before the limits: a repeat spends nothing and stores nothing. */
+  if (sse_hub_idempotency_begin (self->idempotency, message, sse_hub_peer_get_group (peer),
+                                 bytes, &error) == SSE_HUB_IDEMPOTENCY_ANSWERED)
+    {
+      SseHubLogRecord record = {
+        .kind = SSE_HUB_LOG_REQUEST,
+        .event = SSE_HUB_LOG_EVENT_REQUEST,
+        .event_name = "repeat",
+        .status = soup_server_message_get_status (message),
+        .text = "Idempotency-Key seen before: first answer again, nothing stored",
+        .text_length = -1,
+      };
+
+      /* A repeat that waits for the first is not logged: the first speaks for both. */
+      if (record.status != 0)
+        log_request (self, message, peer, &record);
+      return;
+    }
+  if (error == NULL && !presenter)
     sse_hub_access_check_post (self->access, message, peer, &refusal, &error);
 
   if (error == NULL)
@@ -436,7 +461,6 @@ sse_hub_routes_add_person (SseHubServer      *self,
       gsize length;
       const char *data;
 
-      bytes = soup_message_body_flatten (body);
       data = g_bytes_get_data (bytes, &length);
       if (!sse_hub_parse_person_body (soup_message_headers_get_content_type (headers, NULL),
                                       data, length, &name, &age, &error))
@@ -560,125 +584,7 @@ sse_hub_routes_early_handler (SoupServer        *soup,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Static pages, preflight and errors                                       */
-
-static const char *
-content_type_for (const char *path)
-{
-  static const struct { const char *suffix; const char *type; } types[] = {
-    { ".html", "text/html; charset=utf-8" },
-    { ".js",   "text/javascript; charset=utf-8" },
-    { ".css",  "text/css; charset=utf-8" },
-    { ".svg",  "image/svg+xml" },
-    { ".png",  "image/png" },
-    { ".ico",  "image/x-icon" },
-    { ".json", "application/json; charset=utf-8" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-    if (g_str_has_suffix (path, types[i].suffix))
-      return types[i].type;
-
-  return "application/octet-stream";
-}
-
-/* The web resources are compiled in and never change while the hub runs,
- * so each one's tag is its digest, computed on first use and kept. */
-static const char *
-entity_tag_for (const char *resource_path,
-                GBytes     *bytes)
-{
-  static GHashTable *tags;
-  const char *tag;
-
-  if (tags == NULL)
-    tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  tag = g_hash_table_lookup (tags, resource_path);
-  if (tag == NULL)
-    {
-      g_autofree char *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
-      char *quoted = g_strdup_printf ("\"%.16s\"", digest);
-
-      g_hash_table_insert (tags, g_strdup (resource_path), quoted);
-      tag = quoted;
-    }
-
-  return tag;
-}
-
-/* If-None-Match holds "*" or a list of tags, each maybe weak ("W/"). */
-static gboolean
-request_has_current_copy (SoupServerMessage *message,
-                          const char        *tag)
-{
-  const char *header = soup_message_headers_get_list (soup_server_message_get_request_headers (message),
-                                                      "If-None-Match");
-  g_auto(GStrv) candidates = NULL;
-
-  if (header == NULL)
-    return FALSE;
-
-  candidates = g_strsplit (header, ",", -1);
-  for (guint i = 0; candidates[i] != NULL; i++)
-    {
-      const char *candidate = g_strstrip (candidates[i]);
-
-      if (g_str_has_prefix (candidate, "W/"))
-        candidate += 2;
-      if (g_str_equal (candidate, "*") || g_str_equal (candidate, tag))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-gboolean
-sse_hub_routes_serve_resource (SoupServerMessage *message,
-                               const char        *path)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
-  g_autofree char *resource_path = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  const char *tag;
-  gsize size;
-  const char *data;
-
-  if (g_str_equal (path, "/"))
-    path = "/index.html";
-
-  /* Resource lookups are exact matches, but refuse dot segments anyway so
-   * that no path ever names something outside the web folder. */
-  if (strstr (path, "/.") != NULL || strstr (path, "//") != NULL)
-    return FALSE;
-
-  resource_path = g_strconcat (WEB_RESOURCE_PREFIX, path, NULL);
-  bytes = g_resource_lookup_data (sse_hub_web_get_resource (), resource_path,
-                                  G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-  if (bytes == NULL)
-    return FALSE;
-
-  tag = entity_tag_for (resource_path, bytes);
-  soup_message_headers_replace (headers, "Content-Security-Policy", PAGE_SECURITY_POLICY);
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-  /* no-cache: a browser keeps its copy but asks each time, so a reload
-   * costs a 304 and a new hub version is never missed. */
-  soup_message_headers_replace (headers, "Cache-Control", "no-cache");
-  soup_message_headers_replace (headers, "ETag", tag);
-
-  if (request_has_current_copy (message, tag))
-    {
-      soup_server_message_set_status (message, SOUP_STATUS_NOT_MODIFIED, NULL);
-      return TRUE;
-    }
-
-  data = g_bytes_get_data (bytes, &size);
-  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (message, content_type_for (path), SOUP_MEMORY_COPY,
-                                    data, size);
-  return TRUE;
-}
+/* Preflight and errors                                                     */
 
 void
 sse_hub_routes_preflight (SoupServerMessage *message)

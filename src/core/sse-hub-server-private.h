@@ -11,7 +11,9 @@
 #include "sse-hub-access.h"
 #include "sse-hub-client-private.h"
 #include "sse-hub-fanout.h"
+#include "sse-hub-idempotency.h"
 #include "sse-hub-listener.h"
+#include "sse-hub-parking.h"
 #include "sse-hub-peer.h"
 #include "sse-hub-server.h"
 #include "sse-hub-wire.h"
@@ -31,6 +33,8 @@ struct _SseHubServer
   SseHubAccess      *access;       /* the presenter, Host names, limits and their settings */
   SoupServer        *soup;         /* NULL while stopped */
   SseHubAcceptWatch *accept_watch; /* NULL while stopped */
+  SseHubParking     *parking;      /* kept-alive connections between requests; NULL while stopped */
+  SseHubIdempotency *idempotency;  /* answers to adds by Idempotency-Key */
   char              *bind_address;
 
   guint64            next_client_id;
@@ -92,8 +96,6 @@ void      sse_hub_routes_send_event                (SseHubServer      *self,
                                                     SseHubPeer        *peer,
                                                     GHashTable        *query);
 void      sse_hub_routes_preflight                 (SoupServerMessage *message);
-gboolean  sse_hub_routes_serve_resource            (SoupServerMessage *message,
-                                                    const char        *path);
 /* Answers error as JSON with the reason's status, logs the refusal and
  * announces it on the server's "refused" signal. */
 void      sse_hub_routes_refuse                    (SseHubServer      *self,

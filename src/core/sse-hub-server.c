@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sse-hub-server-private.h"
+#include "sse-hub-web-files.h"
 #include "sse-hub-wire.h"
 
 /* A request must arrive whole within this time: a peer that trickles its
@@ -83,12 +84,9 @@ route (SoupServer        *soup,
   g_autoptr(GError) error = NULL;
 
   sse_hub_routes_set_cors_headers (message);
-  /* libsoup 3.2 leaks the socket of a kept-alive connection that the peer
-   * closes while idle (fixed in 3.3): one descriptor per browser POST over
-   * a lesson.  Closing after every response means no connection is ever
-   * idle; an event stream holds its connection to the end anyway. */
-  soup_message_headers_replace (soup_server_message_get_response_headers (message),
-                                "Connection", "close");
+  /* Parked between requests, never idle inside libsoup 3.2 (see
+   * sse-hub-parking.h); an event stream holds its connection anyway. */
+  sse_hub_parking_keep_alive (self->parking, message);
 
   if (!sse_hub_access_check_host (self->access, peer, &error))
     {
@@ -115,7 +113,7 @@ route (SoupServer        *soup,
     }
 
   if ((method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD) &&
-      sse_hub_routes_serve_resource (message, path))
+      sse_hub_web_files_serve (message, path))
     return;
 
   sse_hub_routes_not_found (self, message, peer, path);
@@ -174,6 +172,7 @@ sse_hub_server_start (SseHubServer  *self,
   self->bound_port = local != NULL ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
   self->access->bound_port = self->bound_port;
   self->soup = g_steal_pointer (&soup);
+  self->parking = sse_hub_parking_new (self->soup, SSE_HUB_PARKING_IDLE_SECONDS, SSE_HUB_PARKING_MAX);
   self->accept_watch = sse_hub_accept_watch_new (self->soup, socket, self->log);
 
   started.number = self->bound_port;
@@ -193,6 +192,7 @@ sse_hub_server_stop (SseHubServer *self)
 
   sse_hub_fanout_stop (self->fanout);
   g_clear_pointer (&self->accept_watch, sse_hub_accept_watch_free);
+  g_clear_pointer (&self->parking, sse_hub_parking_free);
 
   /* Requests still arriving on open connections must not reach a hub that
    * may be gone by then. */
@@ -380,7 +380,7 @@ sse_hub_server_send_custom_event (SseHubServer  *self,
       sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, SSE_HUB_EVENT_CONFIG, NULL, config);
     }
 
-  sse_hub_server_publish (self, SSE_HUB_LOG_NOTICE, name, id, data);
+  sse_hub_fanout_publish_custom_event (self->fanout, name, id, data);
   return TRUE;
 }
 
@@ -424,6 +424,7 @@ sse_hub_server_finalize (GObject *object)
   g_clear_object (&self->fanout);
   g_clear_object (&self->store);
   g_clear_object (&self->log);
+  g_clear_pointer (&self->idempotency, sse_hub_idempotency_free);
   g_clear_pointer (&self->bind_address, g_free);
 
   G_OBJECT_CLASS (sse_hub_server_parent_class)->finalize (object);
@@ -677,6 +678,8 @@ static void
 sse_hub_server_init (SseHubServer *self)
 {
   self->log = sse_hub_event_log_new (SSE_HUB_EVENT_LOG_DEFAULT_MAX_ENTRIES);
+  self->idempotency = sse_hub_idempotency_new (SSE_HUB_IDEMPOTENCY_DEFAULT_KEYS,
+                                               SSE_HUB_IDEMPOTENCY_DEFAULT_TTL);
 
   self->port = SSE_HUB_DEFAULT_PORT;
   self->keepalive_interval = SSE_HUB_DEFAULT_KEEPALIVE_SECONDS;

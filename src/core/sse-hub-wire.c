@@ -412,14 +412,15 @@ sse_hub_full_reason_name (SseHubFullReason reason)
 /* The event repeats the jittered delay: scripts cannot read retry:. */
 char *
 sse_hub_full_json (guint            retry_ms,
-                   SseHubFullReason reason)
+                   SseHubFullReason reason,
+                   guint            limit)
 {
   const char *error = reason == SSE_HUB_FULL_ADDRESS
                         ? "This computer has the most streams one computer may open; trying again later"
                         : "The hub is full; trying again later";
 
-  return g_strdup_printf ("{\"error\":\"%s\",\"reason\":\"%s\",\"retryMs\":%u}",
-                          error, sse_hub_full_reason_name (reason), retry_ms);
+  return g_strdup_printf ("{\"error\":\"%s\",\"reason\":\"%s\",\"limit\":%u,\"retryMs\":%u}",
+                          error, sse_hub_full_reason_name (reason), limit, retry_ms);
 }
 
 char *
@@ -466,7 +467,7 @@ static const SseHubHeader cors_headers[] = {
 
 static const SseHubHeader preflight_headers[] = {
   { "Access-Control-Allow-Methods", "GET, POST, OPTIONS" },
-  { "Access-Control-Allow-Headers", "Content-Type, Last-Event-ID" },
+  { "Access-Control-Allow-Headers", "Content-Type, Last-Event-ID, Idempotency-Key" },
   { "Access-Control-Max-Age", "86400" },
   { "Allow", "GET, POST, OPTIONS" },
   { NULL, NULL },

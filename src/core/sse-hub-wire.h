@@ -141,8 +141,10 @@ typedef enum
 
 /* "full" or "address-full": the event's "reason" and the log's name. */
 const char *sse_hub_full_reason_name  (SseHubFullReason reason);
+/* limit: the number of streams the reason is about, for the page to say. */
 char       *sse_hub_full_json         (guint            retry_ms,
-                                       SseHubFullReason reason);
+                                       SseHubFullReason reason,
+                                       guint            limit);
 char       *sse_hub_config_json       (gboolean            writes,
                                        const char * const *events);
 char       *sse_hub_client_ids_json   (const guint64 *ids,

@@ -4,107 +4,16 @@
 // browser through shared-stream.js (see stream.js); where a browser cannot
 // share, or the presenter turns sharing off, the tab holds its own.  Every
 // piece of data from the network is set with textContent, never as HTML.
+// Served after stream.js and strings.js in one file (see src/core/meson.build).
 'use strict';
-
-const STRINGS = {
-  en: {
-    title: 'SSE Hub',
-    connecting: 'Connecting…',
-    connected: 'Connected: updates arrive live',
-    reconnecting: 'Connection lost. Reconnecting…',
-    full: 'The hub is full. Waiting for a free place…',
-    unreachable: 'Cannot reach the hub. Trying again…',
-    offline: 'Offline. Waiting for the network…',
-    quiet: 'No word from the hub for a while. Reconnecting…',
-    blocked: 'This browser has too many connections open to this address: close another tab.',
-    seconds: '{0} s',
-    persons: 'Persons',
-    personsCount: n => (n === 1 ? '1 person' : `${n} persons`),
-    stale: 'Not connected: this list may be out of date.',
-    noPersons: 'Nobody yet. Add the first person!',
-    personAdded: (name, age) => `New: ${name}, ${age}`,
-    personsAdded: n => `${n} new persons`,
-    listChanged: n => (n === 1 ? 'The list changed: 1 person' : `The list changed: ${n} persons`),
-    addPerson: 'Add a person',
-    name: 'Name',
-    age: 'Age',
-    add: 'Add',
-    adding: 'Adding…',
-    added: 'Added {0}.',
-    networkError: 'Could not reach the hub. Check the connection and try again.',
-    addTimeout: 'The hub did not answer within {0} s. Check the list, then try again.',
-    writesOff: 'The presenter has turned off adding persons. Watch the list change live.',
-    clients: 'Connected',
-    clientsCount: n => (n === 1 ? '1 browser' : `${n} browsers`),
-    you: 'you',
-    youTabs: n => `you (${n} tabs)`,
-    more: '+{0} more',
-    wire: 'On the wire',
-    wireHint: 'Each frame as the hub sent it, newest first, in the text/event-stream format that ' +
-      'EventSource reads. A blank line ends each one. Comments such as ": keep-alive" never ' +
-      'reach scripts, so they do not show here; the heartbeat event after each one does, and ' +
-      'tells the page the connection is alive.',
-    wireLog: 'Frames received',
-    presenterEvents: 'Events from the presenter',
-    eventId: 'id {0}',
-    shareSwitch: 'Share one connection between tabs',
-    sharedTabs: n => (n === 1 ? '1 tab uses 1 connection' : `${n} tabs share 1 connection`),
-    ownTabs: n => `Sharing is off: each tab has its own connection (${n} open). ` +
-      'A browser opens at most 6 to one address.',
-    cannotShare: 'This browser cannot share a connection between tabs: each tab has its own.',
-    repeated: n => `×${n}`,
-  },
-  zh: {
-    title: 'SSE Hub',
-    connecting: '正在连接…',
-    connected: '已连接：更新实时到达',
-    reconnecting: '连接已断开，正在重新连接…',
-    full: '服务器已满，正在等待空位…',
-    unreachable: '无法连接到服务器，稍后重试…',
-    offline: '离线，正在等待网络…',
-    quiet: '服务器已有一段时间没有消息，正在重新连接…',
-    blocked: '此浏览器对这个地址打开的连接太多：请关闭另一个标签页。',
-    seconds: '{0} 秒',
-    persons: '人员',
-    personsCount: n => `${n} 人`,
-    stale: '未连接：此列表可能已过时。',
-    noPersons: '还没有人。添加第一个人吧！',
-    personAdded: (name, age) => `新增：${name}，${age}`,
-    personsAdded: n => `新增 ${n} 人`,
-    listChanged: n => `列表已更新：${n} 人`,
-    addPerson: '添加人员',
-    name: '姓名',
-    age: '年龄',
-    add: '添加',
-    adding: '正在添加…',
-    added: '已添加 {0}。',
-    networkError: '无法连接到服务器。请检查网络后重试。',
-    addTimeout: '服务器在 {0} 秒内没有应答。请先查看列表，再重试。',
-    writesOff: '演示者已关闭添加人员。请观看列表的实时变化。',
-    clients: '已连接',
-    clientsCount: n => `${n} 个浏览器`,
-    you: '你',
-    youTabs: n => `你（${n} 个标签页）`,
-    more: '还有 {0} 个',
-    wire: '线路上的数据',
-    wireHint: '服务器发送的每一帧，最新的在最前，即 EventSource 读取的 text/event-stream 原始文本。' +
-      '每一帧以一个空行结束。": keep-alive" 之类的注释不会交给脚本，因此不在此显示；' +
-      '紧随其后的 heartbeat 事件会显示，它告诉页面连接仍然有效。',
-    wireLog: '收到的帧',
-    presenterEvents: '演示者发送的事件',
-    eventId: 'id {0}',
-    shareSwitch: '各标签页共用一个连接',
-    sharedTabs: n => `${n} 个标签页共用 1 个连接`,
-    ownTabs: n => `共用已关闭：每个标签页各有一个连接（已打开 ${n} 个）。浏览器对一个地址最多打开 6 个。`,
-    cannotShare: '此浏览器无法让标签页共用连接：每个标签页各有一个。',
-    repeated: n => `×${n}`,
-  },
-};
 
 const WIRE_MAX = 100;
 const CLIENTS_SHOWN = 200;
 const HIGHLIGHT_MS = 2500;
 const ADD_TIMEOUT_MS = 10000;
+const ADD_TRIES = 4;
+// States in which the hub answers this page (a full hub still takes posts).
+const REACHABLE = ['connected', 'full'];
 
 function pickLanguage () {
   for (const tag of navigator.languages || [navigator.language || 'en']) {
@@ -137,6 +46,12 @@ const state = {
   ownStream: null,      // the tab's own stream when it does not
   tabs: 1,              // tabs of this browser on the hub
   streams: null,        // streams they hold, null when unknown
+  connected: false,
+  reachable: false,
+  adding: false,        // an add is under way
+  waitUntil: 0,         // no add before this time (the hub's Retry-After)
+  waitTimer: null,
+  clientsKnown: false,  // a client list has arrived since the page opened
 };
 
 function translatePage () {
@@ -157,13 +72,15 @@ function stopCountdown () {
 
 // The state text is a live region: it only changes when the state does, so a
 // screen reader hears "reconnecting" once, not every second of the countdown.
-function setStatus ({ kind, key, until }) {
+function setStatus ({ kind, key, until, limit }) {
   $('status').className = `status status-${kind}`;
-  const text = t(key);
+  const text = t(key, limit);
   if ($('status-text').textContent !== text)
     $('status-text').textContent = text;
 
   setConnected(kind === 'connected');
+  state.reachable = REACHABLE.includes(kind);
+  renderButton();
   stopCountdown();
   if (until <= Date.now())
     return;
@@ -179,14 +96,21 @@ function setStatus ({ kind, key, until }) {
   state.countdown = setInterval(tick, 250);
 }
 
+// Figures from a stream that is gone are not current: they say so.
 function setConnected (connected) {
+  state.connected = connected;
   $('stale-note').hidden = connected || state.persons === null;
-  $('persons').classList.toggle('stale', !connected);
-  $('clients').classList.toggle('stale', !connected);
-  if (!connected) {
+  for (const id of ['persons', 'clients', 'persons-count', 'clients-count'])
+    $(id).classList.toggle('stale', !connected);
+  if (!connected)
     state.myId = null;
-    renderClients();
-  }
+  renderPersonsCount();
+  renderClients();
+}
+
+function renderPersonsCount () {
+  const count = state.persons === null ? '' : t('personsCount', state.persons.length);
+  $('persons-count').textContent = state.connected || count === '' ? count : t('lastKnown', count);
 }
 
 /* Persons ------------------------------------------------------------------ */
@@ -245,7 +169,7 @@ function renderPersons (persons) {
   }
 
   state.persons = persons;
-  $('persons-count').textContent = t('personsCount', persons.length);
+  renderPersonsCount();
   $('persons-empty').hidden = persons.length > 0;
 }
 
@@ -279,7 +203,9 @@ function renderClients () {
     items.push(more);
   }
   $('clients').replaceChildren(...items);
-  const count = t('clientsCount', ids.length);
+  let count = state.clientsKnown ? t('clientsCount', ids.length) : '';
+  if (!state.connected && count !== '')
+    count = t('lastKnown', count);
   if ($('clients-count').textContent !== count)
     $('clients-count').textContent = count;
 }
@@ -293,9 +219,10 @@ function setWrites (writes) {
 
 /* The raw frames ----------------------------------------------------------- */
 
-// count: how many heartbeats in a row the entry stands for.
-function stamp (time, count = 1) {
-  const now = new Date();
+// count: how many heartbeats in a row the entry stands for; at: when the
+// frame arrived (a tab that joins late shows frames from before it).
+function stamp (time, count = 1, at = Date.now()) {
+  const now = new Date(at);
   time.dateTime = now.toISOString();
   time.textContent = now.toLocaleTimeString(lang === 'zh' ? 'zh-CN' : undefined);
   if (count > 1) {
@@ -306,21 +233,21 @@ function stamp (time, count = 1) {
   }
 }
 
-function logLines (lines) {
+function logLines (lines, at = Date.now()) {
   const log = $('wire');
   // A heartbeat is the same every time: those in a row share one entry.
   const newest = log.firstElementChild;
   if (newest !== null && newest.dataset.heartbeat !== undefined && lines[0] === 'event: heartbeat') {
     const count = Number(newest.dataset.heartbeat) + 1;
     newest.dataset.heartbeat = String(count);
-    stamp(newest.querySelector('time'), count);
+    stamp(newest.querySelector('time'), count, at);
     return;
   }
 
   const item = document.createElement('li');
   const time = document.createElement('time');
   const frame = document.createElement('pre');
-  stamp(time);
+  stamp(time, 1, at);
   // The blank line that ends the frame is part of it.
   frame.textContent = `${lines.join('\n')}\n\n`;
   item.append(time, frame);
@@ -338,11 +265,11 @@ function logFrame (event) {
   const lines = [];
   if (event.type !== 'message')
     lines.push(`event: ${event.type}`);
-  if ((event.type === 'message' || event.custom) && event.lastEventId)
-    lines.push(`id: ${event.lastEventId}`);
+  if (event.wireId)
+    lines.push(`id: ${event.wireId}`);
   for (const line of event.data.split('\n'))
     lines.push(line === '' ? 'data:' : `data: ${line}`);
-  logLines(lines);
+  logLines(lines, event.time);
 }
 
 /* What the stream says ------------------------------------------------------ */
@@ -372,6 +299,7 @@ function onClients (ids) {
   if (!Array.isArray(ids))
     return;
   state.clients = ids;
+  state.clientsKnown = true;
   renderClients();
 }
 
@@ -399,7 +327,7 @@ function showPresenterEvent (event) {
     id.textContent = t('eventId', event.lastEventId);
     head.append(' ', id);
   }
-  stamp(time);
+  stamp(time, 1, event.time);
   head.append(' ', time);
   data.textContent = event.data;
   item.append(head, data);
@@ -411,18 +339,19 @@ function showPresenterEvent (event) {
 
 const HANDLERS = { hello: onHello, message: onList, client: onClients, config: onConfig };
 
-// replay: the newest state the shared stream had before this tab joined;
-// it went over the wire earlier, so it is not logged as if it were new.
-function applyEvent (event, replay = false) {
+// What a frame does: show it on the wire (log), and act on it (act).  A
+// tab that joins late gets the shared stream's recent frames to log, then
+// the newest state to act on.
+function applyEvent (event, { log = true, act = true } = {}) {
   const data = parse(event);
   // The retry field came just before hello, which repeats its value.
-  if (!replay && event.type === 'hello' && Number.isFinite(data?.retry))
-    logLines([`retry: ${data.retry}`]);
-  if (event.custom)
+  if (log && event.type === 'hello' && Number.isFinite(data?.retry))
+    logLines([`retry: ${data.retry}`], event.time);
+  if (event.custom && log)
     showPresenterEvent(event);
-  else
+  else if (!event.custom && act)
     HANDLERS[event.type]?.(data);
-  if (!replay)
+  if (log)
     logFrame(event);
 }
 
@@ -475,7 +404,13 @@ function fromWorker (message) {
     break;
   case 'event':
     if (state.shared)
-      applyEvent(message.event, message.replay);
+      applyEvent(message.event, { log: !message.replay });
+    break;
+  case 'history':
+    if (state.shared) {
+      for (const event of message.events)
+        applyEvent(event, { act: false });
+    }
     break;
   case 'status':
     if (state.shared)
@@ -548,40 +483,130 @@ function clearErrors () {
     $(id).removeAttribute('aria-invalid');
 }
 
-async function onSubmit (event) {
-  event.preventDefault();
-  clearErrors();
-
+// The button says whether an add can go now, and the note under it why not.
+function renderButton () {
   const button = $('add-button');
-  button.disabled = true;
-  button.textContent = t('adding');
+  const waiting = state.waitUntil > Date.now();
+  button.disabled = state.adding || waiting || !state.reachable;
+  button.textContent = state.adding ? t('adding') : t('add');
+  const reason = $('form-waiting');
+  const text = state.adding || state.reachable ? '' : t('formWaiting');
+  if (reason.textContent !== text)
+    reason.textContent = text;
+}
 
-  // A request the hub never answers (a dead path, or no connection left in
-  // this browser) must not leave the form stuck on "Adding…".
+// Retry-After: no add until then, with the seconds counting down in words.
+function waitBeforeAdding (seconds) {
+  state.waitUntil = Date.now() + seconds * 1000;
+  clearInterval(state.waitTimer);
+  const tick = () => {
+    const left = Math.ceil((state.waitUntil - Date.now()) / 1000);
+    if (left > 0) {
+      $('form-error').textContent = t('slowDown', left);
+    } else {
+      clearInterval(state.waitTimer);
+      $('form-error').textContent = '';
+    }
+    renderButton();
+  };
+  tick();
+  state.waitTimer = setInterval(tick, 1000);
+}
+
+// The hub's refusals in the page's own words where a reason is not about a
+// field (the hub speaks the presenter's language).
+function showRefusal (status, answer, retryAfter) {
+  if (status === 429 && retryAfter > 0)
+    waitBeforeAdding(retryAfter);
+  else if (status === 429)
+    showError(null, t('personsCap'));
+  else if (status === 403)
+    showError(null, t('writesOffPost'));
+  else if (status === 507)
+    showError(null, t('listFull'));
+  else
+    showError(answer?.field, answer?.error || `HTTP ${status}`);
+}
+
+// An unguessable key for this add: a retry with it is never stored twice.
+// Random bytes rather than randomUUID(), which needs https.
+function newIdempotencyKey () {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map(byte => byte.toString(16).padStart(2, '0')).join('');
+}
+
+// This browser's connections are all held by its tabs' streams: a request
+// waits in the browser for one that never frees.
+function connectionsTaken () {
+  return state.shared === false && (state.streams ?? 0) >= BROWSER_CONNECTION_LIMIT;
+}
+
+async function postOnce (body, key) {
+  // A request the hub never answers (a dead path, a frozen hub, or no
+  // connection left in this browser) must not leave the form stuck.
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), ADD_TIMEOUT_MS);
   try {
-    // The hub owns the rules: whatever it refuses, it explains.
     const response = await fetch('addPerson', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: $('name').value, age: $('age').value }),
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `"${key}"` },
+      body,
       signal: abort.signal,
     });
     const answer = await response.json().catch(() => null);
-    if (response.ok && answer !== null) {
-      $('name').value = '';
-      $('form-status').textContent = t('added', answer.name);
-      $('name').focus();
-    } else {
-      showError(answer?.field, answer?.error || `HTTP ${response.status}`);
-    }
+    return { response, answer };
   } catch {
-    showError(null, abort.signal.aborted ? t('addTimeout', ADD_TIMEOUT_MS / 1000) : t('networkError'));
+    return { timedOut: abort.signal.aborted };
   } finally {
     clearTimeout(timer);
-    button.disabled = false;
-    button.textContent = t('add');
+  }
+}
+
+async function onSubmit (event) {
+  event.preventDefault();
+  clearErrors();
+  state.adding = true;
+  renderButton();
+
+  // Every try carries the same key: the hub stores the person once however
+  // many of them reach it.
+  const key = newIdempotencyKey();
+  const body = JSON.stringify({ name: $('name').value, age: $('age').value });
+  try {
+    for (let attempt = 1; attempt <= ADD_TRIES; attempt++) {
+      const { response, answer, timedOut } = await postOnce(body, key);
+      if (response?.ok && answer !== null) {
+        const replayed = response.headers.get('Idempotent-Replayed') === 'true';
+        $('name').value = '';
+        $('form-status').textContent = attempt === 1 ? t('added', answer.name)
+          : replayed ? t('addedReplayed', answer.name) : t('addedOnRetry', answer.name, attempt);
+        $('name').focus();
+        return;
+      }
+      if (response !== undefined) {
+        $('form-status').textContent = '';
+        showRefusal(response.status, answer,
+          Number.parseInt(response.headers.get('Retry-After') ?? '', 10));
+        return;
+      }
+      // Not "the hub did not answer": the request never left the browser.
+      if (connectionsTaken()) {
+        $('form-status').textContent = '';
+        showError(null, t('sixConnections'));
+        return;
+      }
+      if (!timedOut) {
+        showError(null, t('networkError'));
+        return;
+      }
+      if (attempt < ADD_TRIES)
+        $('form-status').textContent = t('retrying', attempt + 1);
+    }
+    $('form-status').textContent = '';
+    showError(null, t('addLost', ADD_TRIES));
+  } finally {
+    state.adding = false;
+    renderButton();
   }
 }
 
@@ -589,6 +614,7 @@ async function onSubmit (event) {
 
 translatePage();
 renderClients();
+renderButton();
 $('add-form').addEventListener('submit', onSubmit);
 for (const id of ['name', 'age']) {
   $(id).addEventListener('input', () => {

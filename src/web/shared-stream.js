@@ -12,8 +12,13 @@ importScripts('stream.js');
 // Each is state, not history: a tab that joins needs only the newest.
 const STATE_EVENTS = ['hello', 'message', 'client', 'config'];
 
+// What a tab that joins late catches up on: as many frames as a wire panel
+// shows, and with them the presenter's recent events.
+const HISTORY_MAX = 100;
+
 const tabs = new Map();     // port → { ownOpen }: whether it holds a stream of its own
 const latest = new Map();   // event type → newest event of that type
+const history = [];         // the newest events, oldest first
 let share = true;
 let offline = false;
 let stream = null;
@@ -46,10 +51,11 @@ function updateStream () {
   if (wanted && stream === null) {
     stream = new SseHubStream({
       onEvent (event) {
-        // The presenter's events are history, not state: a tab that joins
-        // later does not get them replayed.
         if (STATE_EVENTS.includes(event.type))
           latest.set(event.type, event);
+        history.push(event);
+        if (history.length > HISTORY_MAX)
+          history.shift();
         broadcast({ type: 'event', event });
       },
       onStatus (status) {
@@ -65,6 +71,7 @@ function updateStream () {
     stream.stop();
     stream = null;
     latest.clear();
+    history.length = 0;
     lastStatus = null;
   }
 }
@@ -80,6 +87,7 @@ function catchUp (port) {
   port.postMessage({ type: 'mode', share });
   if (stream === null)
     return;
+  port.postMessage({ type: 'history', events: history });
   for (const type of STATE_EVENTS) {
     if (latest.has(type))
       port.postMessage({ type: 'event', event: latest.get(type), replay: true });

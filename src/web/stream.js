@@ -19,7 +19,8 @@ const SILENCE_INTERVALS = 2.5;
 
 // eslint-disable-next-line no-unused-vars
 class SseHubStream {
-  // onEvent({type, data, lastEventId}), onStatus({kind, key, until}),
+  // onEvent({type, data, lastEventId, wireId, custom, time}),
+  // onStatus({kind, key, until, limit}),
   // onOpenChange(open); otherStreams() returns how many other streams this
   // browser holds to the hub, or null when it cannot know.
   constructor ({ onEvent, onStatus, onOpenChange = () => {}, otherStreams = () => null }) {
@@ -31,7 +32,7 @@ class SseHubStream {
     this.open = false;
     this.started = false;
     this.offline = false;
-    this.full = false;
+    this.full = null;       // the refusal of the try under way: { address, limit }
     this.retryMs = 3000;
     this.heartbeatMs = 0;
     this.connectTimeoutMs = CONNECT_TIMEOUT_MS;
@@ -74,8 +75,8 @@ class SseHubStream {
     }
   }
 
-  status (kind, key, waitMs = 0) {
-    this.onStatus({ kind, key, until: waitMs > 0 ? Date.now() + waitMs : 0 });
+  status (kind, key, waitMs = 0, limit = null) {
+    this.onStatus({ kind, key, until: waitMs > 0 ? Date.now() + waitMs : 0, limit });
   }
 
   setOpen (open) {
@@ -92,7 +93,7 @@ class SseHubStream {
       this.source.close();
       this.source = null;
     }
-    this.full = false;
+    this.full = null;
     this.setOpen(false);
   }
 
@@ -166,11 +167,17 @@ class SseHubStream {
       this.refused(this.parse(event.data));
 
     const custom = this.customNames.has(event.type);
-    // EventSource keeps the last id for every later event: a presenter's
-    // event had an id of its own only if it changed.
-    const lastEventId = custom && event.lastEventId === this.seenId ? '' : event.lastEventId;
-    this.seenId = event.lastEventId;
-    this.onEvent({ type: event.type, data: event.data, lastEventId, custom });
+    // EventSource keeps the last id for every later event.  The hub sends
+    // the list's revision again on a presenter's event without an id that
+    // follows one with an id: so a presenter's id is whatever differs from
+    // the revision, repeats included, and an id line was on the wire when
+    // the event is the list, has an id of its own, or changed the id.
+    const id = event.lastEventId;
+    const own = custom && id !== this.lastEventId ? id : '';
+    const wireId = event.type === 'message' || own !== '' || (custom && id !== this.seenId) ? id : '';
+    this.seenId = id;
+    this.onEvent({ type: event.type, data: event.data, lastEventId: custom ? own : id, wireId,
+      custom, time: Date.now() });
     if (event.type === 'hello' && this.open)
       this.status('connected', 'connected');
     // Every frame proves the path alive until the next heartbeat is due.
@@ -208,8 +215,10 @@ class SseHubStream {
     this.setOpen(true);
   }
 
+  // "address-full": this computer holds the most streams one computer may,
+  // which no wait for a free place in the hub will cure.
   refused (full) {
-    this.full = true;
+    this.full = { address: full?.reason === 'address-full', limit: full?.limit ?? null };
     this.retryMs = full !== null && Number.isFinite(full.retryMs) ? full.retryMs : FULL_RETRY_MS;
   }
 
@@ -224,10 +233,12 @@ class SseHubStream {
       // Tries that fail one after the other (a browser out of connections
       // fails its queued ones now and then) neither hide why nor put off
       // the moment the page says it cannot connect.
-      const kind = this.full ? 'full' : 'reconnecting';
-      this.full = false;
-      if (!this.stuck || kind === 'full')
-        this.status(kind, kind, this.retryMs);
+      const full = this.full;
+      this.full = null;
+      if (full !== null)
+        this.status('full', full.address ? 'addressFull' : 'full', this.retryMs, full.limit);
+      else if (!this.stuck)
+        this.status('reconnecting', 'reconnecting', this.retryMs);
       if (this.deadline === null)
         this.expectWithin(this.retryMs + this.connectTimeoutMs);
       return;

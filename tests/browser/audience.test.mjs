@@ -111,7 +111,7 @@ test('a restarted hub: the page counts down to reconnecting, then shows the curr
     await hub.stop();
     await page.locator('#status.status-reconnecting').waitFor(WAIT);
     assert.equal(await page.textContent('#status-text'), 'Connection lost. Reconnecting…');
-    await page.locator('#status-countdown', { hasText: /^\d+ s$/ }).waitFor(WAIT);
+    await page.locator('#status-countdown', { hasText: /^\d+\s+s$/ }).waitFor(WAIT);
     assert.equal(await page.isVisible('#stale-note'), true, 'the list is marked as possibly stale');
     assert.equal(await page.locator('#clients li.you').count(), 0, 'no id while disconnected');
     await page.screenshot({ path: join(SCREENSHOTS, 'audience-reconnecting.png') });
@@ -160,7 +160,7 @@ test('a full hub: the page says so and counts down to its next try', async () =>
     await second.locator('#status.status-full').waitFor(WAIT);
     assert.equal(await second.textContent('#status-text'),
       'The hub is full. Waiting for a free place…');
-    await second.locator('#status-countdown', { hasText: /^[1-3]\d s$/ }).waitFor(WAIT);
+    await second.locator('#status-countdown', { hasText: /^[1-3]\d\s+s$/ }).waitFor(WAIT);
     assert.equal(await second.locator('#wire li', { hasText: 'event: full' }).count(), 1);
     await closePage(second);
     await closePage(first);

@@ -124,9 +124,10 @@ export class Hub {
   }
 }
 
-export async function launchBrowser () {
+// executablePath: a wrapper to start Chromium under (a network namespace).
+export async function launchBrowser ({ executablePath = process.env.CHROMIUM || '/usr/bin/chromium' } = {}) {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
@@ -169,8 +170,14 @@ export async function watchSharedWorkers (browser, origin) {
   };
 }
 
-function firstLine (chunk) {
-  return chunk.toString('latin1').split('\r\n', 1)[0];
+// Request and status lines in a chunk: a kept-alive connection carries one
+// exchange after another.
+function requestLines (chunk) {
+  return chunk.toString('latin1').match(/^(?:GET|HEAD|POST|OPTIONS) \S+ HTTP\/1\.1(?=\r\n)/gm) ?? [];
+}
+
+function statusLines (chunk) {
+  return chunk.toString('latin1').match(/^HTTP\/1\.1 \d{3}[^\r\n]*(?=\r\n)/gm) ?? [];
 }
 
 // A TCP relay between the browser and the hub that can stop forwarding
@@ -182,8 +189,8 @@ export class Relay {
     this.targetPort = targetPort;
     this.holding = false;
     this.pairs = new Set();
-    // The first line of each request and of its answer: the hub closes
-    // every connection after one response, the stream's included.
+    this.connections = 0;   // accepted from the browser, ever
+    // The first line of each request and of its answer, in order.
     this.exchanges = [];
     this.server = createServer(client => this.connect(client));
   }
@@ -199,6 +206,7 @@ export class Relay {
   }
 
   connect (client) {
+    this.connections++;
     // A browser may try again while the relay closes: it must not wait on that.
     if (this.closing) {
       client.destroy();
@@ -208,14 +216,15 @@ export class Relay {
     // relay, as on a dead Wi-Fi path: the hub never sees it, so its request
     // deadline cannot answer for the silent network.
     const pair = { client, upstream: null, toUpstream: [], toClient: [] };
-    const exchange = {};
+    const pending = [];
     const end = () => {
       client.destroy();
       pair.upstream?.destroy();
       this.pairs.delete(pair);
     };
-    client.once('data', chunk => { exchange.request = firstLine(chunk); });
     client.on('data', chunk => {
+      for (const request of requestLines(chunk))
+        pending.push({ request });
       if (this.holding || pair.upstream === null)
         pair.toUpstream.push(chunk);
       else
@@ -226,11 +235,12 @@ export class Relay {
     pair.open = () => {
       const upstream = connect(this.targetPort, '127.0.0.1');
       pair.upstream = upstream;
-      upstream.once('data', chunk => {
-        exchange.status = firstLine(chunk);
-        this.exchanges.push(exchange);
-      });
       upstream.on('data', chunk => {
+        for (const status of statusLines(chunk)) {
+          const exchange = pending.shift();
+          if (exchange !== undefined)
+            this.exchanges.push({ ...exchange, status });
+        }
         if (this.holding)
           pair.toClient.push(chunk);
         else
