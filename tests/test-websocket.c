@@ -383,6 +383,27 @@ test_full_across_transports (void)
   g_assert_true (test_wait_n_clients (hub, 2));
 }
 
+/* Pings answered to a peer that never reads: bounded, then it is dropped. */
+static void
+test_ping_flood (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(WsPeer) peer = ws_peer_connect (hub->port, "/connect", NULL, 2048);
+  char payload[125];
+  guint sent;
+
+  memset (payload, 'p', sizeof payload);
+  g_assert_nonnull (ws_peer_wait_event (peer, "hello", 0, 5000));
+  g_assert_true (test_wait_n_clients (hub, 1));
+  peer->reading = FALSE;
+  for (sent = 0; sent < 40000 && !peer->closed &&
+       g_list_model_get_n_items (sse_hub_server_get_clients (hub->server)) > 0; sent++)
+    ws_peer_send_frame (peer, 0x9, TRUE, payload, sizeof payload);
+  g_assert_true (test_wait_n_clients (hub, 0));
+  /* Only once its pongs passed the bound: 4 MiB of 127-byte pongs. */
+  g_assert_cmpuint (sent, >, 4 * 1024 * 1024 / 127 - 1000);
+}
+
 #define N_CHANGES 300
 
 static gboolean
@@ -454,6 +475,7 @@ main (int   argc,
   g_test_add_func ("/websocket/fragmented-add", test_fragmented_add);
   g_test_add_func ("/websocket/full-across-transports", test_full_across_transports);
   g_test_add_func ("/websocket/stalled-reader", test_stalled_reader);
+  g_test_add_func ("/websocket/ping-flood", test_ping_flood);
 
   return g_test_run ();
 }

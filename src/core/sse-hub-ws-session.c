@@ -10,6 +10,12 @@
 /* Read in steps of this; a message is bounded by
  * SSE_HUB_WS_MESSAGE_MAX_BYTES, so the buffer never holds much more. */
 #define READ_BYTES 4096
+/* Reads per wake-up: a peer that sends without pause must not hold the
+ * loop; the socket stays readable and is read again next turn. */
+#define READS_PER_TURN 16
+/* A pong is owed, but not without end to a peer that pings and never
+ * reads: past this backlog it is dropped. */
+#define PONG_CAP (4 * 1024 * 1024)
 
 struct _SseHubWsSession
 {
@@ -80,7 +86,7 @@ handle_frame (SseHubWsSession     *self,
       {
         g_autoptr(GBytes) pong = sse_hub_ws_format_frame (SSE_HUB_WS_OP_PONG, frame->payload,
                                                           frame->length);
-        return sse_hub_client_queue_control (client, pong) == SSE_HUB_CLIENT_QUEUED;
+        return sse_hub_client_queue_raw (client, pong, PONG_CAP) == SSE_HUB_CLIENT_QUEUED;
       }
     case SSE_HUB_WS_OP_PONG:
       self->ping_at = 0;
@@ -147,7 +153,7 @@ sse_hub_ws_session_read (SseHubWsSession *self,
                          SseHubClient    *client,
                          GSocket         *socket)
 {
-  for (;;)
+  for (guint turn = 0; turn < READS_PER_TURN; turn++)
     {
       g_autoptr(GError) error = NULL;
       guint old = self->input->len;
@@ -186,4 +192,5 @@ sse_hub_ws_session_read (SseHubWsSession *self,
         }
       g_byte_array_remove_range (self->input, 0, parsed);
     }
+  return TRUE;
 }
