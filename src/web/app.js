@@ -379,7 +379,8 @@ function renderSharing () {
   const toggle = $('share-switch');
   if (state.transport === 'ws') {
     toggle.disabled = true;
-    info.textContent = t('socketOwn');
+    // Its words come with the socket's script.
+    info.textContent = state.socket !== null ? t('socketOwn') : '';
     return;
   }
   toggle.disabled = state.worker === null;
@@ -458,7 +459,21 @@ function joinWorker () {
 
 /* Over a WebSocket --------------------------------------------------------- */
 
-function startSocket () {
+// Only a page on the WebSocket loads its script: an SSE page's first load
+// stays as small as it was.
+function loadSocketScript () {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = 'socket-stream.js';
+    script.onload = resolve;
+    script.onerror = reject;
+    document.head.append(script);
+  });
+}
+
+async function startSocket () {
+  await loadSocketScript();
+  // eslint-disable-next-line no-undef
   state.socket = new SseHubSocket({
     onEvent: event => applyEvent(event),
     onStatus: setStatus,
@@ -478,36 +493,6 @@ function renderTransport () {
       url.searchParams.set('transport', input.value);
       location.assign(url);
     });
-  }
-}
-
-// The socket is two-way: the add goes on it, and the reply comes back on
-// it, with the status and body the POST would have had.
-function socketAdd (person, key) {
-  return new Promise(resolve => {
-    const done = reply => {
-      clearTimeout(timer);
-      state.replies.delete(key);
-      resolve(reply);
-    };
-    const timer = setTimeout(() => done(null), ADD_TIMEOUT_MS);
-    state.replies.set(key, done);
-    if (!state.socket.send({ event: 'addPerson', id: key, data: person }))
-      done(null);
-  });
-}
-
-async function addOverSocket (person, key) {
-  const reply = await socketAdd(person, key);
-  if (reply?.status === 200) {
-    $('name').value = '';
-    $('form-status').textContent = t('added', reply.data.name);
-    $('name').focus();
-  } else if (reply !== null) {
-    $('form-status').textContent = '';
-    showRefusal(reply.status, reply.data, Number.NaN);
-  } else {
-    showError(null, t('networkError'));
   }
 }
 

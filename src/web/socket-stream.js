@@ -17,6 +17,7 @@ function socketWireBytes (payloadBytes) {
   return payloadBytes + (payloadBytes < 126 ? 2 : payloadBytes < 65536 ? 4 : 10);
 }
 
+// A global for app.js, which loads this file only for ?transport=ws.
 // eslint-disable-next-line no-unused-vars
 class SseHubSocket {
   // The same callbacks as SseHubStream; events also carry wire (the
@@ -182,5 +183,50 @@ class SseHubSocket {
       return false;
     this.socket.send(JSON.stringify(object));
     return true;
+  }
+}
+
+// The socket's own words: loaded with it, so an SSE page does not carry them.
+Object.assign(STRINGS.en, {
+  socketReconnecting: 'The WebSocket closed. This page’s script reconnects it…',
+  socketReconnected: 'Connected again: this page’s script reconnected the WebSocket',
+  socketOwn: 'Each tab holds its own WebSocket: they do not count against the browser’s ' +
+    '6 connections to one address.',
+  socketBytes: (ws, sse) => `${ws} bytes on the wire as a WebSocket message · ${sse} bytes as an SSE event`,
+});
+Object.assign(STRINGS.zh, {
+  socketReconnecting: 'WebSocket 已关闭，本页的脚本正在重新连接…',
+  socketReconnected: '已重新连接：本页的脚本重新连接了 WebSocket',
+  socketOwn: '每个标签页都有自己的 WebSocket：不占用浏览器对同一地址的 6 个连接。',
+  socketBytes: (ws, sse) => `作为 WebSocket 消息在线上 ${ws} 字节 · 作为 SSE 事件 ${sse} 字节`,
+});
+
+// The socket is two-way: the add goes on it, and the reply comes back on
+// it, with the status and body the POST would have had.
+function socketAdd (person, key) {
+  return new Promise(resolve => {
+    const done = reply => {
+      clearTimeout(timer);
+      state.replies.delete(key);
+      resolve(reply);
+    };
+    const timer = setTimeout(() => done(null), ADD_TIMEOUT_MS);
+    state.replies.set(key, done);
+    if (state.socket === null || !state.socket.send({ event: 'addPerson', id: key, data: person }))
+      done(null);
+  });
+}
+
+async function addOverSocket (person, key) {
+  const reply = await socketAdd(person, key);
+  if (reply?.status === 200) {
+    $('name').value = '';
+    $('form-status').textContent = t('added', reply.data.name);
+    $('name').focus();
+  } else if (reply !== null) {
+    $('form-status').textContent = '';
+    showRefusal(reply.status, reply.data, Number.NaN);
+  } else {
+    showError(null, t('networkError'));
   }
 }

@@ -71,11 +71,6 @@ const STRINGS = {
     transport: 'Transport',
     transportSse: 'This page gets its updates over SSE: EventSource reconnects by itself.',
     transportWs: 'This page gets its updates over a WebSocket: its own script reconnects it.',
-    socketReconnecting: 'The WebSocket closed. This page’s script reconnects it…',
-    socketReconnected: 'Connected again: this page’s script reconnected the WebSocket',
-    socketOwn: 'Each tab holds its own WebSocket: they do not count against the browser’s ' +
-      '6 connections to one address.',
-    socketBytes: (ws, sse) => `${ws} bytes on the wire as a WebSocket message · ${sse} bytes as an SSE event`,
   },
   zh: {
     title: 'SSE Hub',
@@ -138,9 +133,5 @@ const STRINGS = {
     transport: '传输方式',
     transportSse: '本页通过 SSE 获取更新：EventSource 会自动重新连接。',
     transportWs: '本页通过 WebSocket 获取更新：由页面自己的脚本重新连接。',
-    socketReconnecting: 'WebSocket 已关闭，本页的脚本正在重新连接…',
-    socketReconnected: '已重新连接：本页的脚本重新连接了 WebSocket',
-    socketOwn: '每个标签页都有自己的 WebSocket：不占用浏览器对同一地址的 6 个连接。',
-    socketBytes: (ws, sse) => `作为 WebSocket 消息在线上 ${ws} 字节 · 作为 SSE 事件 ${sse} 字节`,
   },
 };
