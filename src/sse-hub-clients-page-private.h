@@ -5,15 +5,10 @@
 
 G_BEGIN_DECLS
 
-/* For the window's test API. */
-GtkColumnView *sse_hub_clients_page_get_view           (SseHubClientsPage *self);
-GtkStack      *sse_hub_clients_page_get_stack          (SseHubClientsPage *self);
-/* Whether the once-a-second refresh is scheduled (only while mapped). */
-gboolean       sse_hub_clients_page_get_refresh_active (SseHubClientsPage *self);
-
-/* Beside the persons and the log only who is connected fits: browser and
- * system; the full table comes back when the views are one at a time. */
-void           sse_hub_clients_page_set_compact        (SseHubClientsPage *self,
-                                                        gboolean           compact);
+/* For sse-hub-window.c: beside the persons and the log only who is
+ * connected fits: browser and system; the full table comes back when the
+ * views are one at a time. */
+void sse_hub_clients_page_set_compact (SseHubClientsPage *self,
+                                       gboolean           compact);
 
 G_END_DECLS

@@ -47,6 +47,7 @@ enum {
   PROP_0,
   PROP_SERVER,
   PROP_JOIN_URL,
+  PROP_REFRESHING,
   N_PROPS
 };
 
@@ -332,7 +333,10 @@ sse_hub_clients_page_map (GtkWidget *widget)
   /* The cells kept what they showed when the page went away. */
   sse_hub_clients_page_refresh (self);
   if (self->refresh_source == 0)
-    self->refresh_source = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);
+    {
+      self->refresh_source = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESHING]);
+    }
 }
 
 static void
@@ -340,7 +344,11 @@ sse_hub_clients_page_unmap (GtkWidget *widget)
 {
   SseHubClientsPage *self = SSE_HUB_CLIENTS_PAGE (widget);
 
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (self->refresh_source != 0)
+    {
+      g_clear_handle_id (&self->refresh_source, g_source_remove);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESHING]);
+    }
 
   GTK_WIDGET_CLASS (sse_hub_clients_page_parent_class)->unmap (widget);
 }
@@ -437,20 +445,6 @@ sse_hub_clients_page_set_join_url (SseHubClientsPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOIN_URL]);
 }
 
-GtkColumnView *
-sse_hub_clients_page_get_view (SseHubClientsPage *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self), NULL);
-  return self->clients_view;
-}
-
-GtkStack *
-sse_hub_clients_page_get_stack (SseHubClientsPage *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self), NULL);
-  return self->clients_stack;
-}
-
 void
 sse_hub_clients_page_set_compact (SseHubClientsPage *self,
                                   gboolean           compact)
@@ -470,13 +464,6 @@ sse_hub_clients_page_set_compact (SseHubClientsPage *self,
 
       gtk_column_view_column_set_visible (column, !compact || shown_when_compact[i]);
     }
-}
-
-gboolean
-sse_hub_clients_page_get_refresh_active (SseHubClientsPage *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self), FALSE);
-  return self->refresh_source != 0;
 }
 
 static void
@@ -520,6 +507,9 @@ sse_hub_clients_page_get_property (GObject    *object,
       break;
     case PROP_JOIN_URL:
       g_value_set_string (value, self->join_url);
+      break;
+    case PROP_REFRESHING:
+      g_value_set_boolean (value, self->refresh_source != 0);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -567,6 +557,9 @@ sse_hub_clients_page_class_init (SseHubClientsPageClass *klass)
   properties[PROP_JOIN_URL] =
     g_param_spec_string ("join-url", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REFRESHING] =
+    g_param_spec_boolean ("refreshing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The cell templates look items up by type name. */

@@ -13,7 +13,8 @@ G_DECLARE_FINAL_TYPE (SseHubClientsPage, sse_hub_clients_page, SSE_HUB, CLIENTS_
 /* The connected clients, one row each, with counters that are redrawn once a
  * second while the page is on screen.  Properties:
  *   server (the hub whose clients it lists),
- *   join-url (the address the empty page tells students to open). */
+ *   join-url (the address the empty page tells students to open),
+ *   refreshing (read-only: whether that timer runs, only while mapped). */
 SseHubServer *sse_hub_clients_page_get_server   (SseHubClientsPage *self);
 void          sse_hub_clients_page_set_server   (SseHubClientsPage *self,
                                                  SseHubServer      *server);

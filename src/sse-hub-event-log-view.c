@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "sse-hub-event-log-view-private.h"
+#include "sse-hub-event-log-view.h"
 #include "sse-hub-log-text.h"
 #include "sse-hub-toast.h"
 
@@ -284,13 +284,6 @@ on_jump_clicked (SseHubEventLogView *self)
   queue_scroll_to_end (self);
 }
 
-gboolean
-sse_hub_event_log_view_get_following (SseHubEventLogView *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self), FALSE);
-  return self->log_follow;
-}
-
 static void
 on_pause_toggled (SseHubEventLogView *self)
 {
@@ -505,27 +498,6 @@ sse_hub_event_log_view_set_server (SseHubEventLogView *self,
   if (!gtk_toggle_button_get_active (self->pause_button))
     gtk_filter_list_model_set_model (self->log_filtered, live_log_model (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER]);
-}
-
-GtkListView *
-sse_hub_event_log_view_get_list_view (SseHubEventLogView *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self), NULL);
-  return self->log_view;
-}
-
-GtkToggleButton *
-sse_hub_event_log_view_get_pause_button (SseHubEventLogView *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self), NULL);
-  return self->pause_button;
-}
-
-GtkButton *
-sse_hub_event_log_view_get_jump_button (SseHubEventLogView *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self), NULL);
-  return GTK_BUTTON (self->jump_button);
 }
 
 static void

@@ -11,6 +11,9 @@
  * them to settle before drawing a new QR code. */
 #define NETWORK_SETTLE_MS 500
 
+/* The scheme and the path, beside the host and port. */
+#define SMALL_PART_SCALE 0.45
+
 struct _SseHubJoinPanel
 {
   AdwBin        parent_instance;
@@ -26,6 +29,8 @@ struct _SseHubJoinPanel
   /* owned */
   SseHubServer *server;
   char         *join_url;
+  double        url_fit;         /* how much the address shrinks to fit */
+  guint         fit_source;
   guint         network_source;
 
   SseHubJoinPanelUrlsFunc dup_urls;
@@ -69,21 +74,146 @@ set_join_url (SseHubJoinPanel *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOIN_URL]);
 }
 
-/* The class reads the address off the wall and types it: a line may break
- * after "http://" (a zero-width space marks the place) but never inside the
- * host and port. */
-static void
-set_url_text (GtkLabel   *label,
-              const char *url)
+/* The class reads the address off the wall and types it: on one line,
+ * the host and port big, the scheme and path, which browsers fill in,
+ * small; the label's text (what is selected and copied) stays the whole
+ * address.  fit shrinks all of it when the panel is narrower. */
+static PangoAttrList *
+url_attributes (const char *url,
+                double      fit)
 {
   const char *host = strstr (url, "://");
-  g_autofree char *text = NULL;
+  const char *path;
+  PangoAttrList *attrs = pango_attr_list_new ();
+  PangoAttribute *attr;
+  guint ends[3];
 
-  if (host != NULL)
-    host += strlen ("://");
-  text = host != NULL ? g_strdup_printf ("%.*s\u200b%s", (int) (host - url), url, host)
-                      : g_strdup (url);
-  gtk_label_set_text (label, text);
+  if (host == NULL)
+    {
+      attr = pango_attr_scale_new (fit);
+      pango_attr_list_insert (attrs, attr);
+      return attrs;
+    }
+
+  host += strlen ("://");
+  path = strchr (host, '/');
+  ends[0] = host - url;
+  ends[1] = path != NULL ? (guint) (path - url) : strlen (url);
+  ends[2] = strlen (url);
+  for (guint i = 0, begin = 0; i < G_N_ELEMENTS (ends); begin = ends[i++])
+    {
+      gboolean small = i != 1;
+
+      attr = pango_attr_scale_new (fit * (small ? SMALL_PART_SCALE : 1.0));
+      attr->start_index = begin;
+      attr->end_index = ends[i];
+      pango_attr_list_insert (attrs, attr);
+      if (small)
+        {
+          attr = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
+          attr->start_index = begin;
+          attr->end_index = ends[i];
+          pango_attr_list_insert (attrs, attr);
+        }
+    }
+
+  return attrs;
+}
+
+static void
+set_url_text (SseHubJoinPanel *self,
+              const char      *url)
+{
+  g_autoptr(PangoAttrList) attrs = url_attributes (url, self->url_fit);
+
+  gtk_label_set_text (self->url_label, url);
+  gtk_label_set_attributes (self->url_label, attrs);
+}
+
+static gboolean
+apply_fit_cb (gpointer user_data)
+{
+  SseHubJoinPanel *self = user_data;
+
+  self->fit_source = 0;
+  set_url_text (self, gtk_label_get_text (self->url_label));
+  return G_SOURCE_REMOVE;
+}
+
+/* The panel lays out its one child itself (no layout manager) so that it
+ * can fit the address once it knows its width. */
+static GtkSizeRequestMode
+sse_hub_join_panel_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+sse_hub_join_panel_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL)
+    gtk_widget_measure (child, orientation, for_size, minimum, natural,
+                        minimum_baseline, natural_baseline);
+}
+
+/* The label asks for a fixed width (width-chars) and the address shrinks
+ * to what it is given, rather than widening the panel until the lists
+ * beside it fold into one view. */
+/* The address's width at this fit, in the label's font. */
+static int
+url_width (SseHubJoinPanel *self,
+           const char      *url,
+           double           fit)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->url_label),
+                                                                  url);
+  g_autoptr(PangoAttrList) attrs = url_attributes (url, fit);
+  int width;
+
+  pango_layout_set_attributes (layout, attrs);
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  return width;
+}
+
+static void
+sse_hub_join_panel_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
+{
+  SseHubJoinPanel *self = SSE_HUB_JOIN_PANEL (widget);
+  const char *url = gtk_label_get_text (self->url_label);
+  int room, needed;
+  double fit = 1.0;
+
+  gtk_widget_allocate (adw_bin_get_child (ADW_BIN (widget)), width, height, baseline, NULL);
+
+  room = gtk_widget_get_width (GTK_WIDGET (self->url_label));
+  needed = url_width (self, url, 1.0);
+  if (room <= 0 || needed <= 0)
+    return;
+  /* Glyphs do not scale exactly with the size: step down until it fits. */
+  if (needed > room)
+    for (fit = (int) (100.0 * room / needed) / 100.0;
+         fit > 0.3 && url_width (self, url, fit) > room;
+         fit -= 0.01)
+      ;
+  /* Not now: a label changed in the middle of a layout would be drawn
+   * before it is allocated again. */
+  if (ABS (fit - self->url_fit) >= 0.005)
+    {
+      self->url_fit = fit;
+      if (self->fit_source == 0)
+        self->fit_source = g_idle_add (apply_fit_cb, self);
+    }
 }
 
 static void
@@ -95,7 +225,7 @@ update_join_panel (SseHubJoinPanel *self)
 
   set_join_url (self, urls != NULL ? urls[0] : NULL);
 
-  set_url_text (self->url_label, self->join_url != NULL ? self->join_url : _("Not serving"));
+  set_url_text (self, self->join_url != NULL ? self->join_url : _("Not serving"));
   if (self->join_url != NULL)
     qr = sse_hub_qr_new (self->join_url);
   if (qr != NULL)
@@ -139,11 +269,10 @@ network_settled_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-void
-sse_hub_join_panel_network_changed (SseHubJoinPanel *self)
+/* GNetworkMonitor::network-changed */
+static void
+on_network_changed (SseHubJoinPanel *self)
 {
-  g_return_if_fail (SSE_HUB_IS_JOIN_PANEL (self));
-
   g_clear_handle_id (&self->network_source, g_source_remove);
   self->network_source = g_timeout_add (NETWORK_SETTLE_MS, network_settled_cb, self);
 }
@@ -164,17 +293,6 @@ sse_hub_join_panel_set_qr_size (SseHubJoinPanel *self,
   g_return_if_fail (SSE_HUB_IS_JOIN_PANEL (self));
 
   gtk_widget_set_size_request (GTK_WIDGET (self->qr_picture), size, size);
-}
-
-int
-sse_hub_join_panel_get_qr_size (SseHubJoinPanel *self)
-{
-  int size;
-
-  g_return_val_if_fail (SSE_HUB_IS_JOIN_PANEL (self), 0);
-
-  gtk_widget_get_size_request (GTK_WIDGET (self->qr_picture), &size, NULL);
-  return size;
 }
 
 SseHubServer *
@@ -216,20 +334,6 @@ sse_hub_join_panel_get_join_url (SseHubJoinPanel *self)
   return self->join_url;
 }
 
-GtkLabel *
-sse_hub_join_panel_get_url_label (SseHubJoinPanel *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_JOIN_PANEL (self), NULL);
-  return self->url_label;
-}
-
-GtkWidget *
-sse_hub_join_panel_get_local_only_label (SseHubJoinPanel *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_JOIN_PANEL (self), NULL);
-  return GTK_WIDGET (self->local_only_label);
-}
-
 static void
 sse_hub_join_panel_dispose (GObject *object)
 {
@@ -239,6 +343,7 @@ sse_hub_join_panel_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->server, self);
   g_signal_handlers_disconnect_by_data (g_network_monitor_get_default (), self);
   g_clear_handle_id (&self->network_source, g_source_remove);
+  g_clear_handle_id (&self->fit_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_JOIN_PANEL);
   g_clear_object (&self->server);
 
@@ -304,6 +409,9 @@ sse_hub_join_panel_class_init (SseHubJoinPanelClass *klass)
   object_class->finalize = sse_hub_join_panel_finalize;
   object_class->get_property = sse_hub_join_panel_get_property;
   object_class->set_property = sse_hub_join_panel_set_property;
+  widget_class->get_request_mode = sse_hub_join_panel_get_request_mode;
+  widget_class->measure = sse_hub_join_panel_measure;
+  widget_class->size_allocate = sse_hub_join_panel_size_allocate;
 
   properties[PROP_SERVER] =
     g_param_spec_object ("server", NULL, NULL, SSE_HUB_TYPE_SERVER,
@@ -327,10 +435,12 @@ static void
 sse_hub_join_panel_init (SseHubJoinPanel *self)
 {
   self->dup_urls = sse_hub_server_dup_urls;
+  self->url_fit = 1.0;
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
-                           G_CALLBACK (sse_hub_join_panel_network_changed), self,
+                           G_CALLBACK (on_network_changed), self,
                            G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->qr_picture, "notify::scale-factor",

@@ -5,7 +5,7 @@
 
 #include "sse-hub-fresh-rows.h"
 #include "sse-hub-row-follow.h"
-#include "sse-hub-persons-page-private.h"
+#include "sse-hub-persons-page.h"
 #include "sse-hub-toast.h"
 #include "sse-hub-wire.h"
 
@@ -487,41 +487,6 @@ sse_hub_persons_page_get_has_persons (SseHubPersonsPage *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), FALSE);
   return self->has_persons;
-}
-
-GtkEditable *
-sse_hub_persons_page_get_name_entry (SseHubPersonsPage *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
-  return GTK_EDITABLE (self->name_entry);
-}
-
-GtkSpinButton *
-sse_hub_persons_page_get_age_spin (SseHubPersonsPage *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
-  return self->age_spin;
-}
-
-GtkLabel *
-sse_hub_persons_page_get_form_error_label (SseHubPersonsPage *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
-  return self->form_error_label;
-}
-
-GtkColumnView *
-sse_hub_persons_page_get_view (SseHubPersonsPage *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
-  return self->persons_view;
-}
-
-GtkLabel *
-sse_hub_persons_page_get_refusal_label (SseHubPersonsPage *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
-  return self->refusal_label;
 }
 
 static void

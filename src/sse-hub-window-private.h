@@ -54,38 +54,4 @@ gboolean _sse_hub_window_confirm_close  (SseHubWindow   *self);
 /* Zoom follows the presentation-text-scale key while presenting. */
 void _sse_hub_window_apply_text_scale   (SseHubWindow   *self);
 
-/* For the window tests: the widgets a user would look at or type into. */
-typedef struct
-{
-  GtkEditable    *name_entry;
-  GtkSpinButton  *age_spin;
-  GtkLabel       *form_error_label;
-  GtkColumnView  *persons_view;
-  GtkColumnView  *clients_view;
-  GtkStack       *clients_stack;
-  GtkListView    *log_view;
-  GtkToggleButton *pause_button;
-  GtkLabel       *status_label;
-  GtkLabel       *url_label;
-  GtkWidget      *local_only_label;
-  GtkWidget      *join_scroller;
-  GtkRevealer    *error_revealer;
-  GtkLabel       *error_label;
-  AdwLeaflet     *leaflet;
-  GtkWidget      *persons_page;
-  GtkWidget      *event_log_view;
-  GtkWidget      *clients_page;
-  GtkWidget      *view_switcher;
-  GtkButton      *jump_button;
-  GtkLabel       *refusal_label;
-  SseHubJoinPanel *join_panel;
-} SseHubWindowWidgets;
-
-void     sse_hub_window_get_widgets            (SseHubWindow        *self,
-                                                SseHubWindowWidgets *widgets);
-/* What the once-a-second timer does: redraw the changing client counters. */
-void     sse_hub_window_refresh_clients        (SseHubWindow        *self);
-/* Whether that timer runs: only while the clients page is on screen. */
-gboolean sse_hub_window_get_clients_refresh_active (SseHubWindow    *self);
-
 G_END_DECLS

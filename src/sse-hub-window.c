@@ -4,9 +4,8 @@
 #include <glib/gi18n.h>
 
 #include "sse-hub-clients-page-private.h"
-#include "sse-hub-event-log-view-private.h"
 #include "sse-hub-join-panel-private.h"
-#include "sse-hub-persons-page-private.h"
+#include "sse-hub-persons-page.h"
 #include "sse-hub-resources.h"
 #include "sse-hub-toast.h"
 #include "sse-hub-window-private.h"
@@ -557,56 +556,4 @@ sse_hub_window_get_server (SseHubWindow *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_WINDOW (self), NULL);
   return self->server;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Test API                                                                 */
-
-void
-sse_hub_window_get_widgets (SseHubWindow        *self,
-                            SseHubWindowWidgets *widgets)
-{
-  g_return_if_fail (SSE_HUB_IS_WINDOW (self));
-  g_return_if_fail (widgets != NULL);
-
-  *widgets = (SseHubWindowWidgets) {
-    .name_entry = sse_hub_persons_page_get_name_entry (self->persons_page),
-    .age_spin = sse_hub_persons_page_get_age_spin (self->persons_page),
-    .form_error_label = sse_hub_persons_page_get_form_error_label (self->persons_page),
-    .persons_view = sse_hub_persons_page_get_view (self->persons_page),
-    .clients_view = sse_hub_clients_page_get_view (self->clients_page),
-    .clients_stack = sse_hub_clients_page_get_stack (self->clients_page),
-    .log_view = sse_hub_event_log_view_get_list_view (self->event_log_view),
-    .pause_button = sse_hub_event_log_view_get_pause_button (self->event_log_view),
-    .status_label = self->status_label,
-    .url_label = sse_hub_join_panel_get_url_label (self->join_panel),
-    .local_only_label = sse_hub_join_panel_get_local_only_label (self->join_panel),
-    .join_scroller = GTK_WIDGET (self->join_panel),
-    .error_revealer = self->error_revealer,
-    .error_label = self->error_label,
-    .leaflet = self->leaflet,
-    .persons_page = GTK_WIDGET (self->persons_page),
-    .event_log_view = GTK_WIDGET (self->event_log_view),
-    .clients_page = GTK_WIDGET (self->clients_page),
-    .view_switcher = self->view_switcher,
-    .jump_button = sse_hub_event_log_view_get_jump_button (self->event_log_view),
-    .refusal_label = sse_hub_persons_page_get_refusal_label (self->persons_page),
-    .join_panel = self->join_panel,
-  };
-}
-
-void
-sse_hub_window_refresh_clients (SseHubWindow *self)
-{
-  g_return_if_fail (SSE_HUB_IS_WINDOW (self));
-
-  sse_hub_clients_page_refresh (self->clients_page);
-}
-
-gboolean
-sse_hub_window_get_clients_refresh_active (SseHubWindow *self)
-{
-  g_return_val_if_fail (SSE_HUB_IS_WINDOW (self), FALSE);
-
-  return sse_hub_clients_page_get_refresh_active (self->clients_page);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sse-hub-accept-watch.h"
+#include "sse-hub-sources.h"
 
 #define FIRST_WAIT_MS   100
 #define LONGEST_WAIT_MS 2000
@@ -56,8 +57,8 @@ has_free_descriptors (int fd)
 static void
 add_watch (SseHubAcceptWatch *self)
 {
-  self->watch_source = g_unix_fd_add_full (G_PRIORITY_LOW, g_socket_get_fd (self->socket),
-                                           G_IO_IN, watch_cb, self, NULL);
+  self->watch_source = sse_hub_fd_add_full (G_PRIORITY_LOW, g_socket_get_fd (self->socket),
+                                            G_IO_IN, watch_cb, self, NULL);
 }
 
 static gboolean
@@ -80,7 +81,7 @@ static void
 wait_longer (SseHubAcceptWatch *self)
 {
   self->wait_ms = MIN (self->wait_ms * 2, LONGEST_WAIT_MS);
-  self->retry_source = g_timeout_add (self->wait_ms, retry_cb, self);
+  self->retry_source = sse_hub_timeout_add (self->wait_ms, retry_cb, self);
 }
 
 static gboolean
@@ -100,7 +101,7 @@ retry_cb (gpointer user_data)
     }
 
   add_watch (self);
-  self->settle_source = g_timeout_add (SETTLE_MS, settle_cb, self);
+  self->settle_source = sse_hub_timeout_add (SETTLE_MS, settle_cb, self);
 
   return G_SOURCE_REMOVE;
 }
@@ -118,7 +119,7 @@ watch_cb (int           fd,
    * logged. */
   if (self->settle_source != 0)
     {
-      g_clear_handle_id (&self->settle_source, g_source_remove);
+      g_clear_handle_id (&self->settle_source, sse_hub_source_remove);
       wait_longer (self);
       return G_SOURCE_REMOVE;
     }
@@ -141,7 +142,7 @@ watch_cb (int           fd,
     }
 
   self->wait_ms = FIRST_WAIT_MS;
-  self->retry_source = g_timeout_add (self->wait_ms, retry_cb, self);
+  self->retry_source = sse_hub_timeout_add (self->wait_ms, retry_cb, self);
 
   return G_SOURCE_REMOVE;
 }
@@ -167,9 +168,9 @@ sse_hub_accept_watch_free (SseHubAcceptWatch *self)
   if (self == NULL)
     return;
 
-  g_clear_handle_id (&self->watch_source, g_source_remove);
-  g_clear_handle_id (&self->retry_source, g_source_remove);
-  g_clear_handle_id (&self->settle_source, g_source_remove);
+  g_clear_handle_id (&self->watch_source, sse_hub_source_remove);
+  g_clear_handle_id (&self->retry_source, sse_hub_source_remove);
+  g_clear_handle_id (&self->settle_source, sse_hub_source_remove);
   g_clear_object (&self->socket);
   g_clear_object (&self->log);
   g_free (self);

@@ -5,6 +5,7 @@
 #include "sse-hub-client-private.h"
 #include "sse-hub-websocket.h"
 #include "sse-hub-ws-session.h"
+#include "sse-hub-sources.h"
 
 #define SEND_BUFFER_BYTES (64 * 1024)
 /* Frames handed to the kernel in one sendmsg(). */
@@ -324,7 +325,7 @@ send_or_wait (SseHubClient *self)
     {
       self->write_source = g_socket_create_source (self->socket, G_IO_OUT, NULL);
       g_source_set_callback (self->write_source, G_SOURCE_FUNC (socket_writable_cb), self, NULL);
-      g_source_attach (self->write_source, NULL);
+      g_source_attach (self->write_source, g_main_context_get_thread_default ());
     }
 
   return SSE_HUB_CLIENT_QUEUED;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "sse-hub-event-log.h"
+#include "sse-hub-sources.h"
 
 #include <string.h>
 
@@ -168,7 +169,7 @@ sse_hub_event_log_finalize (GObject *object)
 {
   SseHubEventLog *self = SSE_HUB_EVENT_LOG (object);
 
-  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_handle_id (&self->flush_source, sse_hub_source_remove);
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
 
@@ -224,7 +225,7 @@ sse_hub_event_log_flush (SseHubEventLog *self)
 
   g_return_if_fail (SSE_HUB_IS_EVENT_LOG (self));
 
-  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_handle_id (&self->flush_source, sse_hub_source_remove);
 
   added = self->pending->len;
   if (added == 0)
@@ -314,7 +315,7 @@ sse_hub_event_log_add (SseHubEventLog        *self,
   g_ptr_array_add (self->pending, entry);
 
   if (self->flush_source == 0)
-    self->flush_source = g_timeout_add (FLUSH_INTERVAL_MS, flush_cb, self);
+    self->flush_source = sse_hub_timeout_add (FLUSH_INTERVAL_MS, flush_cb, self);
 
   g_signal_emit (self, signals[SIGNAL_ENTRY_ADDED], 0, entry);
 }
@@ -361,7 +362,7 @@ sse_hub_event_log_clear (SseHubEventLog *self)
 
   g_return_if_fail (SSE_HUB_IS_EVENT_LOG (self));
 
-  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_clear_handle_id (&self->flush_source, sse_hub_source_remove);
   g_ptr_array_set_size (self->pending, 0);
 
   removed = self->entries->len;

@@ -6,6 +6,7 @@
 
 #include "sse-hub-fanout-private.h"
 #include "sse-hub-wire.h"
+#include "sse-hub-sources.h"
 
 /* Streams handed a `client` event at a time: ~60 KiB each at 10,000
  * clients, so a slice costs a few milliseconds and a POST that arrives
@@ -34,7 +35,7 @@ format_clients_frame (SseHubFanout *self)
 void
 sse_hub_fanout_finish_clients_event (SseHubFanout *self)
 {
-  g_clear_handle_id (&self->clients_slice_source, g_source_remove);
+  g_clear_handle_id (&self->clients_slice_source, sse_hub_source_remove);
   if (self->clients_frame == NULL)
     return;
 
@@ -122,7 +123,8 @@ clients_event_cb (gpointer user_data)
    * of the few who had come when it opened: a storm grows it as it goes. */
   if (due - now >= 1000)
     {
-      self->clients_event_source = g_timeout_add ((due - now) / 1000, clients_event_cb, self);
+      self->clients_event_source = sse_hub_timeout_add ((due - now) / 1000, clients_event_cb,
+                                                        self);
       return G_SOURCE_REMOVE;
     }
   self->clients_event_source = 0;
@@ -140,9 +142,9 @@ clients_event_cb (gpointer user_data)
    * list it broadcasts, and never arrive as one burst of n × n ids that
    * the readers must get through before the next list. */
   slices = (sse_hub_fanout_get_n_clients (self) + CLIENTS_EVENT_SLICE - 1) / CLIENTS_EVENT_SLICE;
-  self->clients_slice_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE,
-                                                   window_ms / 2 / MAX (slices, 1),
-                                                   clients_slice_cb, self, NULL);
+  self->clients_slice_source = sse_hub_timeout_add_full (G_PRIORITY_DEFAULT_IDLE,
+                                                         window_ms / 2 / MAX (slices, 1),
+                                                         clients_slice_cb, self, NULL);
 
   return G_SOURCE_REMOVE;
 }
@@ -154,7 +156,7 @@ sse_hub_fanout_schedule_clients_event (SseHubFanout *self)
     return;
 
   self->clients_changed_at = g_get_monotonic_time ();
-  self->clients_event_source = g_timeout_add (clients_event_window_ms (self),
-                                              clients_event_cb, self);
+  self->clients_event_source = sse_hub_timeout_add (clients_event_window_ms (self),
+                                                    clients_event_cb, self);
 }
 

@@ -13,6 +13,7 @@
 #include "sse-hub-fanout-private.h"
 #include "sse-hub-websocket.h"
 #include "sse-hub-wire.h"
+#include "sse-hub-sources.h"
 
 G_DEFINE_FINAL_TYPE (SseHubFanout, sse_hub_fanout, G_TYPE_OBJECT)
 
@@ -376,9 +377,9 @@ sse_hub_fanout_revision_changed (SseHubFanout *self)
   if (!self->running)
     return;
 
-  g_clear_handle_id (&self->persons_broadcast_source, g_source_remove);
-  self->persons_broadcast_source = g_idle_add_full (G_PRIORITY_DEFAULT, persons_broadcast_cb,
-                                                    self, NULL);
+  g_clear_handle_id (&self->persons_broadcast_source, sse_hub_source_remove);
+  self->persons_broadcast_source = sse_hub_idle_add_full (G_PRIORITY_DEFAULT,
+                                                          persons_broadcast_cb, self, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -433,10 +434,11 @@ keepalive_cb (gpointer user_data)
 static void
 reset_keepalive (SseHubFanout *self)
 {
-  g_clear_handle_id (&self->keepalive_source, g_source_remove);
+  g_clear_handle_id (&self->keepalive_source, sse_hub_source_remove);
 
   if (self->running)
-    self->keepalive_source = g_timeout_add_seconds (self->keepalive_interval, keepalive_cb, self);
+    self->keepalive_source = sse_hub_timeout_add_seconds (self->keepalive_interval,
+                                                          keepalive_cb, self);
 }
 
 /* A closed tab sends a FIN and nothing else: left to writes, the hub would
@@ -510,7 +512,8 @@ sse_hub_fanout_start (SseHubFanout  *self,
                            g_strerror (saved_errno));
       return FALSE;
     }
-  self->hangup_source = g_unix_fd_add (self->hangup_fd, G_IO_IN, hangups_cb, self);
+  self->hangup_source = sse_hub_fd_add_full (G_PRIORITY_DEFAULT, self->hangup_fd, G_IO_IN,
+                                             hangups_cb, self, NULL);
   self->running = TRUE;
   reset_keepalive (self);
 
@@ -525,10 +528,10 @@ sse_hub_fanout_stop (SseHubFanout *self)
   if (!self->running)
     return;
 
-  g_clear_handle_id (&self->keepalive_source, g_source_remove);
-  g_clear_handle_id (&self->hangup_source, g_source_remove);
-  g_clear_handle_id (&self->clients_event_source, g_source_remove);
-  g_clear_handle_id (&self->persons_broadcast_source, g_source_remove);
+  g_clear_handle_id (&self->keepalive_source, sse_hub_source_remove);
+  g_clear_handle_id (&self->hangup_source, sse_hub_source_remove);
+  g_clear_handle_id (&self->clients_event_source, sse_hub_source_remove);
+  g_clear_handle_id (&self->persons_broadcast_source, sse_hub_source_remove);
   self->running = FALSE;
   forget_all (self);
   /* The event under way went to nobody more: logged as far as it got. */

@@ -13,6 +13,7 @@
 
 #include "sse-hub-listener.h"
 #include "sse-hub-parking.h"
+#include "sse-hub-sources.h"
 
 /* Large enough that a room of browsers connecting at once is not dropped
  * into SYN retransmits (GSocket's default is 10); the kernel caps it. */
@@ -57,7 +58,7 @@ request_timeout_cb (gpointer data)
 static void
 remove_source (gpointer data)
 {
-  g_source_remove (GPOINTER_TO_UINT (data));
+  sse_hub_source_remove (GPOINTER_TO_UINT (data));
 }
 
 static void
@@ -74,8 +75,8 @@ on_request_started (SoupServer        *soup,
   pending->message = message;
   pending->missed = g_object_get_data (G_OBJECT (soup), DEADLINE_MISSED_KEY);
   g_object_get (self, "request-timeout", &seconds, NULL);
-  source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds,
-                                       request_timeout_cb, pending, g_free);
+  source = sse_hub_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds,
+                                             request_timeout_cb, pending, g_free);
   g_object_set_data_full (G_OBJECT (message), REQUEST_TIMEOUT_KEY,
                           GUINT_TO_POINTER (source), remove_source);
 }

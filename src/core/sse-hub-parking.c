@@ -116,7 +116,7 @@ park (SseHubParking *self,
   g_source_set_ready_time (parked->source,
                            g_get_monotonic_time () + (gint64) self->idle_seconds * G_USEC_PER_SEC);
   g_source_set_callback (parked->source, G_SOURCE_FUNC (on_parked_ready), parked, NULL);
-  g_source_attach (parked->source, NULL);
+  g_source_attach (parked->source, g_main_context_get_thread_default ());
   g_queue_push_tail_link (&self->parked, &parked->link);
 
   /* A bounded number: the oldest idle connection goes first, as a browser

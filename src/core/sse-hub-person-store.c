@@ -10,6 +10,7 @@
 #include "sse-hub-person-list-text.h"
 #include "sse-hub-person-store.h"
 #include "sse-hub-wire.h"
+#include "sse-hub-sources.h"
 
 /* Persistence is an append-only journal, one line per change, synced before
  * a change is reported as done, rewritten compactly at load and at flush.
@@ -467,8 +468,8 @@ submit_change (SseHubPersonStore *self,
                         ? g_source_get_time (g_main_current_source ()) : 0;
   /* The same priority as the journal's deliveries (sse-hub-journal.c). */
   if (self->unsaved_source == 0)
-    self->unsaved_source = g_idle_add_full (G_PRIORITY_HIGH, unsaved_batch_cb,
-                                            g_object_ref (self), g_object_unref);
+    self->unsaved_source = sse_hub_idle_add_full (G_PRIORITY_HIGH, unsaved_batch_cb,
+                                                  g_object_ref (self), g_object_unref);
 }
 
 /* Not loaded, or the file could not be opened again. */

@@ -31,7 +31,7 @@ test_client_list (Fixture       *fixture,
   g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label), "1 client"));
 
   /* The counters follow the wire without a notify: the refresh does it. */
-  sse_hub_window_refresh_clients (fixture->window);
+  sse_hub_clients_page_refresh (SSE_HUB_CLIENTS_PAGE (fixture->w.clients_page));
 
   test_peer_free (client);
   wait_until (count_reached, &none, "the client to leave");
@@ -120,7 +120,7 @@ test_busy_hub (Fixture       *fixture,
   /* 100 events a second to all of them for two seconds. */
   g_timeout_add (10, tick_cb, &ticker);
   wait_until (ticker_done, &ticker, "the events to go out");
-  sse_hub_window_refresh_clients (fixture->window);
+  sse_hub_clients_page_refresh (SSE_HUB_CLIENTS_PAGE (fixture->w.clients_page));
   g_test_message ("longest gap between 10 ms beats: %" G_GINT64_FORMAT " ms",
                   ticker.longest_gap / 1000);
   g_assert_cmpint (ticker.longest_gap, <, 500 * 1000);
@@ -129,11 +129,20 @@ test_busy_hub (Fixture       *fixture,
 }
 
 static gboolean
+clients_refreshing (Fixture *fixture)
+{
+  gboolean refreshing;
+
+  g_object_get (fixture->w.clients_page, "refreshing", &refreshing, NULL);
+  return refreshing;
+}
+
+static gboolean
 clients_refresh_stopped (gpointer data)
 {
   Fixture *fixture = data;
 
-  return !sse_hub_window_get_clients_refresh_active (fixture->window);
+  return !clients_refreshing (fixture);
 }
 
 /* The once-a-second counters redraw costs nothing while nobody sees it. */
@@ -147,19 +156,19 @@ test_clients_refresh_visible (Fixture       *fixture,
 
   sse_hub_window_set_view (fixture->window, "clients");
   settle (100);
-  g_assert_true (sse_hub_window_get_clients_refresh_active (fixture->window));
+  g_assert_true (clients_refreshing (fixture));
 
   sse_hub_window_set_view (fixture->window, "log");
   wait_until (clients_refresh_stopped, fixture, "the refresh to stop");
 
   sse_hub_window_set_view (fixture->window, "clients");
   settle (100);
-  g_assert_true (sse_hub_window_get_clients_refresh_active (fixture->window));
+  g_assert_true (clients_refreshing (fixture));
 
   /* A hidden window shows no page at all. */
   gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
   settle (100);
-  g_assert_false (sse_hub_window_get_clients_refresh_active (fixture->window));
+  g_assert_false (clients_refreshing (fixture));
 }
 
 /* Rows are bound again on every scroll and page switch; the agent is read
@@ -187,7 +196,7 @@ test_agent_parsed_once (Fixture       *fixture,
   sse_hub_window_set_view (fixture->window, "log");
   settle (100);
   sse_hub_window_set_view (fixture->window, "clients");
-  sse_hub_window_refresh_clients (fixture->window);
+  sse_hub_clients_page_refresh (SSE_HUB_CLIENTS_PAGE (fixture->w.clients_page));
   settle (300);
   g_assert_nonnull (widget_find_label (fixture->w.clients_view, "iOS 17"));
   g_assert_true (sse_hub_user_agent_for_client (hub_client) == agent);

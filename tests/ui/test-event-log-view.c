@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#include "sse-hub-event-log-view-private.h"
 #include "ui-test.h"
 
 typedef struct
@@ -145,7 +144,8 @@ log_at_end (gpointer data)
 static gboolean
 is_following (Fixture *fixture)
 {
-  return sse_hub_event_log_view_get_following (SSE_HUB_EVENT_LOG_VIEW (fixture->w.event_log_view));
+  /* The way back to the newest entry is offered only while not following. */
+  return !gtk_widget_get_visible (GTK_WIDGET (fixture->w.jump_button));
 }
 
 static void
@@ -163,7 +163,11 @@ test_log_follows (Fixture       *fixture,
   g_assert_true (is_following (fixture));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->w.jump_button)));
 
-  /* The presenter scrolls back to read: new entries leave the view alone. */
+  /* The presenter scrolls back to read: new entries leave the view alone.
+   * A scroll is many small moves: the first notes the list's height, which
+   * a keep-alive may just have changed, the next reads as going up. */
+  gtk_adjustment_set_value (log_adjustment (fixture),
+                            gtk_adjustment_get_value (log_adjustment (fixture)) - 20);
   gtk_adjustment_set_value (log_adjustment (fixture), 0);
   g_assert_false (is_following (fixture));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->w.jump_button)));
@@ -196,7 +200,7 @@ test_log_follows (Fixture       *fixture,
   second = sse_hub_window_new (GTK_APPLICATION (g_application_get_default ()), fixture->server);
   gtk_window_set_default_size (GTK_WINDOW (second), 1920, 1080);
   gtk_window_present (GTK_WINDOW (second));
-  sse_hub_window_get_widgets (second, &second_fixture.w);
+  ui_widgets_find (second, &second_fixture.w);
   settle (800);
   g_assert_cmpfloat (gtk_adjustment_get_upper (log_adjustment (&second_fixture)), >,
                      gtk_adjustment_get_page_size (log_adjustment (&second_fixture)));

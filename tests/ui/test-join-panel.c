@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The join panel: the address follows the network. */
+/* The join panel: the address follows the network and stays on one line. */
 #include "config.h"
 
 #include <string.h>
@@ -20,12 +20,19 @@ fake_hotspot_urls (SseHubServer *server)
   return g_strdupv (urls);
 }
 
+/* What GIO's monitor says when the laptop's network changes. */
+static void
+network_changed (void)
+{
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+}
+
 static gboolean
 url_is_hotspot (gpointer data)
 {
   Fixture *fixture = data;
 
-  return g_str_has_prefix (gtk_label_get_text (fixture->w.url_label), "http://\u200b10.42.0.1:");
+  return g_str_has_prefix (gtk_label_get_text (fixture->w.url_label), "http://10.42.0.1:");
 }
 
 static void
@@ -40,8 +47,8 @@ test_network_change (Fixture       *fixture,
   settle (100);
   assert_shows_url (fixture, url);
 
-  sse_hub_join_panel_network_changed (fixture->w.join_panel);
-  sse_hub_join_panel_network_changed (fixture->w.join_panel);
+  network_changed ();
+  network_changed ();
   wait_until (url_is_hotspot, fixture, "the address to follow the network");
   g_assert_true (g_str_has_prefix (sse_hub_join_panel_get_join_url (fixture->w.join_panel),
                                    "http://10.42.0.1:"));
@@ -49,9 +56,63 @@ test_network_change (Fixture       *fixture,
   g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label), "10.42.0.1"));
 
   sse_hub_join_panel_set_urls_func (fixture->w.join_panel, NULL);
-  sse_hub_join_panel_network_changed (fixture->w.join_panel);
+  network_changed ();
   settle (800);
   assert_shows_url (fixture, url);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The join address on one line                                            */
+
+/* A home router's longer address, next to the fixture's 127.0.0.1. */
+static GStrv
+long_classroom_urls (SseHubServer *server)
+{
+  char *urls[] = { "http://192.168.178.100:3001/", NULL };
+
+  return g_strdupv (urls);
+}
+
+static gboolean
+url_is_long_classroom (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_strcmp0 (gtk_label_get_text (fixture->w.url_label),
+                    "http://192.168.178.100:3001/") == 0;
+}
+
+/* The class types the address off the wall: it is never split, on a
+ * projector at the presentation zoom nor on a 1366×768 laptop. */
+static void
+test_address_one_line (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  static const struct { int width, height; } screens[] = { { 1920, 1080 }, { 1366, 768 } };
+
+  sse_hub_join_panel_set_urls_func (fixture->w.join_panel, long_classroom_urls);
+  network_changed ();
+  wait_until (url_is_long_classroom, fixture, "the classroom address");
+
+  for (guint i = 0; i < G_N_ELEMENTS (screens); i++)
+    {
+      resize (fixture, screens[i].width, screens[i].height);
+      assert_url_on_one_line (fixture);
+      /* It shrinks rather than widen the panel until the lists fold. */
+      g_assert_false (adw_leaflet_get_folded (fixture->w.leaflet));
+
+      sse_hub_window_set_presentation_mode (fixture->window, TRUE);
+      /* No window manager under Xvfb: full screen is the screen's size. */
+      resize (fixture, screens[i].width, screens[i].height);
+      g_test_message ("%d×%d presenting: join panel %d px wide, address %d px",
+                      screens[i].width, screens[i].height,
+                      gtk_widget_get_width (GTK_WIDGET (fixture->w.join_panel)),
+                      gtk_widget_get_width (GTK_WIDGET (fixture->w.url_label)));
+      assert_url_on_one_line (fixture);
+      sse_hub_window_set_presentation_mode (fixture->window, FALSE);
+    }
+
+  sse_hub_join_panel_set_urls_func (fixture->w.join_panel, NULL);
 }
 
 int
@@ -61,6 +122,7 @@ main (int   argc,
   AdwApplication *app = ui_test_init (&argc, &argv);
 
   UI_TEST_ADD ("/ui/lecture/network-change", test_network_change);
+  UI_TEST_ADD ("/ui/lecture/address-one-line", test_address_one_line);
 
   return ui_test_run (app);
 }

@@ -57,7 +57,7 @@ test_both_pipes (Fixture       *fixture,
   wait_until (socket_hello, ws, "the socket's hello");
   wait_until (count_reached, &two, "both clients");
   settle (300);
-  sse_hub_window_refresh_clients (fixture->window);
+  sse_hub_clients_page_refresh (SSE_HUB_CLIENTS_PAGE (fixture->w.clients_page));
 
   g_assert_nonnull (widget_find_label (fixture->w.clients_view, "SSE"));
   g_assert_nonnull (widget_find_label (fixture->w.clients_view, "WebSocket"));

@@ -9,7 +9,11 @@
 #include <adwaita.h>
 
 #include "hub-test.h"
-#include "sse-hub-window-private.h"
+#include "sse-hub-clients-page.h"
+#include "sse-hub-event-log-view.h"
+#include "sse-hub-join-panel.h"
+#include "sse-hub-persons-page.h"
+#include "sse-hub-window.h"
 #include "widget-finder.h"
 
 G_BEGIN_DECLS
@@ -20,6 +24,36 @@ extern const char firefox_agent[];
 extern const char iphone_agent[];
 extern const char android_agent[];
 
+/* The widgets a user looks at or types into, found in the window's tree. */
+typedef struct
+{
+  GtkEditable     *name_entry;
+  GtkSpinButton   *age_spin;
+  GtkLabel        *form_error_label;
+  GtkColumnView   *persons_view;
+  GtkColumnView   *clients_view;
+  GtkStack        *clients_stack;
+  GtkListView     *log_view;
+  GtkToggleButton *pause_button;
+  GtkLabel        *status_label;
+  GtkLabel        *url_label;
+  GtkWidget       *local_only_label;
+  GtkWidget       *join_scroller;
+  GtkRevealer     *error_revealer;
+  GtkLabel        *error_label;
+  AdwLeaflet      *leaflet;
+  GtkWidget       *persons_page;
+  GtkWidget       *event_log_view;
+  GtkWidget       *clients_page;
+  GtkWidget       *view_switcher;
+  GtkButton       *jump_button;
+  GtkLabel        *refusal_label;
+  SseHubJoinPanel *join_panel;
+} UiWidgets;
+
+void     ui_widgets_find          (SseHubWindow  *window,
+                                   UiWidgets     *widgets);
+
 typedef struct
 {
   char                *dir;
@@ -27,7 +61,7 @@ typedef struct
   SseHubPersonStore   *store;
   SseHubServer        *server;
   SseHubWindow        *window;
-  SseHubWindowWidgets  w;
+  UiWidgets            w;
   guint                port;
 } Fixture;
 
@@ -86,10 +120,12 @@ GSocketConnection *post_person    (Fixture       *fixture,
 gboolean has_fresh_row            (gpointer       fixture);
 gboolean has_no_fresh_row         (gpointer       fixture);
 
-/* The join address as the label shows it: the line may break only after
- * the scheme, where a zero-width space marks the place. */
+/* The join address as the label shows it: the whole address, the scheme
+ * and path in small type. */
 void     assert_shows_url         (Fixture       *fixture,
                                    const char    *url);
+/* The join address is on one line, all of it within the label. */
+void     assert_url_on_one_line   (Fixture       *fixture);
 /* Sets the default size and waits until the window and its switcher have
  * followed. */
 void     resize                   (Fixture       *fixture,

@@ -28,6 +28,9 @@ matches (GtkWidget         *widget,
     return FALSE;
   if (query->css_class != NULL && !gtk_widget_has_css_class (widget, query->css_class))
     return FALSE;
+  if (query->id != NULL &&
+      g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), query->id) != 0)
+    return FALSE;
   if (query->text != NULL && g_strcmp0 (widget_text (widget), query->text) != 0)
     return FALSE;
   if (query->action_name != NULL &&
@@ -100,4 +103,17 @@ widget_find_label (gpointer    root,
   WidgetQuery query = { .type = GTK_TYPE_LABEL, .text = text, .mapped = TRUE };
 
   return GTK_LABEL (widget_find (root, &query));
+}
+
+gpointer
+widget_find_id (gpointer    root,
+                GType       type,
+                const char *id)
+{
+  WidgetQuery query = { .type = type, .id = id };
+  GtkWidget *found = widget_find (root, &query);
+
+  if (found == NULL)
+    g_error ("no %s with the id %s", g_type_name (type), id);
+  return found;
 }
