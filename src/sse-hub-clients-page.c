@@ -30,6 +30,7 @@ struct _SseHubClientsPage
   GtkColumnViewColumn *client_disconnect_column;
   AdwStatusPage       *clients_empty_page;
   GtkLabel            *transport_cost_label;
+  gboolean             compact;
 
   /* owned */
   SseHubServer        *server;
@@ -356,6 +357,30 @@ sse_hub_clients_page_unmap (GtkWidget *widget)
 /* ------------------------------------------------------------------------ */
 /* List and empty page                                                      */
 
+/* ID, Address, Browser, System, Transport, Connected, Sent, Disconnect:
+ * the id tells apart three "Chrome · Linux" rows, even from one computer. */
+#define TRANSPORT_COLUMN 4
+
+static void
+update_columns (SseHubClientsPage *self)
+{
+  static const gboolean shown_when_compact[] = { TRUE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE, TRUE };
+  GListModel *columns = gtk_column_view_get_columns (self->clients_view);
+  SseHubTransportCost cost = { 0 };
+
+  /* The transport earns its width only once a socket is open. */
+  if (self->server != NULL)
+    sse_hub_server_get_transport_cost (self->server, &cost);
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && i < G_N_ELEMENTS (shown_when_compact);
+       i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      gtk_column_view_column_set_visible (column, (!self->compact || shown_when_compact[i]) &&
+                                                  (i != TRANSPORT_COLUMN || cost.ws_clients > 0));
+    }
+}
+
 static void
 on_clients_changed (SseHubClientsPage *self)
 {
@@ -364,6 +389,7 @@ on_clients_changed (SseHubClientsPage *self)
 
   gtk_stack_set_visible_child_name (self->clients_stack, n_items > 0 ? "list" : "empty");
   update_transport_cost (self);
+  update_columns (self);
 }
 
 static void
@@ -449,21 +475,10 @@ void
 sse_hub_clients_page_set_compact (SseHubClientsPage *self,
                                   gboolean           compact)
 {
-  /* ID, Address, Browser, System, Connected, Sent, Disconnect: the id
-   * tells apart three "Chrome · Linux" rows, even from one computer. */
-  static const gboolean shown_when_compact[] = { TRUE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE, TRUE };
-  GListModel *columns;
-
   g_return_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self));
 
-  columns = gtk_column_view_get_columns (self->clients_view);
-  for (guint i = 0; i < g_list_model_get_n_items (columns) && i < G_N_ELEMENTS (shown_when_compact);
-       i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-
-      gtk_column_view_column_set_visible (column, !compact || shown_when_compact[i]);
-    }
+  self->compact = compact;
+  update_columns (self);
 }
 
 static void
