@@ -5,6 +5,7 @@
 
 #include "sse-hub-client.h"
 #include "sse-hub-clients-page-private.h"
+#include "sse-hub-computers-panel.h"
 #include "sse-hub-user-agent.h"
 
 #define REFRESH_SECONDS 1
@@ -23,6 +24,7 @@ struct _SseHubClientsPage
   GtkWidget            parent_instance;
 
   /* template widgets */
+  SseHubComputersPanel *computers_panel;
   GtkStack            *clients_stack;
   GtkColumnView       *clients_view;
   GtkColumnViewColumn *client_connected_column;
@@ -445,6 +447,7 @@ sse_hub_clients_page_set_server (SseHubClientsPage *self,
     }
 
   gtk_column_view_set_model (self->clients_view, selection);
+  sse_hub_computers_panel_set_server (self->computers_panel, server);
   on_clients_changed (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER]);
 }
@@ -564,7 +567,8 @@ sse_hub_clients_page_class_init (SseHubClientsPageClass *klass)
   object_class->set_property = sse_hub_clients_page_set_property;
   widget_class->map = sse_hub_clients_page_map;
   widget_class->unmap = sse_hub_clients_page_unmap;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  /* The computers above the streams (sse-hub-computers-panel.c). */
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
 
   properties[PROP_SERVER] =
     g_param_spec_object ("server", NULL, NULL, SSE_HUB_TYPE_SERVER,
@@ -579,9 +583,11 @@ sse_hub_clients_page_class_init (SseHubClientsPageClass *klass)
 
   /* The cell templates look items up by type name. */
   g_type_ensure (SSE_HUB_TYPE_CLIENT);
+  g_type_ensure (SSE_HUB_TYPE_COMPUTERS_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/example/SseHub/sse-hub-clients-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, computers_panel);
   gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, clients_stack);
   gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, clients_view);
   gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, client_connected_column);
@@ -601,6 +607,8 @@ static void
 sse_hub_clients_page_init (SseHubClientsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
 
   live_column_init (&self->connected, self->client_connected_column, client_connected_text);
   live_column_init (&self->sent, self->client_sent_column, client_sent_text);

@@ -72,7 +72,36 @@ typedef struct
 {
   SseHubRefusalSummary *summary;
   guint                 source;
+  SseHubServer         *server;  /* borrowed; NULL once it stops */
 } RefusalReport;
+
+#define TOP_COMPUTERS 3
+
+/* Who holds the streams: what a presenter needs to know to block one. */
+static void
+print_top_computers (RefusalReport *report)
+{
+  g_autoptr(GPtrArray) counts = NULL;
+  g_autoptr(GString) line = NULL;
+
+  if (report->server == NULL)
+    return;
+  counts = sse_hub_server_dup_computer_streams (report->server);
+  if (counts->len == 0)
+    return;
+
+  line = g_string_new ("sse-hub: most streams:");
+  for (guint i = 0; i < MIN (counts->len, TOP_COMPUTERS); i++)
+    {
+      SseHubComputerStreams *streams = g_ptr_array_index (counts, i);
+
+      g_string_append_printf (line, "%s %s (%u)", i > 0 ? "," : "", streams->computer,
+                              streams->streams);
+    }
+  if (counts->len > TOP_COMPUTERS)
+    g_string_append_printf (line, ", %u more computers", counts->len - TOP_COMPUTERS);
+  g_printerr ("%s\n", line->str);
+}
 
 static void schedule_report (RefusalReport *report);
 
@@ -84,6 +113,8 @@ print_due_lines (RefusalReport *report,
 
   for (guint i = 0; lines[i] != NULL; i++)
     g_printerr ("sse-hub: %s\n", lines[i]);
+  if (lines[0] != NULL)
+    print_top_computers (report);
 }
 
 static gboolean
@@ -172,7 +203,7 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
 {
   /* Before the server: freed after it, whose last entries it may see. */
   g_autoptr(SseHubRefusalSummary) summary = sse_hub_refusal_summary_new ();
-  RefusalReport report = { summary, 0 };
+  RefusalReport report = { summary, 0, NULL };
   g_autoptr(SseHubPersonStore) store = NULL;
   g_autoptr(SseHubServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -211,6 +242,7 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
   g_signal_connect (sse_hub_server_get_log (server), "entry-added",
                     G_CALLBACK (on_log_entry_added), &report);
   g_signal_connect (server, "refused", G_CALLBACK (on_refused), &report);
+  report.server = server;
 
   if (!sse_hub_server_start (server, &error))
     {
@@ -235,6 +267,7 @@ sse_hub_headless_run (const SseHubHeadlessOptions *options)
   g_signal_handlers_disconnect_by_data (sse_hub_server_get_log (server), &report);
   g_signal_handlers_disconnect_by_data (server, &report);
   g_clear_handle_id (&report.source, g_source_remove);
+  report.server = NULL;
   /* Windows still open at the end are told too. */
   print_due_lines (&report, G_MAXINT64);
 

@@ -101,7 +101,7 @@ test_every_sentence_translated (void)
   GEnumClass *refusals = g_type_class_ref (SSE_HUB_TYPE_REFUSAL);
 
   for (SseHubLogEvent event = SSE_HUB_LOG_EVENT_LIST_SENT;
-       event <= SSE_HUB_LOG_EVENT_ACCEPTING_AGAIN; event++)
+       event <= SSE_HUB_LOG_EVENT_FAIR_SHARE; event++)
     {
       SseHubLogRecord record = { .event = event, .peer = "10.0.0.2", .client_id = 7,
                                  .number = 3, .limit = 1024, .last_event_id = "4",

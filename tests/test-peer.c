@@ -161,6 +161,56 @@ test_host_rules (void)
 }
 
 static void
+test_fetch_site (void)
+{
+  PeerServer server = { 0 };
+  g_autofree char *own = NULL;
+  g_autofree char *own_cross = NULL;
+
+  peer_server_init (&server);
+  own = g_strdup_printf ("Origin: http://127.0.0.1:%u\r\nSec-Fetch-Site: same-origin\r\n",
+                         server.port);
+  own_cross = g_strdup_printf ("Origin: http://127.0.0.1:%u\r\nSec-Fetch-Site: cross-site\r\n",
+                               server.port);
+
+  /* Typed in the address bar, or the hub's own page. */
+  g_assert_true (sse_hub_peer_is_presenter (peer_of (&server, NULL, "Sec-Fetch-Site: none\r\n")));
+  g_assert_true (sse_hub_peer_is_presenter (peer_of (&server, NULL, own)));
+  /* An image or iframe of another site carries no Origin, but says where
+   * it came from; and no Origin outweighs what the browser says. */
+  g_assert_cmpint (sse_hub_peer_get_role (peer_of (&server, NULL, "Sec-Fetch-Site: cross-site\r\n")),
+                   ==, SSE_HUB_PEER_FOREIGN_ORIGIN);
+  g_assert_cmpint (sse_hub_peer_get_role (peer_of (&server, NULL, "Sec-Fetch-Site: same-site\r\n")),
+                   ==, SSE_HUB_PEER_FOREIGN_ORIGIN);
+  g_assert_cmpint (sse_hub_peer_get_role (peer_of (&server, NULL, own_cross)),
+                   ==, SSE_HUB_PEER_FOREIGN_ORIGIN);
+
+  peer_server_clear (&server);
+}
+
+/* An absolute-form target is checked by its authority, not by Host. */
+static void
+test_absolute_target (void)
+{
+  PeerServer server = { 0 };
+  g_autofree char *own = NULL;
+  g_autofree char *foreign = NULL;
+  g_autoptr(TestResponse) own_response = NULL;
+  g_autoptr(TestResponse) foreign_response = NULL;
+
+  peer_server_init (&server);
+  own = g_strdup_printf ("GET http://127.0.0.1:%u/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", server.port);
+  foreign = g_strdup ("GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+  own_response = test_http_raw (server.port, own, strlen (own));
+  g_assert_true (sse_hub_peer_get_host_is_own (server.peer));
+  foreign_response = test_http_raw (server.port, foreign, strlen (foreign));
+  g_assert_false (sse_hub_peer_get_host_is_own (server.peer));
+
+  peer_server_clear (&server);
+}
+
+static void
 test_other_computer (void)
 {
   PeerServer server = { 0 };
@@ -190,19 +240,29 @@ test_other_computer (void)
 static void
 test_address_groups (void)
 {
+  /* The hub has an address on 2001:db8:1:2::/64 and on fe80::/64. */
+  const char *own[] = { "2001:db8:1:2::1", "fe80::1", "::1" };
   const struct { const char *address; const char *group; } cases[] = {
     { "192.168.1.5", "192.168.1.5" },
     { "::ffff:192.168.1.5", "192.168.1.5" },
-    { "2001:db8:1:2:a:b:c:d", "2001:db8:1:2::/64" },
-    { "2001:db8:1:2::1", "2001:db8:1:2::/64" },
+    /* A neighbour on the hub's own link: one address, one computer. */
+    { "2001:db8:1:2:a:b:c:d", "2001:db8:1:2:a:b:c:d" },
+    { "2001:db8:1:2::7", "2001:db8:1:2::7" },
+    { "fe80::a:b", "fe80::a:b" },
+    /* A routed /64 is one computer's, privacy addresses and all. */
     { "2001:db8:1:3::1", "2001:db8:1:3::/64" },
+    { "2001:db8:1:3:a:b:c:d", "2001:db8:1:3::/64" },
     { "::1", "::/64" },
     { "not an address", "not an address" },
   };
+  g_autoptr(GPtrArray) local = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (own); i++)
+    g_ptr_array_add (local, g_inet_address_new_from_string (own[i]));
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *group = sse_hub_address_group (cases[i].address);
+      g_autofree char *group = sse_hub_address_group (cases[i].address, local);
 
       g_assert_cmpstr (group, ==, cases[i].group);
     }
@@ -217,6 +277,8 @@ main (int    argc,
   g_test_add_func ("/peer/loopback-is-presenter", test_loopback_is_presenter);
   g_test_add_func ("/peer/origin-rules", test_origin_rules);
   g_test_add_func ("/peer/host-rules", test_host_rules);
+  g_test_add_func ("/peer/fetch-site", test_fetch_site);
+  g_test_add_func ("/peer/absolute-target", test_absolute_target);
   g_test_add_func ("/peer/other-computer", test_other_computer);
   g_test_add_func ("/peer/address-groups", test_address_groups);
 

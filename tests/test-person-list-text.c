@@ -113,7 +113,7 @@ on_done (GObject      *source,
   g_autoptr(SseHubPerson) person = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (g_async_result_is_tagged (result, sse_hub_person_store_add_async))
+  if (g_async_result_is_tagged (result, sse_hub_person_store_add_by_async))
     person = sse_hub_person_store_add_finish (store, result, &error);
   else if (g_async_result_is_tagged (result, sse_hub_person_store_remove_async))
     sse_hub_person_store_remove_finish (store, result, &error);

@@ -152,7 +152,7 @@ test_oversize_body (void)
   const char *chunked_request =
     "POST /addPerson HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
     "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-    "13\r\n{\"name\":\"a\",\"age\":1}\r\n0\r\n\r\n";
+    "14\r\n{\"name\":\"a\",\"age\":1}\r\n0\r\n\r\n";
   const char *both =
     "POST /addPerson HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
     "Content-Type: application/json\r\nContent-Length: 19\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -161,12 +161,13 @@ test_oversize_body (void)
   test_assert_refused (hub, too_large, 413, "body");
 
   chunked = test_http_raw (hub->port, chunked_request, strlen (chunked_request));
-  test_assert_refused (hub, chunked, 411, "body");
+  /* A chunked body within the limit is read like any other. */
+  g_assert_cmpuint (chunked->status, ==, 200);
 
   smuggled = test_http_raw (hub->port, both, strlen (both));
   g_assert_cmpuint (smuggled->status, ==, 400);
 
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 1);
 }
 
 static void

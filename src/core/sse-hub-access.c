@@ -28,6 +28,8 @@ sse_hub_access_new (SseHubFanout *fanout)
   self->stream_groups = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->group_streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->group_persons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->blocked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->error_budget = sse_hub_rate_limiter_new (SSE_HUB_ERROR_BUDGET_PER_MINUTE);
   self->trust_local = TRUE;
   self->allow_audience_writes = TRUE;
   self->max_clients = SSE_HUB_DEFAULT_MAX_CLIENTS;
@@ -49,6 +51,8 @@ sse_hub_access_free (SseHubAccess *self)
   g_clear_pointer (&self->group_streams, g_hash_table_unref);
   g_clear_pointer (&self->group_persons, g_hash_table_unref);
   g_clear_pointer (&self->local_addresses, g_ptr_array_unref);
+  g_clear_pointer (&self->blocked, g_hash_table_unref);
+  g_clear_pointer (&self->error_budget, sse_hub_rate_limiter_free);
   g_free (self);
 }
 
@@ -89,6 +93,12 @@ sse_hub_access_get_peer (SseHubAccess      *self,
     }
 
   return peer;
+}
+
+gboolean
+sse_hub_access_is_presenter_key (const char *group)
+{
+  return g_strcmp0 (group, PRESENTER_KEY) == 0;
 }
 
 gboolean
@@ -191,7 +201,6 @@ set_retry_after (SoupServerMessage *message,
 
 gboolean
 sse_hub_access_check_post (SseHubAccess       *self,
-                           SoupServerMessage  *message,
                            SseHubPeer         *peer,
                            SseHubRefusal      *out_reason,
                            GError            **error)
@@ -207,7 +216,6 @@ sse_hub_access_check_post (SseHubAccess       *self,
       return FALSE;
     }
 
-  /* Before the rate: a refusal here must not spend tokens. */
   if (self->max_persons_per_address > 0 && added >= self->max_persons_per_address)
     {
       g_set_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
@@ -216,6 +224,20 @@ sse_hub_access_check_post (SseHubAccess       *self,
       *out_reason = SSE_HUB_REFUSAL_COMPUTER_TOTAL;
       return FALSE;
     }
+
+  return TRUE;
+}
+
+/* Taken only once the body is known to be valid: a refused post spends
+ * nothing the class shares. */
+gboolean
+sse_hub_access_take_post_budget (SseHubAccess       *self,
+                                 SoupServerMessage  *message,
+                                 SseHubPeer         *peer,
+                                 SseHubRefusal      *out_reason,
+                                 GError            **error)
+{
+  const char *group = sse_hub_peer_get_group (peer);
 
   switch (sse_hub_rate_limiter_take (self->rate_limiter, group))
     {
@@ -238,6 +260,48 @@ sse_hub_access_check_post (SseHubAccess       *self,
   if (message != NULL)
     set_retry_after (message, sse_hub_rate_limiter_retry_after (self->rate_limiter, group));
   return FALSE;
+}
+
+void
+sse_hub_access_charge_error (SseHubAccess *self,
+                             SseHubPeer   *peer)
+{
+  sse_hub_rate_limiter_take (self->error_budget, sse_hub_peer_get_group (peer));
+}
+
+gboolean
+sse_hub_access_check_sender (SseHubAccess       *self,
+                             SoupServerMessage  *message,
+                             SseHubPeer         *peer,
+                             SseHubRefusal      *out_reason,
+                             GError            **error)
+{
+  const char *group = sse_hub_peer_get_group (peer);
+  gboolean post = soup_server_message_get_method (message) == SOUP_METHOD_POST;
+  GUri *uri = soup_server_message_get_uri (message);
+
+  if (sse_hub_peer_is_presenter (peer))
+    return TRUE;
+
+  if ((post || g_str_equal (g_uri_get_path (uri), "/connect")) &&
+      g_hash_table_contains (self->blocked, group))
+    {
+      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_BLOCKED,
+                           _("The presenter has blocked this computer"));
+      *out_reason = SSE_HUB_REFUSAL_BLOCKED;
+      return FALSE;
+    }
+
+  if (post && sse_hub_rate_limiter_peek (self->error_budget, group) != SSE_HUB_RATE_ALLOWED)
+    {
+      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
+                           _("Too many refused posts from this computer; wait a little"));
+      *out_reason = SSE_HUB_REFUSAL_ERROR_BUDGET;
+      set_retry_after (message, sse_hub_rate_limiter_retry_after (self->error_budget, group));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* Counted for the life of the process: clearing the list gives no

@@ -31,6 +31,8 @@ typedef struct
   GHashTable        *stream_groups;    /* SseHubClient → its address group, or "presenter" */
   GHashTable        *group_streams;    /* address group → open streams (GUINT_TO_POINTER) */
   GHashTable        *group_persons;    /* address group → persons added since the hub began */
+  GHashTable        *blocked;          /* set of address groups the presenter blocked */
+  SseHubRateLimiter *error_budget;     /* per address group: refused posts */
   GPtrArray         *local_addresses;  /* GInetAddress: this machine's, cached briefly */
   gint64             local_addresses_read; /* monotonic µs */
 } SseHubAccess;
@@ -50,13 +52,32 @@ gboolean      sse_hub_access_admit_stream     (SseHubAccess      *self,
 void          sse_hub_access_track_stream     (SseHubAccess      *self,
                                                SseHubClient      *client,
                                                SseHubPeer        *peer);
-/* An audience post, or a socket's add (message NULL): TRUE when it may go
- * on, else FALSE with the reason and error set. */
+/* Whether a stream_groups entry is the presenter's, not a computer's. */
+gboolean      sse_hub_access_is_presenter_key (const char        *group);
+/* An audience post: TRUE when it may go on, else FALSE with the reason
+ * and error set.  Spends nothing. */
 gboolean      sse_hub_access_check_post       (SseHubAccess      *self,
+                                               SseHubPeer        *peer,
+                                               SseHubRefusal     *out_reason,
+                                               GError           **error);
+/* A valid audience post (or a socket's add, message NULL) takes one token
+ * from its computer's bucket and one from the class's, or is refused
+ * (Retry-After set on a message). */
+gboolean      sse_hub_access_take_post_budget (SseHubAccess      *self,
                                                SoupServerMessage *message,
                                                SseHubPeer        *peer,
                                                SseHubRefusal     *out_reason,
                                                GError           **error);
+/* From the headers: a blocked computer's streams and posts, and the posts
+ * of a computer that spent its error budget, are refused. */
+gboolean      sse_hub_access_check_sender     (SseHubAccess      *self,
+                                               SoupServerMessage *message,
+                                               SseHubPeer        *peer,
+                                               SseHubRefusal     *out_reason,
+                                               GError           **error);
+/* A computer's refused post spends its own error budget. */
+void          sse_hub_access_charge_error     (SseHubAccess      *self,
+                                               SseHubPeer        *peer);
 void          sse_hub_access_count_person     (SseHubAccess      *self,
                                                SseHubPeer        *peer);
 /* A counted post the store then refused added nobody. */

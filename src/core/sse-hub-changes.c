@@ -110,6 +110,29 @@ sse_hub_server_add_person_async (SseHubServer        *self,
   sse_hub_person_store_add_async (store, name, age, NULL, on_person_added, task);
 }
 
+/* Undoing a removal: the person comes back still marked with the computer
+ * that added it, so removing that computer's persons again finds it. */
+void
+sse_hub_server_restore_person_async (SseHubServer        *self,
+                                     SseHubPerson        *person,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (SSE_HUB_IS_SERVER (self));
+  g_return_if_fail (SSE_HUB_IS_PERSON (person));
+
+  task = change_task_new (self, sse_hub_server_add_person_async, cancellable, callback, user_data);
+  if (cancelled_before (task))
+    return;
+  sse_hub_person_store_add_by_async (sse_hub_server_get_store (self), sse_hub_person_get_name (person),
+                                     sse_hub_person_get_age (person),
+                                     sse_hub_person_get_added_by (person),
+                                     NULL, on_person_added, task);
+}
+
 SseHubPerson *
 sse_hub_server_add_person_finish (SseHubServer  *self,
                                   GAsyncResult  *result,

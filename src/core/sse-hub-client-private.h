@@ -41,6 +41,11 @@ SseHubClientQueueResult  sse_hub_client_queue        (SseHubClient    *self,
                                                       GBytes          *frame,
                                                       SseHubFrameKind  kind,
                                                       gsize            queue_cap);
+/* How long the kernel has taken nothing of a waiting backlog; 0 when
+ * nothing waits.  A queue is refused (OVER_CAP: the client stopped
+ * reading) when this reaches 10 s, or the backlog passes the cap and this
+ * 1 s, or the backlog passes 8 caps. */
+gint64                   sse_hub_client_get_undrained_us (SseHubClient *self);
 /* Frames queued between cork and uncork leave together, in one write. */
 void                     sse_hub_client_cork         (SseHubClient    *self);
 SseHubClientQueueResult  sse_hub_client_uncork       (SseHubClient    *self);

@@ -8,6 +8,15 @@
 #include "sse-hub-sources.h"
 
 #define SEND_BUFFER_BYTES (64 * 1024)
+/* A backlog the kernel took nothing of for this long: the client stopped
+ * reading, whatever its size. */
+#define UNDRAINED_LIMIT_US   (10 * G_USEC_PER_SEC)
+/* Past the cap, a client still draining (the kernel took some of its
+ * backlog within this time) keeps its frames: a burst of named events
+ * must not drop a slow reader... */
+#define DRAINING_US          G_USEC_PER_SEC
+/* ... up to this many caps, which bound the memory it may hold. */
+#define DRAINING_CAP_FACTOR  8
 /* Frames handed to the kernel in one sendmsg(). */
 #define MAX_VECTORS       8
 
@@ -28,6 +37,7 @@ struct _SseHubClient
   /* a WebSocket client: its reading half; NULL for SSE */
   SseHubWsSession *ws;
   gboolean   closing;       /* a close frame is queued: nothing may follow it */
+  gint64     drained_at;    /* monotonic µs: the kernel last took bytes, or nothing waited */
 
   /* owned; NULL once closed */
   GIOStream *stream;
@@ -248,6 +258,8 @@ flush_backlog (SseHubClient *self)
 
       self->bytes_sent += sent;
       self->bytes_queued -= sent;
+      if (sent > 0)
+        self->drained_at = g_get_monotonic_time ();
       /* Whole frames leave the queue; the kernel has begun the next one. */
       while (sent > 0)
         {
@@ -491,13 +503,22 @@ queue_frame (SseHubClient    *self,
 
   if (self->replaceable[kind] != NULL)
     superseded = g_bytes_get_size (self->replaceable[kind]->data);
+  if (g_queue_is_empty (&self->backlog))
+    self->drained_at = g_get_monotonic_time ();
 
   /* A frame larger than the cap still goes to a client that has kept up:
    * only a backlog gets a client dropped.  With conflation that backlog is
    * what the client would still need however long it waits. */
-  if (self->bytes_queued > superseded &&
-      self->bytes_queued - superseded + size > queue_cap)
-    return SSE_HUB_CLIENT_OVER_CAP;
+  if (self->bytes_queued > superseded)
+    {
+      guint64 backlog = self->bytes_queued - superseded + size;
+      gint64 undrained = sse_hub_client_get_undrained_us (self);
+
+      if (undrained >= UNDRAINED_LIMIT_US ||
+          (backlog > queue_cap && undrained >= DRAINING_US) ||
+          backlog > (guint64) queue_cap * DRAINING_CAP_FACTOR)
+        return SSE_HUB_CLIENT_OVER_CAP;
+    }
 
   drop_superseded (self, kind);
   /* An id list not yet begun lets every later frame pass: a list or a
@@ -523,6 +544,16 @@ queue_frame (SseHubClient    *self,
     return SSE_HUB_CLIENT_QUEUED;
 
   return send_or_wait (self);
+}
+
+gint64
+sse_hub_client_get_undrained_us (SseHubClient *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), 0);
+
+  if (g_queue_is_empty (&self->backlog))
+    return 0;
+  return g_get_monotonic_time () - self->drained_at;
 }
 
 void

@@ -44,6 +44,7 @@ typedef enum
                                       * Sec-WebSocket-Key, revision the Accept; text: the head */
   SSE_HUB_LOG_EVENT_SOCKET_IN,       /* client_id (peer) sent a socket message of bytes; text: it */
   SSE_HUB_LOG_EVENT_PONG_MISSED,     /* client_id (peer) dropped: no pong within number s */
+  SSE_HUB_LOG_EVENT_FAIR_SHARE,      /* client_id (peer) closed for a computer with no stream; number: the streams peer held */
 } SseHubLogEvent;
 
 /* An entry to append: only the fields its event uses need be set. */
@@ -66,6 +67,7 @@ typedef struct
   guint64         client_id;
   guint64         number;
   guint64         limit;
+  guint64         elapsed_ms;  /* how long something lasted: a backlog left undrained */
 } SseHubLogRecord;
 
 #define SSE_HUB_TYPE_LOG_ENTRY (sse_hub_log_entry_get_type ())

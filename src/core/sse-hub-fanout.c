@@ -159,7 +159,8 @@ drop_slow_client (SseHubFanout *self,
                            .peer = sse_hub_client_get_remote_address (client),
                            .client_id = sse_hub_client_get_id (client),
                            .number = sse_hub_client_get_bytes_queued (client),
-                           .limit = self->queue_cap });
+                           .limit = self->queue_cap,
+                           .elapsed_ms = sse_hub_client_get_undrained_us (client) / 1000 });
 
   sse_hub_fanout_forget (self, client);
 }

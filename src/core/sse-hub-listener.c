@@ -90,6 +90,12 @@ on_request_read (SoupServer        *soup,
 }
 
 void
+sse_hub_listener_forget_deadline (SoupServerMessage *message)
+{
+  g_object_set_data (G_OBJECT (message), REQUEST_TIMEOUT_KEY, NULL);
+}
+
+void
 sse_hub_listener_watch_deadlines (SseHubServer         *self,
                                   SoupServer           *soup,
                                   SseHubDeadlineMissed  missed)

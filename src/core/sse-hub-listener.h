@@ -17,6 +17,8 @@ GStrv      sse_hub_listener_dup_urls               (const char        *bind_addr
 GPtrArray *sse_hub_listener_dup_interface_addresses (void);
 /* Closes a request that has not arrived whole within the server's
  * request-timeout, once missed has logged and announced it. */
+/* The request is answered without libsoup: no deadline for it. */
+void       sse_hub_listener_forget_deadline        (SoupServerMessage    *message);
 typedef void (*SseHubDeadlineMissed) (SseHubServer      *server,
                                       SoupServerMessage *message);
 void       sse_hub_listener_watch_deadlines        (SseHubServer         *server,

@@ -82,10 +82,11 @@ sse_hub_log_entry_dup_sentence (SseHubLogEntry *self,
     case SSE_HUB_LOG_EVENT_SLOW_CLIENT:
       {
         g_autofree char *cap = g_strdup_printf ("%" G_GUINT64_FORMAT, r->limit);
+        g_autofree char *undrained = g_strdup_printf ("%.1f", r->elapsed_ms / 1000.0);
 
         return g_strdup_printf (tr (translate, N_("dropped client %s (%s): stopped reading: "
-                                                  "%s bytes queued, cap %s")),
-                                client, r->peer, number, cap);
+                                                  "%s bytes queued, cap %s, nothing taken for %s s")),
+                                client, r->peer, number, cap, undrained);
       }
     case SSE_HUB_LOG_EVENT_PERSON_ADDED:
       return g_strdup (tr (translate, N_("presenter added")));
@@ -119,6 +120,10 @@ sse_hub_log_entry_dup_sentence (SseHubLogEntry *self,
     case SSE_HUB_LOG_EVENT_PONG_MISSED:
       return g_strdup_printf (tr (translate, N_("dropped client %s (%s): its socket left a ping "
                                                 "unanswered for %s s")),
+                              client, r->peer, number);
+    case SSE_HUB_LOG_EVENT_FAIR_SHARE:
+      return g_strdup_printf (tr (translate, N_("hub full: closed client %s of %s, which held the "
+                                                "most streams (%s), so a computer with none got in")),
                               client, r->peer, number);
     case SSE_HUB_LOG_EVENT_FRAME:
     default:

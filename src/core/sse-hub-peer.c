@@ -44,8 +44,34 @@ sse_hub_peer_init (SseHubPeer *self)
 {
 }
 
+/* Devices on the hub's own link share its /64 (SLAAC): there each address
+ * is a computer of its own.  A /64 routed to the hub is one computer's. */
+static gboolean
+is_on_own_link (GPtrArray    *local_addresses,
+                GInetAddress *address)
+{
+  const guint8 *bytes;
+
+  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6)
+    return FALSE;
+
+  bytes = g_inet_address_to_bytes (address);
+  for (guint i = 0; i < local_addresses->len; i++)
+    {
+      GInetAddress *local = g_ptr_array_index (local_addresses, i);
+
+      if (g_inet_address_get_family (local) == G_SOCKET_FAMILY_IPV6 &&
+          !g_inet_address_get_is_loopback (local) &&
+          memcmp (g_inet_address_to_bytes (local), bytes, 8) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 char *
-sse_hub_address_group (const char *address)
+sse_hub_address_group (const char *address,
+                       GPtrArray  *local_addresses)
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GInetAddress) network = NULL;
@@ -64,6 +90,9 @@ sse_hub_address_group (const char *address)
       network = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
       return g_inet_address_to_string (network);
     }
+
+  if (local_addresses != NULL && is_on_own_link (local_addresses, inet))
+    return g_inet_address_to_string (inet);
 
   memset (bytes + 8, 0, 8);
   network = g_inet_address_new_from_bytes (bytes, G_SOCKET_FAMILY_IPV6);
@@ -188,6 +217,15 @@ origin_is_own (GPtrArray  *local_addresses,
   return (guint) port == bound_port && names_this_machine (local_addresses, g_uri_get_host (uri));
 }
 
+/* Fetch metadata says who made the request: a page of another site
+ * (cross-site) or of a sibling subdomain (same-site) is not the hub's own
+ * page, whatever its Origin; images and iframes carry no Origin. */
+static gboolean
+fetch_site_is_own (const char *site)
+{
+  return site == NULL || g_str_equal (site, "none") || g_str_equal (site, "same-origin");
+}
+
 SseHubPeer *
 sse_hub_peer_new (SoupServerMessage *message,
                   GPtrArray         *local_addresses,
@@ -197,6 +235,7 @@ sse_hub_peer_new (SoupServerMessage *message,
   SoupMessageHeaders *headers;
   g_autoptr(GInetAddress) remote = NULL;
   g_autoptr(GInetAddress) local = NULL;
+  GUri *uri;
   SseHubPeer *self;
 
   g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (message), NULL);
@@ -205,27 +244,33 @@ sse_hub_peer_new (SoupServerMessage *message,
   headers = soup_server_message_get_request_headers (message);
   remote = normalized_address (soup_server_message_get_remote_address (message));
   local = normalized_address (soup_server_message_get_local_address (message));
+  uri = soup_server_message_get_uri (message);
 
   self = g_object_new (SSE_HUB_TYPE_PEER, NULL);
   self->host = remote != NULL ? g_inet_address_to_string (remote)
                               : g_strdup (soup_server_message_get_remote_host (message));
   if (self->host == NULL)
     self->host = g_strdup ("");
-  self->group = sse_hub_address_group (self->host);
+  self->group = sse_hub_address_group (self->host, local_addresses);
   /* The presenter's own machine: loopback, or a peer whose address is the
    * address it reached us on. */
   self->is_local = remote != NULL &&
                    (g_inet_address_get_is_loopback (remote) ||
                     (local != NULL && g_inet_address_equal (remote, local)));
+  /* An absolute-form target names the host in its authority, which the
+   * request's URI carries; for the origin form it is the Host header's. */
   self->host_is_own = host_header_is_own (local_addresses,
-                                          soup_message_headers_get_one (headers, "Host"));
+                                          soup_message_headers_get_one (headers, "Host")) &&
+                      (uri == NULL || g_uri_get_host (uri) == NULL ||
+                       names_this_machine (local_addresses, g_uri_get_host (uri)));
 
   if (!self->is_local)
     self->role = SSE_HUB_PEER_REMOTE;
   else if (!trust_local)
     self->role = SSE_HUB_PEER_UNTRUSTED;
   else if (!origin_is_own (local_addresses, bound_port,
-                           soup_message_headers_get_one (headers, "Origin")))
+                           soup_message_headers_get_one (headers, "Origin")) ||
+           !fetch_site_is_own (soup_message_headers_get_one (headers, "Sec-Fetch-Site")))
     self->role = SSE_HUB_PEER_FOREIGN_ORIGIN;
   else
     self->role = SSE_HUB_PEER_PRESENTER;

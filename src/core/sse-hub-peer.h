@@ -37,9 +37,12 @@ gboolean        sse_hub_peer_get_host_is_own (SseHubPeer        *self);
 SseHubPeerRole  sse_hub_peer_get_role        (SseHubPeer        *self);
 gboolean        sse_hub_peer_is_presenter    (SseHubPeer        *self);
 
-/* The key limits count by: an IPv4 address as it is, an IPv6 address by
- * its /64 (a phone's privacy addresses share one), an IPv4-mapped IPv6
- * address as IPv4.  Anything else is its own key. */
-char           *sse_hub_address_group        (const char        *address);
+/* The key limits count by: an IPv4 address as it is; an IPv6 address by
+ * its /64 (a phone's privacy addresses share one), except inside a /64 of
+ * one of local_addresses (this machine's: GInetAddress, may be NULL),
+ * where devices on the hub's own link each count by their address; an
+ * IPv4-mapped IPv6 address as IPv4.  Anything else is its own key. */
+char           *sse_hub_address_group        (const char        *address,
+                                              GPtrArray         *local_addresses);
 
 G_END_DECLS

@@ -486,12 +486,13 @@ check_journal_open (SseHubPersonStore  *self,
 }
 
 void
-sse_hub_person_store_add_async (SseHubPersonStore    *self,
-                                const char           *name,
-                                gint64                age,
-                                GCancellable         *cancellable,
-                                GAsyncReadyCallback   callback,
-                                gpointer              user_data)
+sse_hub_person_store_add_by_async (SseHubPersonStore    *self,
+                                   const char           *name,
+                                   gint64                age,
+                                   const char           *added_by,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
 {
   g_autofree char *valid_name = NULL;
   g_autofree char *line = NULL;
@@ -503,7 +504,7 @@ sse_hub_person_store_add_async (SseHubPersonStore    *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sse_hub_person_store_add_async);
+  g_task_set_source_tag (task, sse_hub_person_store_add_by_async);
   change = g_new0 (Change, 1);
   change->kind = CHANGE_ADD;
 
@@ -516,7 +517,7 @@ sse_hub_person_store_add_async (SseHubPersonStore    *self,
 
   if (error == NULL)
     {
-      change->person = sse_hub_person_new (valid_name, age);
+      change->person = sse_hub_person_new_added_by (valid_name, age, added_by);
       line = sse_hub_journal_add_line (change->person);
     }
   submit_change (self, task, change, line, error);
@@ -530,7 +531,7 @@ sse_hub_person_store_add_finish (SseHubPersonStore  *self,
   g_return_val_if_fail (SSE_HUB_IS_PERSON_STORE (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        sse_hub_person_store_add_async, NULL);
+                        sse_hub_person_store_add_by_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

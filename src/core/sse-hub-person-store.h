@@ -38,13 +38,27 @@ char              *sse_hub_person_store_default_path (void);
  * (notify::revision, once per batch of changes saved together): whatever a
  * callback records, such as the request that caused the change, comes
  * before whatever reacts to the revision, such as the broadcast. */
-void               sse_hub_person_store_add_async     (SseHubPersonStore    *self,
+/* added_by: the computer (address group) whose post adds the person, kept
+ * in memory only (the file keeps name and age), or NULL. */
+void               sse_hub_person_store_add_by_async  (SseHubPersonStore    *self,
                                                        const char           *name,
                                                        gint64                age,
+                                                       const char           *added_by,
                                                        GCancellable         *cancellable,
                                                        GAsyncReadyCallback   callback,
                                                        gpointer              user_data);
-/* The person as it entered the list (the name cleaned up). */
+
+static inline void
+sse_hub_person_store_add_async (SseHubPersonStore   *self,
+                                const char          *name,
+                                gint64               age,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  sse_hub_person_store_add_by_async (self, name, age, NULL, cancellable, callback, user_data);
+}
+/* The person as it entered the list (the name cleaned up), for either. */
 SseHubPerson      *sse_hub_person_store_add_finish    (SseHubPersonStore    *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);

@@ -9,6 +9,7 @@ struct _SseHubPerson
   char   *name;
   gint64  age;
   char   *json;  /* the wire text, made once: the list and journal reuse it */
+  char   *added_by;  /* not on the wire: for the presenter only */
 };
 
 G_DEFINE_FINAL_TYPE (SseHubPerson, sse_hub_person, G_TYPE_OBJECT)
@@ -17,6 +18,7 @@ enum {
   PROP_0,
   PROP_NAME,
   PROP_AGE,
+  PROP_ADDED_BY,
   N_PROPS
 };
 
@@ -29,6 +31,7 @@ sse_hub_person_finalize (GObject *object)
 
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->json, g_free);
+  g_clear_pointer (&self->added_by, g_free);
 
   G_OBJECT_CLASS (sse_hub_person_parent_class)->finalize (object);
 }
@@ -48,6 +51,9 @@ sse_hub_person_get_property (GObject    *object,
       break;
     case PROP_AGE:
       g_value_set_int64 (value, self->age);
+      break;
+    case PROP_ADDED_BY:
+      g_value_set_string (value, self->added_by);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -69,6 +75,9 @@ sse_hub_person_set_property (GObject      *object,
       break;
     case PROP_AGE:
       self->age = g_value_get_int64 (value);
+      break;
+    case PROP_ADDED_BY:
+      self->added_by = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -101,6 +110,9 @@ sse_hub_person_class_init (SseHubPersonClass *klass)
   properties[PROP_AGE] =
     g_param_spec_int64 ("age", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ADDED_BY] =
+    g_param_spec_string ("added-by", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -117,6 +129,24 @@ sse_hub_person_new (const char *name,
   g_return_val_if_fail (name != NULL, NULL);
 
   return g_object_new (SSE_HUB_TYPE_PERSON, "name", name, "age", age, NULL);
+}
+
+SseHubPerson *
+sse_hub_person_new_added_by (const char *name,
+                             gint64      age,
+                             const char *added_by)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return g_object_new (SSE_HUB_TYPE_PERSON, "name", name, "age", age, "added-by", added_by, NULL);
+}
+
+const char *
+sse_hub_person_get_added_by (SseHubPerson *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_PERSON (self), NULL);
+
+  return self->added_by;
 }
 
 const char *

@@ -211,6 +211,26 @@ sse_hub_rate_limiter_take (SseHubRateLimiter *self,
   return SSE_HUB_RATE_ALLOWED;
 }
 
+SseHubRateVerdict
+sse_hub_rate_limiter_peek (SseHubRateLimiter *self,
+                           const char        *key)
+{
+  RateBucket *bucket;
+  gint64 now;
+
+  g_return_val_if_fail (self != NULL, SSE_HUB_RATE_KEY_EMPTY);
+  g_return_val_if_fail (key != NULL, SSE_HUB_RATE_KEY_EMPTY);
+
+  now = self->clock (self->clock_data);
+  bucket = g_hash_table_lookup (self->buckets, key);
+  if (self->rate > 0 && bucket != NULL && refilled_tokens (bucket, self->rate, now) < 1.0)
+    return SSE_HUB_RATE_KEY_EMPTY;
+  if (self->audience_rate > 0 && refilled_tokens (&self->audience, self->audience_rate, now) < 1.0)
+    return SSE_HUB_RATE_AUDIENCE_EMPTY;
+
+  return SSE_HUB_RATE_ALLOWED;
+}
+
 /* Whole seconds until the bucket has a token; 0 when it has one. */
 static guint
 seconds_until_token (const RateBucket *bucket,

@@ -42,6 +42,9 @@ void               sse_hub_rate_limiter_set_audience_rate (SseHubRateLimiter *se
  * nothing when either is empty; says which one was. */
 SseHubRateVerdict  sse_hub_rate_limiter_take          (SseHubRateLimiter  *self,
                                                        const char         *key);
+/* What sse_hub_rate_limiter_take() would say, taking nothing. */
+SseHubRateVerdict  sse_hub_rate_limiter_peek          (SseHubRateLimiter  *self,
+                                                       const char         *key);
 /* Whole seconds, at least 1, until both key's bucket and the audience
  * bucket have a token again: the value of a Retry-After header. */
 guint              sse_hub_rate_limiter_retry_after   (SseHubRateLimiter  *self,

@@ -15,8 +15,6 @@ static const struct
 } refusals[] = {
   { SSE_HUB_REFUSAL_BAD_REQUEST,     "bad-request",     400,
     N_("requests refused (body or field not valid)") },
-  { SSE_HUB_REFUSAL_LENGTH_REQUIRED, "length-required", 411,
-    N_("requests refused (body without a Content-Length)") },
   { SSE_HUB_REFUSAL_TOO_LARGE,       "too-large",       413,
     N_("requests refused (body too large)") },
   { SSE_HUB_REFUSAL_CONTENT_TYPE,    "content-type",    415,
@@ -49,6 +47,10 @@ static const struct
     N_("requests refused (method not allowed there)") },
   { SSE_HUB_REFUSAL_TIMEOUT,         "timeout",         0,
     N_("connections closed (request not complete in time)") },
+  { SSE_HUB_REFUSAL_ERROR_BUDGET,    "error-budget",    429,
+    N_("posts refused (too many refused posts from one computer)") },
+  { SSE_HUB_REFUSAL_BLOCKED,         "blocked",         403,
+    N_("requests refused (computer blocked by the presenter)") },
 };
 
 GType
@@ -111,8 +113,6 @@ sse_hub_refusal_from_error (const GError *error)
     case SSE_HUB_ERROR_INVALID_EVENT_ID:
     case SSE_HUB_ERROR_INVALID_EVENT_DATA:
       return SSE_HUB_REFUSAL_BAD_REQUEST;
-    case SSE_HUB_ERROR_LENGTH_REQUIRED:
-      return SSE_HUB_REFUSAL_LENGTH_REQUIRED;
     case SSE_HUB_ERROR_TOO_LARGE:
       return SSE_HUB_REFUSAL_TOO_LARGE;
     case SSE_HUB_ERROR_UNSUPPORTED_TYPE:
@@ -131,6 +131,8 @@ sse_hub_refusal_from_error (const GError *error)
       return SSE_HUB_REFUSAL_HOST;
     case SSE_HUB_ERROR_PRESENTER_ONLY:
       return SSE_HUB_REFUSAL_PRESENTER_ONLY;
+    case SSE_HUB_ERROR_BLOCKED:
+      return SSE_HUB_REFUSAL_BLOCKED;
     case SSE_HUB_ERROR_STORAGE:
     default:
       return SSE_HUB_REFUSAL_STORAGE;

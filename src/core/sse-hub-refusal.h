@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 typedef enum
 {
   SSE_HUB_REFUSAL_BAD_REQUEST,     /* 400: a body or field that is not valid */
-  SSE_HUB_REFUSAL_LENGTH_REQUIRED, /* 411 */
   SSE_HUB_REFUSAL_TOO_LARGE,       /* 413 */
   SSE_HUB_REFUSAL_CONTENT_TYPE,    /* 415 */
   SSE_HUB_REFUSAL_RATE,            /* 429: posts per minute from one computer */
@@ -30,6 +29,8 @@ typedef enum
   SSE_HUB_REFUSAL_NOT_FOUND,       /* 404 */
   SSE_HUB_REFUSAL_METHOD,          /* 405 */
   SSE_HUB_REFUSAL_TIMEOUT,         /* no answer: the request did not arrive whole in time */
+  SSE_HUB_REFUSAL_ERROR_BUDGET,    /* 429: refused posts per minute from one computer */
+  SSE_HUB_REFUSAL_BLOCKED,         /* 403: a computer the presenter blocked */
 } SseHubRefusal;
 
 #define SSE_HUB_TYPE_REFUSAL (sse_hub_refusal_get_type ())

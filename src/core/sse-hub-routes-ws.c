@@ -148,13 +148,21 @@ on_socket_message (SseHubClient *client,
                            .client_id = sse_hub_client_get_id (client) });
 
   /* Read first for the id the reply echoes; then the same order as a
-   * POST: who may write, then what was sent. */
+   * POST: who may write, what was sent (a refused message spends the
+   * sender's error budget), and only a valid add spends the posting
+   * budgets. */
   if (!sse_hub_ws_parse_client_message (text, length, &name, &age, &id, &parse_error))
     refusal = sse_hub_refusal_from_error (parse_error);
   if (!presenter)
-    sse_hub_access_check_post (self->access, NULL, peer, &refusal, &error);
-  if (error == NULL)
-    error = g_steal_pointer (&parse_error);
+    sse_hub_access_check_post (self->access, peer, &refusal, &error);
+  if (error == NULL && parse_error != NULL)
+    {
+      error = g_steal_pointer (&parse_error);
+      if (!presenter)
+        sse_hub_access_charge_error (self->access, peer);
+    }
+  if (error == NULL && !presenter)
+    sse_hub_access_take_post_budget (self->access, NULL, peer, &refusal, &error);
   if (error != NULL)
     {
       reply (self, client, peer, id, refusal, error, NULL);

@@ -343,7 +343,8 @@ sse_hub_routes_connect (SseHubServer      *self,
       return;
     }
 
-  if (!sse_hub_access_admit_stream (self->access, peer, &full))
+  if (!sse_hub_access_admit_stream (self->access, peer, &full) &&
+      !(full == SSE_HUB_FULL_HUB && sse_hub_server_make_room (self, peer)))
     {
       refuse_full (self, message, peer, full);
       return;
@@ -454,7 +455,7 @@ sse_hub_routes_add_person (SseHubServer      *self,
       return;
     }
   if (error == NULL && !presenter)
-    sse_hub_access_check_post (self->access, message, peer, &refusal, &error);
+    sse_hub_access_check_post (self->access, peer, &refusal, &error);
 
   if (error == NULL)
     {
@@ -464,8 +465,18 @@ sse_hub_routes_add_person (SseHubServer      *self,
       data = g_bytes_get_data (bytes, &length);
       if (!sse_hub_parse_person_body (soup_message_headers_get_content_type (headers, NULL),
                                       data, length, &name, &age, &error))
-        refusal = sse_hub_refusal_from_error (error);
+        {
+          refusal = sse_hub_refusal_from_error (error);
+          /* A refused body spends the sender's own error budget, nothing
+           * the class shares. */
+          if (!presenter)
+            sse_hub_access_charge_error (self->access, peer);
+        }
     }
+
+  /* Only a valid post spends the posting budgets. */
+  if (error == NULL && !presenter)
+    sse_hub_access_take_post_budget (self->access, message, peer, &refusal, &error);
 
   if (error != NULL)
     {
@@ -484,7 +495,9 @@ sse_hub_routes_add_person (SseHubServer      *self,
   post->peer = g_object_ref (peer);
   post->counted = !presenter;
   soup_server_message_pause (message);
-  sse_hub_person_store_add_async (self->store, name, age, NULL, on_person_saved, post);
+  sse_hub_person_store_add_by_async (self->store, name, age,
+                                     presenter ? NULL : sse_hub_peer_get_group (peer),
+                                     NULL, on_person_saved, post);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -539,48 +552,6 @@ sse_hub_routes_send_event (SseHubServer      *self,
   log_answered (self, message, peer, json);
   /* Checked above, and nothing ran in between. */
   sse_hub_server_send_custom_event (self, event, id, data, NULL);
-}
-
-/* Runs once the headers are in, before libsoup reads the body: a request
- * that will be refused for its size is refused without reading it. */
-void
-sse_hub_routes_early_handler (SoupServer        *soup,
-                              SoupServerMessage *message,
-                              const char        *path,
-                              GHashTable        *query,
-                              gpointer           user_data)
-{
-  SseHubServer *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
-  g_autoptr(GError) error = NULL;
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-  const char *transfer_encoding = soup_message_headers_get_list (headers, "Transfer-Encoding");
-
-  if (soup_server_message_get_method (message) != SOUP_METHOD_POST)
-    return;
-
-  if (transfer_encoding != NULL &&
-      soup_message_headers_get_one (headers, "Content-Length") != NULL)
-    g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_BAD_REQUEST,
-                         _("A request must not have both Content-Length and Transfer-Encoding"));
-  else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-           soup_message_headers_get_content_length (headers) > SSE_HUB_BODY_MAX_BYTES)
-    g_set_error (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_TOO_LARGE,
-                 _("Body must be at most %d bytes"), SSE_HUB_BODY_MAX_BYTES);
-  else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    g_set_error_literal (&error, SSE_HUB_ERROR, SSE_HUB_ERROR_LENGTH_REQUIRED,
-                         _("Send the body with a Content-Length"));
-
-  if (error == NULL)
-    return;
-
-  sse_hub_routes_set_cors_headers (message);
-  /* The unread body is still on the wire, so this connection cannot carry
-   * another request. */
-  soup_message_headers_replace (soup_server_message_get_response_headers (message),
-                                "Connection", "close");
-  sse_hub_routes_refuse (self, message, sse_hub_access_get_peer (self->access, message),
-                         sse_hub_refusal_from_error (error), error);
 }
 
 /* ------------------------------------------------------------------------ */

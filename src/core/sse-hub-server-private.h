@@ -57,6 +57,13 @@ void      sse_hub_server_emit_refused              (SseHubServer      *self,
                                                     const char        *path);
 char     *sse_hub_server_dup_config_json           (SseHubServer      *self);
 
+/* sse-hub-computers.c: on a full hub, a computer with no stream gets in:
+ * the newest stream of the computer holding the most (two or more) is
+ * closed with a `full` event that says why, and logged.  FALSE when the
+ * peer holds streams already or nobody holds two. */
+gboolean  sse_hub_server_make_room                 (SseHubServer      *self,
+                                                    SseHubPeer        *peer);
+
 /* sse-hub-routes.c */
 typedef void (*SseHubRouteHandler) (SseHubServer      *self,
                                     SoupServerMessage *message,

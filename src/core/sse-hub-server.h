@@ -25,6 +25,7 @@ G_DECLARE_FINAL_TYPE (SseHubServer, sse_hub_server, SSE_HUB, SERVER, GObject)
 #define SSE_HUB_DEFAULT_MAX_PERSONS_PER_ADDRESS 25
 /* Streams the presenter's machine may open past max-clients. */
 #define SSE_HUB_PRESENTER_STREAM_SLOTS     4
+#define SSE_HUB_ERROR_BUDGET_PER_MINUTE    20   /* refused posts per minute per address */
 
 /* The hub: an HTTP server on a listening socket it creates itself, the SSE
  * clients (a GListModel of SseHubClient), the event log and the person store
@@ -76,6 +77,13 @@ void               sse_hub_server_add_person_async     (SseHubServer        *sel
 SseHubPerson      *sse_hub_server_add_person_finish    (SseHubServer        *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+/* Adds person's name and age again, with the computer that first added
+ * it; finish with sse_hub_server_add_person_finish(). */
+void               sse_hub_server_restore_person_async (SseHubServer        *self,
+                                                        SseHubPerson        *person,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
 void               sse_hub_server_remove_person_async  (SseHubServer        *self,
                                                         guint                position,
                                                         GCancellable        *cancellable,
@@ -91,6 +99,45 @@ void               sse_hub_server_clear_persons_async  (SseHubServer        *sel
 gboolean           sse_hub_server_clear_persons_finish (SseHubServer        *self,
                                                         GAsyncResult        *result,
                                                         GError             **error);
+
+/* The presenter's power over one computer: an address group, as limits
+ * count (sse_hub_peer_get_group()).  A blocked computer's streams are
+ * closed and its streams and posts refused (SSE_HUB_REFUSAL_BLOCKED) until
+ * it is unblocked or the hub object ends. */
+void               sse_hub_server_block_computer        (SseHubServer      *self,
+                                                         const char        *computer);
+void               sse_hub_server_unblock_computer      (SseHubServer      *self,
+                                                         const char        *computer);
+gboolean           sse_hub_server_is_computer_blocked   (SseHubServer      *self,
+                                                         const char        *computer);
+/* Sorted. */
+GStrv              sse_hub_server_dup_blocked_computers (SseHubServer      *self);
+/* The computer an open stream belongs to; NULL for the presenter's. */
+const char        *sse_hub_server_get_client_computer   (SseHubServer      *self,
+                                                         SseHubClient      *client);
+
+typedef struct
+{
+  char  *computer;
+  guint  streams;
+} SseHubComputerStreams;
+
+void               sse_hub_computer_streams_free        (SseHubComputerStreams *streams);
+/* The computers holding audience streams, most streams first (then by
+ * name): a GPtrArray of SseHubComputerStreams. */
+GPtrArray         *sse_hub_server_dup_computer_streams  (SseHubServer      *self);
+
+/* Removes every person the computer added, each logged as a removal; the
+ * finish returns them (SseHubPerson, in list order) for an Undo through
+ * sse_hub_server_restore_person_async(). */
+void               sse_hub_server_remove_computer_persons_async  (SseHubServer        *self,
+                                                                  const char          *computer,
+                                                                  GCancellable        *cancellable,
+                                                                  GAsyncReadyCallback  callback,
+                                                                  gpointer             user_data);
+GPtrArray         *sse_hub_server_remove_computer_persons_finish (SseHubServer        *self,
+                                                                  GAsyncResult        *result,
+                                                                  GError             **error);
 
 /* The single publishing entry point: formats one frame and sends the same
  * bytes to every client.  A relay to a dedicated hub would hook in here. */

@@ -34,13 +34,12 @@ sse_hub_error_http_status (const GError *error)
     case SSE_HUB_ERROR_WRITES_DISABLED:
     case SSE_HUB_ERROR_FOREIGN_HOST:
     case SSE_HUB_ERROR_PRESENTER_ONLY:
+    case SSE_HUB_ERROR_BLOCKED:
       return 403;
     case SSE_HUB_ERROR_NOT_FOUND:
       return 404;
     case SSE_HUB_ERROR_METHOD_NOT_ALLOWED:
       return 405;
-    case SSE_HUB_ERROR_LENGTH_REQUIRED:
-      return 411;
     case SSE_HUB_ERROR_TOO_LARGE:
       return 413;
     case SSE_HUB_ERROR_UNSUPPORTED_TYPE:
@@ -71,7 +70,6 @@ sse_hub_error_field (const GError *error)
       return "age";
     case SSE_HUB_ERROR_INVALID_BODY:
     case SSE_HUB_ERROR_TOO_LARGE:
-    case SSE_HUB_ERROR_LENGTH_REQUIRED:
       return "body";
     case SSE_HUB_ERROR_UNSUPPORTED_TYPE:
       return "content-type";
@@ -91,6 +89,7 @@ sse_hub_error_field (const GError *error)
     case SSE_HUB_ERROR_NOT_FOUND:
     case SSE_HUB_ERROR_METHOD_NOT_ALLOWED:
     case SSE_HUB_ERROR_PRESENTER_ONLY:
+    case SSE_HUB_ERROR_BLOCKED:
     default:
       return NULL;
     }
@@ -406,7 +405,8 @@ sse_hub_event_sent_json (const char *event,
 const char *
 sse_hub_full_reason_name (SseHubFullReason reason)
 {
-  return reason == SSE_HUB_FULL_ADDRESS ? "address-full" : "full";
+  return reason == SSE_HUB_FULL_ADDRESS ? "address-full"
+         : reason == SSE_HUB_FULL_SHARE ? "fair-share" : "full";
 }
 
 /* The event repeats the jittered delay: scripts cannot read retry:. */
@@ -417,6 +417,9 @@ sse_hub_full_json (guint            retry_ms,
 {
   const char *error = reason == SSE_HUB_FULL_ADDRESS
                         ? "This computer has the most streams one computer may open; trying again later"
+                        : reason == SSE_HUB_FULL_SHARE
+                        ? "The hub is full and a computer with no stream came: this computer holds "
+                          "the most, so its newest stream made room; trying again later"
                         : "The hub is full; trying again later";
 
   return g_strdup_printf ("{\"error\":\"%s\",\"reason\":\"%s\",\"limit\":%u,\"retryMs\":%u}",

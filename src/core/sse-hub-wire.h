@@ -28,7 +28,6 @@ typedef enum
   SSE_HUB_ERROR_INVALID_BODY,
   SSE_HUB_ERROR_UNSUPPORTED_TYPE,
   SSE_HUB_ERROR_TOO_LARGE,
-  SSE_HUB_ERROR_LENGTH_REQUIRED,
   SSE_HUB_ERROR_WRITES_DISABLED,
   SSE_HUB_ERROR_RATE_LIMITED,
   SSE_HUB_ERROR_STORE_FULL,
@@ -41,6 +40,7 @@ typedef enum
   SSE_HUB_ERROR_INVALID_EVENT_ID,
   SSE_HUB_ERROR_INVALID_EVENT_DATA,
   SSE_HUB_ERROR_PRESENTER_ONLY,     /* a route only the presenter's machine may use */
+  SSE_HUB_ERROR_BLOCKED,            /* a computer the presenter blocked */
 } SseHubError;
 
 guint       sse_hub_error_http_status (const GError *error);
@@ -137,9 +137,11 @@ typedef enum
 {
   SSE_HUB_FULL_HUB,
   SSE_HUB_FULL_ADDRESS,
+  SSE_HUB_FULL_SHARE,   /* an open stream closed so a computer with none gets in */
 } SseHubFullReason;
 
-/* "full" or "address-full": the event's "reason" and the log's name. */
+/* "full", "address-full" or "fair-share": the event's "reason" and the
+ * log's name. */
 const char *sse_hub_full_reason_name  (SseHubFullReason reason);
 /* limit: the number of streams the reason is about, for the page to say. */
 char       *sse_hub_full_json         (guint            retry_ms,

@@ -15,12 +15,12 @@ import { curlFromHost, firstEvent, openStreams, postArgs, storedNames, withHub }
 const skip = lanSkip;
 const lan = lanForThisFile();
 
-test('one address cannot take every stream slot; IPv6 counts per /64', { skip }, async () => {
+test('one address cannot take every stream slot; IPv6 per /64, or per address on the hub\'s link', { skip }, async () => {
   await withHub(['--max-streams-per-address', '3', '--max-clients', '50'], async hub => {
     const url4 = hostUrl(lan.hostIPv4, hub.port, 'connect');
     const url6 = hostUrl(lan.hostIPv6, hub.port, 'connect');
     const [greedy, classmate] = lan.studentIPv4;
-    const [privacyA, privacyB, otherNet] = lan.studentIPv6;
+    const [neighbourA, neighbourB, privacyA, privacyB] = lan.studentIPv6;
     const streams = [];
     try {
       streams.push(...await openStreams(lan, greedy, url4, 3));
@@ -35,15 +35,22 @@ test('one address cannot take every stream slot; IPv6 counts per /64', { skip },
       streams.push(other);
       assert.equal(await firstEvent(other), 'hello', 'another address still gets a slot');
 
-      // Two privacy addresses of one phone share their /64's allowance.
+      // Two privacy addresses of one phone share their routed /64's allowance.
       streams.push(...await openStreams(lan, privacyA, url6, 2));
       const sameNet = await openStreams(lan, privacyB, url6, 2);
       streams.push(...sameNet);
       assert.equal(await firstEvent(sameNet[0]), 'hello');
       assert.equal(await firstEvent(sameNet[1]), 'full', 'the /64 has used its three slots');
-      const elsewhere = lan.openStream(otherNet, url6);
-      streams.push(elsewhere);
-      assert.equal(await firstEvent(elsewhere), 'hello', 'another /64 is another machine');
+
+      // Two neighbours on the hub's own /64 (SLAAC) are two computers: each
+      // gets its own three.
+      for (const neighbour of [neighbourA, neighbourB]) {
+        const own = await openStreams(lan, neighbour, url6, 4);
+        streams.push(...own);
+        for (const stream of own.slice(0, 3))
+          assert.equal(await firstEvent(stream), 'hello', `${neighbour} has its own slots`);
+        assert.equal(await firstEvent(own[3]), 'full', `${neighbour} is capped on its own`);
+      }
     } finally {
       streams.forEach(stream => stream.close());
     }
@@ -79,7 +86,7 @@ test('posting: IPv6 rate per /64, an audience-wide budget, a total per address',
   await withHub(['--rate-limit', '2', '--audience-rate-limit', '1000',
     '--max-persons-per-address', '1000'], async hub => {
     const url = hostUrl(lan.hostIPv6, hub.port, 'addPerson');
-    const [privacyA, privacyB, otherNet] = lan.studentIPv6;
+    const [otherNet, , privacyA, privacyB] = lan.studentIPv6;
     assert.equal((await lan.post(privacyA, url, { name: 'a1', age: 20 })).status, 200);
     assert.equal((await lan.post(privacyA, url, { name: 'a2', age: 20 })).status, 200);
     const refused = await lan.post(privacyB, url, { name: 'b1', age: 20 });

@@ -65,7 +65,7 @@ export async function curlFromHost (url, args = []) {
       { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', chunk => { out += chunk; });
-    child.on('exit', code => code === 0 ? resolve(out) : reject(new Error(`curl exited ${code}`)));
+    child.on('close', code => code === 0 ? resolve(out) : reject(new Error(`curl exited ${code}`)));
   });
   const split = output.indexOf('\r\n\r\n');
   return {

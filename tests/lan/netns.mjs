@@ -49,11 +49,13 @@ export class Lan {
     this.hostIPv4 = `10.213.${this.subnet}.1`;
     this.hostIPv6 = `fd5e:${this.subnet.toString(16)}:0:1::1`;
     this.studentIPv4 = [2, 3, 4, 5].map(n => `10.213.${this.subnet}.${n}`);
-    // Two addresses in the host's /64, and one in a second /64 routed over
-    // the same link.
+    // Two addresses in the host's /64 (two neighbours on its link), and two
+    // in a second /64 routed over the same link (one phone's privacy
+    // addresses).
     this.studentIPv6 = [`fd5e:${this.subnet.toString(16)}:0:1::2`,
       `fd5e:${this.subnet.toString(16)}:0:1::3`,
-      `fd5e:${this.subnet.toString(16)}:0:2::2`];
+      `fd5e:${this.subnet.toString(16)}:0:2::2`,
+      `fd5e:${this.subnet.toString(16)}:0:2::3`];
   }
 
   setUp () {
@@ -83,6 +85,19 @@ export class Lan {
     ip('-n', this.ns, '-6', 'route', 'add', 'default', 'dev', this.nsLink);
   }
 
+  // More IPv4 addresses for the student machine, as `ip addr add` in a
+  // loop would give one student: returns them.
+  addIPv4 (n) {
+    const added = [];
+    this.added ??= 0;
+    for (let i = 0; i < n; i++) {
+      const address = `10.213.${this.subnet}.${100 + this.added++}`;
+      ip('-n', this.ns, 'addr', 'add', `${address}/24`, 'dev', this.nsLink);
+      added.push(address);
+    }
+    return added;
+  }
+
   tearDown () {
     try { ip('link', 'del', this.hostLink); } catch {}
     try { ip('netns', 'del', this.ns); } catch {}
@@ -99,7 +114,8 @@ export class Lan {
       let err = '';
       child.stdout.on('data', chunk => { out += chunk; });
       child.stderr.on('data', chunk => { err += chunk; });
-      child.on('exit', code => code === 0 ? resolve(out) : reject(new Error(`curl ${code}: ${err}`)));
+      // 'close', not 'exit': the output may still be on its way at exit.
+      child.on('close', code => code === 0 ? resolve(out) : reject(new Error(`curl ${code}: ${err}`)));
     });
     const split = output.indexOf('\r\n\r\n');
     const head = output.slice(0, split);
