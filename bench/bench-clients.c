@@ -38,6 +38,7 @@ client_close (Bench      *b,
   c->state = CLIENT_CLOSED;
   sse_reader_clear (&c->reader);
   g_clear_pointer (&c->data, g_byte_array_unref);
+  g_clear_pointer (&c->ws_pending, g_byte_array_unref);
 
   if (b->stopping)
     return;
@@ -318,6 +319,8 @@ client_start (Bench  *b,
       return TRUE;
     }
   sse_reader_init (&c->reader, &client_callbacks, c);
+  if (b->websocket)
+    c->ws_pending = g_byte_array_new ();
   c->state = CLIENT_CONNECTING;
   return TRUE;
 }
@@ -373,7 +376,8 @@ client_readable (Bench  *b,
       if (n > 0)
         {
           b->now_us = now_us ();
-          switch (sse_reader_feed (&c->reader, (const char *) b->read_buffer, n))
+          switch (b->websocket ? bench_ws_feed (c, b->read_buffer, n)
+                               : sse_reader_feed (&c->reader, (const char *) b->read_buffer, n))
             {
             case SSE_READER_MORE:
               break;

@@ -51,6 +51,8 @@ typedef struct
   Bench      *bench;
   SseReader   reader;
   GByteArray *data;           /* data of the frame being parsed, but never a `client` list */
+  GByteArray *ws_pending;     /* --transport ws: bytes not yet whole frames */
+  gboolean    ws_head_done;
 } Client;
 
 typedef enum
@@ -86,6 +88,7 @@ struct _Bench
   int         rate;           /* posts per second, open loop; 0 = one at a time */
   int         hub_pid_option;
   gboolean    nchan;          /* --url is nginx + nchan: no hello, no lists */
+  gboolean    websocket;      /* --transport ws: every client on the hub's WebSocket */
   gboolean    no_settle;      /* posts start as soon as the last client is in */
   int         posters;        /* posting mode: keep-alive posters, no clients */
   char       *url;
@@ -220,3 +223,9 @@ int      report_posting       (Bench          *b,
 guint64  expected_deliveries  (Bench          *b);
 int      report               (Bench          *b,
                                const Measures *m);
+
+/* bench-ws.c: the clients over the hub's WebSocket. */
+const char      *bench_ws_upgrade_headers (void);
+SseReaderResult  bench_ws_feed            (Client       *c,
+                                           const guint8 *bytes,
+                                           gsize         n);

@@ -346,6 +346,7 @@ main (int   argc,
     .epfd = -1,
   };
   Bench *b = &bench;
+  g_autofree char *transport = NULL;
   const GOptionEntry entries[] = {
     { "clients", 'n', 0, G_OPTION_ARG_INT, &b->n_clients,
       "Number of SSE clients (default 1000)", "N" },
@@ -372,6 +373,8 @@ main (int   argc,
       "Quiet milliseconds without `client` events that end the storm (default 300)", "MS" },
     { "prefill", 0, 0, G_OPTION_ARG_INT, &b->prefill,
       "Persons already on the list when the hub starts (default 0)", "P" },
+    { "transport", 0, 0, G_OPTION_ARG_STRING, &transport,
+      "sse (default) or ws: every client on the hub's WebSocket", "sse|ws" },
     { "nchan", 0, 0, G_OPTION_ARG_NONE, &b->nchan,
       "The hub at --url is nginx + nchan (bench/beside-nchan.sh): a client is in at its 200, "
       "each message is one post's body", NULL },
@@ -403,7 +406,17 @@ main (int   argc,
     "the bytes of `client` events during the connect storm and the hub's RSS per client.\n"
     "Ends with one line \"RESULT key=value ...\"; exits 1 when anything was lost or failed.");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) || !check_options (b, &error))
+  if (g_option_context_parse (context, &argc, &argv, &error))
+    {
+      b->websocket = g_strcmp0 (transport, "ws") == 0;
+      if (transport != NULL && !b->websocket && !g_str_equal (transport, "sse"))
+        g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     "--transport is sse or ws, not %s", transport);
+      else if (b->websocket && b->nchan)
+        g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                             "--transport ws measures the hub, not nginx + nchan");
+    }
+  if (error != NULL || !check_options (b, &error))
     {
       g_printerr ("sse-hub-bench: %s\n", error->message);
       return 2;
@@ -462,7 +475,8 @@ main (int   argc,
                                         "User-Agent: sse-hub-bench\r\n"
                                         "Accept: text/event-stream\r\n"
                                         "Cache-Control: no-cache\r\n"
-                                        "\r\n", b->host_header);
+                                        "%s\r\n", b->host_header,
+                                        b->websocket ? bench_ws_upgrade_headers () : "");
   b->connect_request_len = strlen (b->connect_request);
   b->read_buffer = g_malloc (READ_BUFFER_SIZE);
   b->clients = g_new0 (Client, b->n_clients);

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 harnesses=("$@")
-[ "${#harnesses[@]}" -gt 0 ] || harnesses=(person-body frame store-journal)
+[ "${#harnesses[@]}" -gt 0 ] || harnesses=(person-body frame store-journal ws-frame)
 
 out=_build-fuzz
 mkdir -p "$out"
@@ -24,7 +24,9 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
        -DG_LOG_DOMAIN=\"SseHub\" -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74
        -I"$out" -Isrc/core $(pkg-config --cflags glib-2.0 gio-2.0 json-glib-1.0))
 libs=($(pkg-config --libs glib-2.0 gio-2.0 json-glib-1.0))
-core=(src/core/sse-hub-wire.c src/core/sse-hub-person.c src/core/sse-hub-person-store.c)
+core=(src/core/sse-hub-wire.c src/core/sse-hub-wire-parse.c src/core/sse-hub-websocket.c src/core/sse-hub-person.c
+      src/core/sse-hub-person-store.c src/core/sse-hub-person-list-text.c src/core/sse-hub-journal.c
+      src/core/sse-hub-journal-format.c src/core/sse-hub-durable-file.c)
 
 status=0
 for harness in "${harnesses[@]}"; do

@@ -31,6 +31,8 @@ struct _SseHubClientsPage
   GtkColumnViewColumn *client_sent_column;
   GtkColumnViewColumn *client_disconnect_column;
   AdwStatusPage       *clients_empty_page;
+  GtkLabel            *transport_cost_label;
+  gboolean             compact;
 
   /* owned */
   SseHubServer        *server;
@@ -104,6 +106,18 @@ client_os_text (GtkListItem  *list_item,
 }
 
 static char *
+client_transport_text (GtkListItem  *list_item,
+                       SseHubClient *client)
+{
+  if (client == NULL)
+    return NULL;
+
+  /* Names of protocols: the same in every language. */
+  return g_strdup (sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET
+                   ? "WebSocket" : "SSE");
+}
+
+static char *
 client_connected_text (SseHubClient *client)
 {
   gint64 seconds = (g_get_real_time () - sse_hub_client_get_connected_at (client)) / G_USEC_PER_SEC;
@@ -119,10 +133,43 @@ client_sent_text (SseHubClient *client)
   g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, events);
   g_autofree char *size = g_format_size (sse_hub_client_get_bytes_sent (client));
 
+  g_autofree char *sent = NULL;
+  g_autofree char *received = NULL;
+
   /* TRANSLATORS: a number of events, then an amount of data like "1.2 kB" */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event · %s", "%s events · %s",
+  sent = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event · %s", "%s events · %s",
                                        (gulong) MIN (events, G_MAXULONG)),
                           count, size);
+  if (sse_hub_client_get_transport (client) != SSE_HUB_TRANSPORT_WEBSOCKET)
+    return g_steal_pointer (&sent);
+
+  /* A socket talks back: what it sent, frame headers included. */
+  received = g_format_size (sse_hub_client_get_bytes_received (client));
+  /* TRANSLATORS: what the hub sent, then an amount of data like "120 bytes" */
+  return g_strdup_printf (_("%s · received %s"), sent, received);
+}
+
+/* The latest list over each pipe: the comparison at a glance. */
+static void
+update_transport_cost (SseHubClientsPage *self)
+{
+  SseHubTransportCost cost;
+  g_autofree char *text = NULL;
+  g_autofree char *sse = NULL;
+  g_autofree char *ws = NULL;
+
+  if (self->server == NULL || !sse_hub_server_get_running (self->server))
+    return;
+
+  sse_hub_server_get_transport_cost (self->server, &cost);
+  sse = g_strdup_printf ("%" G_GSIZE_FORMAT, cost.sse_bytes);
+  ws = g_strdup_printf ("%" G_GSIZE_FORMAT, cost.ws_bytes);
+  /* TRANSLATORS: bytes of the latest list as one SSE event and as one
+   * WebSocket message, then how many clients use each */
+  text = g_strdup_printf (_("Latest list on the wire: SSE %s bytes to %u clients · "
+                            "WebSocket %s bytes to %u clients"),
+                          sse, cost.sse_clients, ws, cost.ws_clients);
+  gtk_label_set_text (self->transport_cost_label, text);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -267,6 +314,7 @@ sse_hub_clients_page_refresh (SseHubClientsPage *self)
 
   refresh_live_column (&self->connected);
   refresh_live_column (&self->sent);
+  update_transport_cost (self);
 }
 
 static gboolean
@@ -311,6 +359,30 @@ sse_hub_clients_page_unmap (GtkWidget *widget)
 /* ------------------------------------------------------------------------ */
 /* List and empty page                                                      */
 
+/* ID, Address, Browser, System, Transport, Connected, Sent, Disconnect:
+ * the id tells apart three "Chrome · Linux" rows, even from one computer. */
+#define TRANSPORT_COLUMN 4
+
+static void
+update_columns (SseHubClientsPage *self)
+{
+  static const gboolean shown_when_compact[] = { TRUE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE, TRUE };
+  GListModel *columns = gtk_column_view_get_columns (self->clients_view);
+  SseHubTransportCost cost = { 0 };
+
+  /* The transport earns its width only once a socket is open. */
+  if (self->server != NULL)
+    sse_hub_server_get_transport_cost (self->server, &cost);
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && i < G_N_ELEMENTS (shown_when_compact);
+       i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      gtk_column_view_column_set_visible (column, (!self->compact || shown_when_compact[i]) &&
+                                                  (i != TRANSPORT_COLUMN || cost.ws_clients > 0));
+    }
+}
+
 static void
 on_clients_changed (SseHubClientsPage *self)
 {
@@ -318,6 +390,8 @@ on_clients_changed (SseHubClientsPage *self)
   guint n_items = clients != NULL ? g_list_model_get_n_items (clients) : 0;
 
   gtk_stack_set_visible_child_name (self->clients_stack, n_items > 0 ? "list" : "empty");
+  update_transport_cost (self);
+  update_columns (self);
 }
 
 static void
@@ -404,21 +478,10 @@ void
 sse_hub_clients_page_set_compact (SseHubClientsPage *self,
                                   gboolean           compact)
 {
-  /* ID, Address, Browser, System, Connected, Sent, Disconnect: the id
-   * tells apart three "Chrome · Linux" rows, even from one computer. */
-  static const gboolean shown_when_compact[] = { TRUE, FALSE, TRUE, TRUE, FALSE, FALSE, TRUE };
-  GListModel *columns;
-
   g_return_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self));
 
-  columns = gtk_column_view_get_columns (self->clients_view);
-  for (guint i = 0; i < g_list_model_get_n_items (columns) && i < G_N_ELEMENTS (shown_when_compact);
-       i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-
-      gtk_column_view_column_set_visible (column, !compact || shown_when_compact[i]);
-    }
+  self->compact = compact;
+  update_columns (self);
 }
 
 static void
@@ -531,9 +594,11 @@ sse_hub_clients_page_class_init (SseHubClientsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, client_sent_column);
   gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, client_disconnect_column);
   gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, clients_empty_page);
+  gtk_widget_class_bind_template_child (widget_class, SseHubClientsPage, transport_cost_label);
   gtk_widget_class_bind_template_callback (widget_class, client_id_text);
   gtk_widget_class_bind_template_callback (widget_class, client_browser_text);
   gtk_widget_class_bind_template_callback (widget_class, client_os_text);
+  gtk_widget_class_bind_template_callback (widget_class, client_transport_text);
 
   gtk_widget_class_install_action (widget_class, "clients.disconnect", "t", disconnect_action);
 }

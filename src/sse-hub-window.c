@@ -57,10 +57,22 @@ update_status (SseHubWindow *self)
     {
       g_autofree char *host = url_to_host (join_url);
 
+      SseHubTransportCost cost;
+
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "Serving on %s · %u client",
                                            "Serving on %s · %u clients", n_clients),
                               host, n_clients);
+      /* Both pipes counted once any socket is open. */
+      sse_hub_server_get_transport_cost (self->server, &cost);
+      if (cost.ws_clients > 0)
+        {
+          g_autofree char *serving = g_steal_pointer (&text);
+
+          /* TRANSLATORS: the status, then clients per transport */
+          text = g_strdup_printf (_("%s (SSE %u · WebSocket %u)"), serving,
+                                  cost.sse_clients, cost.ws_clients);
+        }
     }
   else if (running)
     text = g_strdup (_("Serving"));

@@ -256,7 +256,9 @@ sse_hub_access_take_post_budget (SseHubAccess       *self,
       break;
     }
 
-  set_retry_after (message, sse_hub_rate_limiter_retry_after (self->rate_limiter, group));
+  /* A socket's add has no response headers. */
+  if (message != NULL)
+    set_retry_after (message, sse_hub_rate_limiter_retry_after (self->rate_limiter, group));
   return FALSE;
 }
 

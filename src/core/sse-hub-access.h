@@ -60,8 +60,9 @@ gboolean      sse_hub_access_check_post       (SseHubAccess      *self,
                                                SseHubPeer        *peer,
                                                SseHubRefusal     *out_reason,
                                                GError           **error);
-/* A valid audience post takes one token from its computer's bucket and
- * one from the class's, or is refused (Retry-After set). */
+/* A valid audience post (or a socket's add, message NULL) takes one token
+ * from its computer's bucket and one from the class's, or is refused
+ * (Retry-After set on a message). */
 gboolean      sse_hub_access_take_post_budget (SseHubAccess      *self,
                                                SoupServerMessage *message,
                                                SseHubPeer        *peer,

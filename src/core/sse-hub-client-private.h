@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "sse-hub-client.h"
+#include "sse-hub-ws-session.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,30 @@ gint64                   sse_hub_client_get_undrained_us (SseHubClient *self);
 /* Frames queued between cork and uncork leave together, in one write. */
 void                     sse_hub_client_cork         (SseHubClient    *self);
 SseHubClientQueueResult  sse_hub_client_uncork       (SseHubClient    *self);
+/* Makes the client a WebSocket one (it takes the session): every frame
+ * queued from then on is translated into socket messages
+ * (sse_hub_ws_from_sse), and its socket is read by the session. */
+void                     sse_hub_client_set_websocket (SseHubClient    *self,
+                                                       SseHubWsSession *session);
+SseHubWsSession         *sse_hub_client_get_ws_session (SseHubClient   *self);
+/* A socket frame queued as it is, untranslated (a reply). */
+SseHubClientQueueResult  sse_hub_client_queue_raw    (SseHubClient    *self,
+                                                      GBytes          *frame,
+                                                      gsize            queue_cap);
+/* A socket frame of the protocol's own (the handshake's answer, pong,
+ * close), queued as it is and beyond the cap. */
+SseHubClientQueueResult  sse_hub_client_queue_control (SseHubClient    *self,
+                                                       GBytes          *frame);
+/* Queues a close frame; nothing is queued after it, and closing the
+ * client then shuts the connection down gently. */
+void                     sse_hub_client_send_close   (SseHubClient    *self,
+                                                      guint16          code,
+                                                      const char      *reason);
+/* The socket has something to read: FALSE when the client is gone (an SSE
+ * client sends nothing after its request, so for it, always). */
+gboolean                 sse_hub_client_readable     (SseHubClient    *self);
+void                     sse_hub_client_count_received (SseHubClient  *self,
+                                                        gsize          bytes);
 /* The connection's descriptor, for watching it; -1 once closed. */
 int                      sse_hub_client_get_fd       (SseHubClient *self);
 void                     sse_hub_client_close        (SseHubClient *self);

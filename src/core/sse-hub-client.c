@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 
 #include "sse-hub-client-private.h"
+#include "sse-hub-websocket.h"
+#include "sse-hub-ws-session.h"
 #include "sse-hub-sources.h"
 
 #define SEND_BUFFER_BYTES (64 * 1024)
@@ -30,6 +32,11 @@ struct _SseHubClient
   guint64    events_sent;
   guint64    bytes_sent;
   guint64    bytes_queued;
+  guint64    bytes_received;
+
+  /* a WebSocket client: its reading half; NULL for SSE */
+  SseHubWsSession *ws;
+  gboolean   closing;       /* a close frame is queued: nothing may follow it */
   gint64     drained_at;    /* monotonic µs: the kernel last took bytes, or nothing waited */
 
   /* owned; NULL once closed */
@@ -79,6 +86,7 @@ sse_hub_client_finalize (GObject *object)
 
   g_clear_pointer (&self->remote_address, g_free);
   g_clear_pointer (&self->user_agent, g_free);
+  g_clear_pointer (&self->ws, sse_hub_ws_session_free);
 
   G_OBJECT_CLASS (sse_hub_client_parent_class)->finalize (object);
 }
@@ -186,6 +194,19 @@ sse_hub_client_close (SseHubClient *self)
   memset (self->replaceable, 0, sizeof self->replaceable);
   self->head_offset = 0;
   self->bytes_queued = 0;
+
+  /* After a close frame, what the peer still sends is read away: closing
+   * with unread bytes would reset the connection, and the peer could lose
+   * the close frame and its reason. */
+  if (self->closing && self->socket != NULL)
+    {
+      char sink[4096];
+
+      /* Bounded: a peer that keeps sending is not waited for. */
+      g_socket_shutdown (self->socket, FALSE, TRUE, NULL);
+      for (guint i = 0; i < 16 && g_socket_receive (self->socket, sink, sizeof sink, NULL, NULL) > 0; i++)
+        ;
+    }
 
   if (self->stream != NULL)
     g_io_stream_close (self->stream, NULL, NULL);
@@ -322,21 +343,163 @@ send_or_wait (SseHubClient *self)
   return SSE_HUB_CLIENT_QUEUED;
 }
 
+typedef struct
+{
+  GBytes *sse;
+  GBytes *ws;
+} Translation;
+
+static void
+translation_free (gpointer data)
+{
+  Translation *translation = data;
+
+  g_clear_pointer (&translation->sse, g_bytes_unref);
+  g_clear_pointer (&translation->ws, g_bytes_unref);
+  g_free (translation);
+}
+
+/* A broadcast hands the same SSE frame to every client in turn: each
+ * thread keeps the socket form of the last one it translated.  Holding
+ * the SSE frame keeps its address from being reused. */
+static GBytes *
+translate (GBytes *sse)
+{
+  static GPrivate last = G_PRIVATE_INIT (translation_free);
+  Translation *translation = g_private_get (&last);
+
+  if (translation == NULL)
+    {
+      translation = g_new0 (Translation, 1);
+      g_private_set (&last, translation);
+    }
+  if (translation->sse != sse)
+    {
+      g_clear_pointer (&translation->sse, g_bytes_unref);
+      g_clear_pointer (&translation->ws, g_bytes_unref);
+      translation->sse = g_bytes_ref (sse);
+      translation->ws = sse_hub_ws_from_sse (sse);
+    }
+
+  return translation->ws;
+}
+
+static SseHubClientQueueResult queue_frame (SseHubClient    *self,
+                                            GBytes          *frame,
+                                            SseHubFrameKind  kind,
+                                            gsize            queue_cap);
+
 SseHubClientQueueResult
 sse_hub_client_queue (SseHubClient    *self,
                       GBytes          *frame,
                       SseHubFrameKind  kind,
                       gsize            queue_cap)
 {
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), SSE_HUB_CLIENT_GONE);
+
+  if (self->ws != NULL)
+    {
+      frame = translate (frame);
+      /* A keep-alive: the comment became a ping. */
+      if (g_bytes_get_size (frame) > 0 &&
+          ((const guint8 *) g_bytes_get_data (frame, NULL))[0] == (0x80 | SSE_HUB_WS_OP_PING))
+        sse_hub_ws_session_ping_sent (self->ws, g_get_monotonic_time ());
+    }
+
+  return queue_frame (self, frame, kind, queue_cap);
+}
+
+SseHubClientQueueResult
+sse_hub_client_queue_raw (SseHubClient *self,
+                          GBytes       *frame,
+                          gsize         queue_cap)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), SSE_HUB_CLIENT_GONE);
+
+  return queue_frame (self, frame, SSE_HUB_FRAME_OTHER, queue_cap);
+}
+
+SseHubClientQueueResult
+sse_hub_client_queue_control (SseHubClient *self,
+                              GBytes       *frame)
+{
+  /* Small, and owed by the protocol: not held to the cap. */
+  return sse_hub_client_queue_raw (self, frame, G_MAXSIZE);
+}
+
+void
+sse_hub_client_send_close (SseHubClient *self,
+                           guint16       code,
+                           const char   *reason)
+{
+  g_autoptr(GBytes) frame = sse_hub_ws_format_close (code, reason);
+
+  g_return_if_fail (SSE_HUB_IS_CLIENT (self));
+
+  if (self->closing)
+    return;
+  sse_hub_client_queue_control (self, frame);
+  self->closing = TRUE;
+}
+
+void
+sse_hub_client_set_websocket (SseHubClient    *self,
+                              SseHubWsSession *session)
+{
+  g_return_if_fail (SSE_HUB_IS_CLIENT (self));
+
+  g_clear_pointer (&self->ws, sse_hub_ws_session_free);
+  self->ws = session;
+}
+
+SseHubWsSession *
+sse_hub_client_get_ws_session (SseHubClient *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), NULL);
+  return self->ws;
+}
+
+gboolean
+sse_hub_client_readable (SseHubClient *self)
+{
+  g_autoptr(SseHubClient) hold = NULL;
+  g_autoptr(GSocket) socket = NULL;
+
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), FALSE);
+
+  /* An SSE client never sends after its request: readable means gone. */
+  if (self->ws == NULL || self->socket == NULL)
+    return FALSE;
+
+  /* A failed write while answering closes the client mid-read. */
+  hold = g_object_ref (self);
+  socket = g_object_ref (self->socket);
+  return sse_hub_ws_session_read (self->ws, self, socket) && self->socket != NULL;
+}
+
+void
+sse_hub_client_count_received (SseHubClient *self,
+                               gsize         bytes)
+{
+  self->bytes_received += bytes;
+}
+
+static SseHubClientQueueResult
+queue_frame (SseHubClient    *self,
+             GBytes          *frame,
+             SseHubFrameKind  kind,
+             gsize            queue_cap)
+{
   gsize size = g_bytes_get_size (frame);
   gsize superseded = 0;
   GList *ids;
   GList *link;
 
-  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), SSE_HUB_CLIENT_GONE);
-
   if (self->socket == NULL)
     return SSE_HUB_CLIENT_GONE;
+  /* Nothing may follow a close frame. */
+  if (self->closing)
+    return SSE_HUB_CLIENT_QUEUED;
 
   if (self->replaceable[kind] != NULL)
     superseded = g_bytes_get_size (self->replaceable[kind]->data);
@@ -460,6 +623,20 @@ sse_hub_client_get_bytes_sent (SseHubClient *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), 0);
   return self->bytes_sent;
+}
+
+guint64
+sse_hub_client_get_bytes_received (SseHubClient *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), 0);
+  return self->bytes_received;
+}
+
+SseHubTransport
+sse_hub_client_get_transport (SseHubClient *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), SSE_HUB_TRANSPORT_SSE);
+  return self->ws != NULL ? SSE_HUB_TRANSPORT_WEBSOCKET : SSE_HUB_TRANSPORT_SSE;
 }
 
 guint64

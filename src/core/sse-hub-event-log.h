@@ -40,6 +40,10 @@ typedef enum
   SSE_HUB_LOG_EVENT_DESCRIPTORS_OUT, /* new connections wait for free descriptors */
   SSE_HUB_LOG_EVENT_ACCEPT_FAILED,   /* accepting failed: listening again */
   SSE_HUB_LOG_EVENT_ACCEPTING_AGAIN, /* the end of either stall */
+  SSE_HUB_LOG_EVENT_UPGRADED,        /* client_id (peer) answered 101: last_event_id holds its
+                                      * Sec-WebSocket-Key, revision the Accept; text: the head */
+  SSE_HUB_LOG_EVENT_SOCKET_IN,       /* client_id (peer) sent a socket message of bytes; text: it */
+  SSE_HUB_LOG_EVENT_PONG_MISSED,     /* client_id (peer) dropped: no pong within number s */
   SSE_HUB_LOG_EVENT_FAIR_SHARE,      /* client_id (peer) closed for a computer with no stream; number: the streams peer held */
 } SseHubLogEvent;
 

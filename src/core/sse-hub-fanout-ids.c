@@ -40,7 +40,7 @@ sse_hub_fanout_finish_clients_event (SseHubFanout *self)
     return;
 
   sse_hub_fanout_log_frame (self, SSE_HUB_LOG_CLIENTS, "client", self->clients_recipients,
-                            self->clients_frame);
+                            self->clients_ws_recipients, self->clients_frame);
   g_clear_pointer (&self->clients_frame, g_bytes_unref);
   g_clear_pointer (&self->clients_pending, g_ptr_array_unref);
 }
@@ -61,6 +61,7 @@ begin_clients_slices (SseHubFanout *self)
     g_ptr_array_add (self->clients_pending, g_object_ref (clients[i]));
   self->clients_next = 0;
   self->clients_recipients = 0;
+  self->clients_ws_recipients = 0;
 }
 
 static gboolean
@@ -85,7 +86,7 @@ clients_slice_cb (gpointer user_data)
 
   self->clients_recipients += sse_hub_fanout_deliver (self, (SseHubClient **) slice->pdata,
                                                       slice->len, SSE_HUB_FRAME_STATE_CLIENTS,
-                                                      frame);
+                                                      frame, &self->clients_ws_recipients);
 
   /* Stopped from a handler meanwhile: this source is gone already. */
   if (self->clients_frame != frame)

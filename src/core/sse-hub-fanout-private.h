@@ -22,6 +22,9 @@ struct _SseHubFanout
   GBytes            *persons_frame;  /* the list frame for persons_frame_revision */
   guint64            persons_frame_revision;
   GPtrArray         *event_names;    /* NULL-terminated: custom events announced so far */
+  guint              n_websockets;   /* streams that are WebSocket clients */
+  GBytes            *persons_ws_of;  /* the list frame persons_ws_size was measured on */
+  gsize              persons_ws_size;
   gboolean           custom_id_sent; /* the last custom event had an id of its own */
 
   /* settings */
@@ -44,15 +47,17 @@ struct _SseHubFanout
   GPtrArray         *clients_pending;     /* SseHubClient (ref) */
   guint              clients_next;
   guint              clients_recipients;
+  guint              clients_ws_recipients;
 };
 
 /* sse-hub-fanout.c: queues frame for each of clients; returns how many
- * took it. */
+ * took it, and adds the WebSocket ones among them to *ws_recipients. */
 guint     sse_hub_fanout_deliver                 (SseHubFanout     *self,
                                                   SseHubClient    **clients,
                                                   guint             n,
                                                   SseHubFrameKind   frame_kind,
-                                                  GBytes           *frame);
+                                                  GBytes           *frame,
+                                                  guint            *ws_recipients);
 
 /* sse-hub-fanout-ids.c: membership changed; and the end of the event
  * being handed out, logged as far as it got. */

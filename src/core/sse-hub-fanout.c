@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sse-hub-fanout-private.h"
+#include "sse-hub-websocket.h"
 #include "sse-hub-wire.h"
 #include "sse-hub-sources.h"
 
@@ -37,6 +38,7 @@ sse_hub_fanout_log_frame (SseHubFanout  *self,
                           SseHubLogKind  kind,
                           const char    *event_name,
                           guint          recipients,
+                          guint          ws_recipients,
                           GBytes        *frame)
 {
   gsize size;
@@ -46,7 +48,19 @@ sse_hub_fanout_log_frame (SseHubFanout  *self,
 
   /* The log copies only the part it keeps: frames can be 100s of KiB. */
   data = g_bytes_get_data (frame, &size);
-  sse_hub_event_log_append_full (self->log, kind, event_name, NULL, recipients, size, data, size);
+  if (recipients > ws_recipients || ws_recipients == 0)
+    sse_hub_event_log_append_full (self->log, kind, event_name, NULL, recipients - ws_recipients,
+                                   size, data, size);
+  /* The same update as socket messages: their own bytes on the wire. */
+  if (ws_recipients > 0)
+    {
+      g_autoptr(GBytes) ws = sse_hub_ws_from_sse (frame);
+      g_autofree char *text = sse_hub_ws_describe (ws);
+      g_autofree char *name = g_strconcat ("ws:", event_name, NULL);
+
+      sse_hub_event_log_append_full (self->log, kind, name, NULL, ws_recipients,
+                                     g_bytes_get_size (ws), text, -1);
+    }
 }
 
 gboolean
@@ -63,6 +77,8 @@ sse_hub_fanout_forget (SseHubFanout *self,
     return FALSE;
 
   g_signal_handlers_disconnect_by_data (client, self);
+  if (sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET)
+    self->n_websockets--;
   /* Before the close: afterwards the descriptor may belong to a newcomer. */
   fd = sse_hub_client_get_fd (client);
   if (fd >= 0)
@@ -153,10 +169,11 @@ drop_slow_client (SseHubFanout *self,
  * walk, which must not change what it walks. */
 guint
 sse_hub_fanout_deliver (SseHubFanout    *self,
-         SseHubClient   **clients,
-         guint            n,
-         SseHubFrameKind  frame_kind,
-         GBytes          *frame)
+                        SseHubClient   **clients,
+                        guint            n,
+                        SseHubFrameKind  frame_kind,
+                        GBytes          *frame,
+                        guint           *ws_recipients)
 {
   g_autoptr(GPtrArray) too_slow = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
@@ -168,6 +185,8 @@ sse_hub_fanout_deliver (SseHubFanout    *self,
         {
         case SSE_HUB_CLIENT_QUEUED:
           recipients++;
+          if (sse_hub_client_get_transport (clients[i]) == SSE_HUB_TRANSPORT_WEBSOCKET)
+            (*ws_recipients)++;
           break;
         case SSE_HUB_CLIENT_OVER_CAP:
           g_ptr_array_add (too_slow, g_object_ref (clients[i]));
@@ -197,10 +216,12 @@ broadcast (SseHubFanout    *self,
   g_autofree gpointer *clients = NULL;
   guint n;
   guint recipients;
+  guint ws_recipients = 0;
 
   clients = g_hash_table_get_keys_as_array (self->streams, &n);
-  recipients = sse_hub_fanout_deliver (self, (SseHubClient **) clients, n, frame_kind, frame);
-  sse_hub_fanout_log_frame (self, kind, event_name, recipients, frame);
+  recipients = sse_hub_fanout_deliver (self, (SseHubClient **) clients, n, frame_kind, frame,
+                                       &ws_recipients);
+  sse_hub_fanout_log_frame (self, kind, event_name, recipients, ws_recipients, frame);
 
   return recipients;
 }
@@ -365,12 +386,47 @@ sse_hub_fanout_revision_changed (SseHubFanout *self)
 /* ------------------------------------------------------------------------ */
 /* Keep-alive and hang-ups                                                  */
 
+/* A socket whose last ping went unanswered for a whole interval is dead,
+ * or has stopped reading: nothing could tell it goodbye. */
+static void
+forget_silent_sockets (SseHubFanout *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 deadline = (gint64) self->keepalive_interval * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) silent = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer client;
+
+  g_hash_table_iter_init (&iter, self->streams);
+  while (g_hash_table_iter_next (&iter, &client, NULL))
+    {
+      SseHubWsSession *session = sse_hub_client_get_ws_session (client);
+
+      if (session != NULL && sse_hub_ws_session_pong_overdue (session, now, deadline))
+        g_ptr_array_add (silent, g_object_ref (client));
+    }
+
+  for (guint i = 0; i < silent->len; i++)
+    {
+      SseHubClient *dead = silent->pdata[i];
+
+      sse_hub_event_log_add (self->log, &(SseHubLogRecord) {
+                               .kind = SSE_HUB_LOG_REFUSAL, .event = SSE_HUB_LOG_EVENT_PONG_MISSED,
+                               .event_name = "pong-missed",
+                               .peer = sse_hub_client_get_remote_address (dead),
+                               .client_id = sse_hub_client_get_id (dead),
+                               .number = self->keepalive_interval });
+      sse_hub_fanout_forget (self, dead);
+    }
+}
+
 static gboolean
 keepalive_cb (gpointer user_data)
 {
   SseHubFanout *self = user_data;
   g_autoptr(GBytes) frame = sse_hub_format_heartbeat ();
 
+  forget_silent_sockets (self);
   broadcast (self, SSE_HUB_FRAME_OTHER, SSE_HUB_LOG_KEEPALIVE, "keep-alive", frame);
 
   return G_SOURCE_CONTINUE;
@@ -400,9 +456,11 @@ hangups_cb (int           fd,
   struct epoll_event events[64];
   int n = epoll_wait (fd, events, G_N_ELEMENTS (events), 0);
 
-  /* Streams never send anything after the request: readable means gone. */
+  /* SSE streams never send anything after the request: readable means
+   * gone.  A WebSocket client reads its messages here. */
   for (int i = 0; i < n; i++)
-    sse_hub_fanout_forget (self, events[i].data.ptr);
+    if (!sse_hub_client_readable (events[i].data.ptr))
+      sse_hub_fanout_forget (self, events[i].data.ptr);
 
   return G_SOURCE_CONTINUE;
 }
@@ -427,6 +485,8 @@ sse_hub_fanout_add (SseHubFanout *self,
    * client go, and a weak reference per client costs a connect storm. */
   g_signal_connect (client, "gone", G_CALLBACK (on_client_gone), self);
   g_hash_table_add (self->streams, g_object_ref (client));
+  if (sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET)
+    self->n_websockets++;
   /* Should the kernel refuse, the departure is still found by a write. */
   epoll_ctl (self->hangup_fd, EPOLL_CTL_ADD, sse_hub_client_get_fd (client), &event);
   g_list_store_append (self->clients, client);
@@ -491,6 +551,33 @@ sse_hub_fanout_get_clients (SseHubFanout *self)
   return G_LIST_MODEL (self->clients);
 }
 
+gsize
+sse_hub_fanout_get_persons_ws_size (SseHubFanout *self)
+{
+  GBytes *list;
+
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), 0);
+
+  /* Measured once per list: the window asks on every membership change. */
+  list = sse_hub_fanout_get_persons_frame (self);
+  if (self->persons_ws_of != list)
+    {
+      g_autoptr(GBytes) ws = sse_hub_ws_from_sse (list);
+
+      g_clear_pointer (&self->persons_ws_of, g_bytes_unref);
+      self->persons_ws_of = g_bytes_ref (list);
+      self->persons_ws_size = g_bytes_get_size (ws);
+    }
+  return self->persons_ws_size;
+}
+
+guint
+sse_hub_fanout_get_n_websockets (SseHubFanout *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_FANOUT (self), 0);
+  return self->n_websockets;
+}
+
 guint
 sse_hub_fanout_get_n_clients (SseHubFanout *self)
 {
@@ -538,6 +625,7 @@ sse_hub_fanout_finalize (GObject *object)
   g_clear_object (&self->clients);
   g_clear_pointer (&self->streams, g_hash_table_unref);
   g_clear_pointer (&self->persons_frame, g_bytes_unref);
+  g_clear_pointer (&self->persons_ws_of, g_bytes_unref);
   g_clear_pointer (&self->event_names, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sse_hub_fanout_parent_class)->finalize (object);

@@ -29,6 +29,10 @@ gboolean      sse_hub_fanout_start                (SseHubFanout      *self,
 /* Closes every stream: browsers come back after their retry. */
 void          sse_hub_fanout_stop                 (SseHubFanout      *self);
 GListModel   *sse_hub_fanout_get_clients          (SseHubFanout      *self);
+/* How many of the streams are WebSocket clients. */
+guint         sse_hub_fanout_get_n_websockets     (SseHubFanout      *self);
+/* The current list as one socket message: its bytes on the wire. */
+gsize         sse_hub_fanout_get_persons_ws_size  (SseHubFanout      *self);
 guint         sse_hub_fanout_get_n_clients        (SseHubFanout      *self);
 /* Both take effect from the next frame or tick. */
 void          sse_hub_fanout_set_queue_cap        (SseHubFanout      *self,
@@ -83,11 +87,14 @@ guint         sse_hub_fanout_publish              (SseHubFanout      *self,
                                                    const char        *event,
                                                    const char        *id,
                                                    const char        *data);
-/* Records a frame in the event log as sent to recipients streams. */
+/* Records a frame in the event log as sent to recipients streams; the
+ * ws_recipients among them get an entry of their own, "ws:" event_name,
+ * with the socket messages and their bytes. */
 void          sse_hub_fanout_log_frame            (SseHubFanout      *self,
                                                    SseHubLogKind      kind,
                                                    const char        *event_name,
                                                    guint              recipients,
+                                                   guint              ws_recipients,
                                                    GBytes            *frame);
 /* The list frame of the store's current revision, formatted once. */
 GBytes       *sse_hub_fanout_get_persons_frame    (SseHubFanout      *self);

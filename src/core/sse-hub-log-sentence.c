@@ -105,6 +105,22 @@ sse_hub_log_entry_dup_sentence (SseHubLogEntry *self,
       return g_strdup (tr (translate, N_("accepting a connection failed: listening again")));
     case SSE_HUB_LOG_EVENT_ACCEPTING_AGAIN:
       return g_strdup (tr (translate, N_("accepting new connections again")));
+    case SSE_HUB_LOG_EVENT_UPGRADED:
+      return g_strdup_printf (tr (translate, N_("client %s (%s) switched to WebSocket: 101, "
+                                                "Sec-WebSocket-Key %s, Sec-WebSocket-Accept %s")),
+                              client, r->peer, r->last_event_id, r->revision);
+    case SSE_HUB_LOG_EVENT_SOCKET_IN:
+      {
+        g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, r->bytes);
+
+        return g_strdup_printf (tr (translate, N_("client %s (%s) sent a socket message "
+                                                  "of %s bytes:")),
+                                client, r->peer, bytes);
+      }
+    case SSE_HUB_LOG_EVENT_PONG_MISSED:
+      return g_strdup_printf (tr (translate, N_("dropped client %s (%s): its socket left a ping "
+                                                "unanswered for %s s")),
+                              client, r->peer, number);
     case SSE_HUB_LOG_EVENT_FAIR_SHARE:
       return g_strdup_printf (tr (translate, N_("hub full: closed client %s of %s, which held the "
                                                 "most streams (%s), so a computer with none got in")),

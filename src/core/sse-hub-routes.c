@@ -110,8 +110,8 @@ log_answered (SseHubServer      *self,
 }
 
 /* Logged and announced alike, whatever refused the request. */
-static void
-log_refusal (SseHubServer      *self,
+void
+sse_hub_routes_log_refusal (SseHubServer      *self,
              SoupServerMessage *message,
              SseHubPeer        *peer,
              SseHubRefusal      reason,
@@ -142,7 +142,7 @@ sse_hub_routes_refuse (SseHubServer      *self,
   g_autofree char *json = sse_hub_error_to_json (error);
 
   respond_json (message, sse_hub_refusal_get_status (reason), json);
-  log_refusal (self, message, peer, reason, sse_hub_error_field (error), json);
+  sse_hub_routes_log_refusal (self, message, peer, reason, sse_hub_error_field (error), json);
 }
 
 void
@@ -219,7 +219,7 @@ refuse_full (SseHubServer      *self,
   soup_server_message_set_response (message, SSE_HUB_STREAM_CONTENT_TYPE,
                                     SOUP_MEMORY_COPY, body->str, body->len);
 
-  log_refusal (self, message, peer,
+  sse_hub_routes_log_refusal (self, message, peer,
                reason == SSE_HUB_FULL_ADDRESS ? SSE_HUB_REFUSAL_STREAM_CAP : SSE_HUB_REFUSAL_HUB_FULL,
                NULL, data);
 }
@@ -254,7 +254,10 @@ log_list_decision (SseHubServer *self,
     .kind = SSE_HUB_LOG_HELLO,
     .event = last_event_id == NULL ? SSE_HUB_LOG_EVENT_LIST_SENT
              : list_sent ? SSE_HUB_LOG_EVENT_LIST_RESENT : SSE_HUB_LOG_EVENT_LIST_SKIPPED,
-    .event_name = last_event_id != NULL ? "resume" : "connect",
+    /* Which pipe came back: EventSource by itself, a socket by its page. */
+    .event_name = sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET
+                  ? (last_event_id != NULL ? "ws:resume" : "ws:connect")
+                  : (last_event_id != NULL ? "resume" : "connect"),
     .peer = sse_hub_client_get_remote_address (client),
     .recipients = list_sent ? 1 : 0,
     .bytes = list_sent ? frame_size : 0,
@@ -268,6 +271,57 @@ log_list_decision (SseHubServer *self,
   sse_hub_event_log_add (self->log, &record);
 }
 
+/* Puts a new stream on the books and greets it: retry and hello (with the
+ * response head first when http_head), then the list unless its
+ * Last-Event-ID is the current revision. */
+void
+sse_hub_routes_open_stream (SseHubServer *self,
+                            SseHubClient *client,
+                            SseHubPeer   *peer,
+                            const char   *last_event_id,
+                            gboolean      http_head)
+{
+  g_autoptr(GBytes) retry = NULL;
+  g_autoptr(GBytes) hello = NULL;
+  g_autoptr(GBytes) opening = NULL;
+  g_autofree char *hello_data = NULL;
+  g_autofree char *revision = NULL;
+  GString *greeting;
+  gboolean list_sent;
+  guint retry_ms;
+
+  sse_hub_fanout_add (self->fanout, client);
+  sse_hub_access_track_stream (self->access, client, peer);
+
+  retry_ms = jittered_retry (self->retry_ms);
+  retry = sse_hub_format_retry (retry_ms);
+  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client),
+                                   self->access->allow_audience_writes,
+                                   retry_ms, self->keepalive_interval * 1000,
+                                   sse_hub_fanout_get_event_names (self->fanout));
+  hello = sse_hub_format_frame (SSE_HUB_EVENT_HELLO, NULL, hello_data);
+
+  greeting = g_string_new (NULL);
+  g_string_append_len (greeting, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
+  g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
+  g_clear_pointer (&hello, g_bytes_unref);
+  hello = g_string_free_to_bytes (greeting);
+  sse_hub_fanout_log_frame (self->fanout, SSE_HUB_LOG_HELLO, "hello", 1, !http_head, hello);
+
+  /* Head and greeting leave in one write. */
+  greeting = g_string_new (NULL);
+  if (http_head)
+    sse_hub_append_stream_head (greeting, SSE_HUB_SERVER_NAME);
+  g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
+  opening = g_string_free_to_bytes (greeting);
+
+  revision = g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (self->store));
+  list_sent = g_strcmp0 (last_event_id, revision) != 0;
+  if (!sse_hub_fanout_greet (self->fanout, client, opening, list_sent))
+    return;
+  log_list_decision (self, client, last_event_id, revision, list_sent);
+}
+
 void
 sse_hub_routes_connect (SseHubServer      *self,
                         SoupServerMessage *message,
@@ -278,18 +332,16 @@ sse_hub_routes_connect (SseHubServer      *self,
   g_autoptr(SseHubClient) client = NULL;
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GBytes) retry = NULL;
-  g_autoptr(GBytes) hello = NULL;
-  g_autoptr(GBytes) opening = NULL;
   g_autoptr(SseHubPeer) held_peer = NULL;
   g_autofree char *user_agent = NULL;
   g_autofree char *last_event_id = NULL;
-  g_autofree char *hello_data = NULL;
-  g_autofree char *revision = NULL;
-  GString *greeting;
   SseHubFullReason full;
-  gboolean list_sent;
-  guint retry_ms;
+
+  if (sse_hub_routes_is_upgrade (message))
+    {
+      sse_hub_routes_websocket (self, message, peer, query);
+      return;
+    }
 
   if (!sse_hub_access_admit_stream (self->access, peer, &full) &&
       !(full == SSE_HUB_FULL_HUB && sse_hub_server_make_room (self, peer)))
@@ -310,35 +362,7 @@ sse_hub_routes_connect (SseHubServer      *self,
 
   client = sse_hub_client_new (++self->next_client_id, sse_hub_peer_get_host (peer), user_agent,
                                stream, socket);
-  sse_hub_fanout_add (self->fanout, client);
-  sse_hub_access_track_stream (self->access, client, peer);
-
-  retry_ms = jittered_retry (self->retry_ms);
-  retry = sse_hub_format_retry (retry_ms);
-  hello_data = sse_hub_hello_json (sse_hub_client_get_id (client),
-                                   self->access->allow_audience_writes,
-                                   retry_ms, self->keepalive_interval * 1000,
-                                   sse_hub_fanout_get_event_names (self->fanout));
-  hello = sse_hub_format_frame (SSE_HUB_EVENT_HELLO, NULL, hello_data);
-
-  greeting = g_string_new (NULL);
-  g_string_append_len (greeting, g_bytes_get_data (retry, NULL), g_bytes_get_size (retry));
-  g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
-  g_clear_pointer (&hello, g_bytes_unref);
-  hello = g_string_free_to_bytes (greeting);
-  sse_hub_fanout_log_frame (self->fanout, SSE_HUB_LOG_HELLO, "hello", 1, hello);
-
-  /* Head and greeting leave in one write. */
-  greeting = g_string_new (NULL);
-  sse_hub_append_stream_head (greeting, SSE_HUB_SERVER_NAME);
-  g_string_append_len (greeting, g_bytes_get_data (hello, NULL), g_bytes_get_size (hello));
-  opening = g_string_free_to_bytes (greeting);
-
-  revision = g_strdup_printf ("%" G_GUINT64_FORMAT, sse_hub_person_store_get_revision (self->store));
-  list_sent = g_strcmp0 (last_event_id, revision) != 0;
-  if (!sse_hub_fanout_greet (self->fanout, client, opening, list_sent))
-    return;
-  log_list_decision (self, client, last_event_id, revision, list_sent);
+  sse_hub_routes_open_stream (self, client, held_peer, last_event_id, TRUE);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -74,6 +74,26 @@ void      sse_hub_routes_connect                   (SseHubServer      *self,
                                                     SoupServerMessage *message,
                                                     SseHubPeer        *peer,
                                                     GHashTable        *query);
+/* The stream's opening, shared by both transports. */
+void      sse_hub_routes_open_stream               (SseHubServer      *self,
+                                                    SseHubClient      *client,
+                                                    SseHubPeer        *peer,
+                                                    const char        *last_event_id,
+                                                    gboolean           http_head);
+/* Logs a refusal and announces it, without answering (the caller has). */
+void      sse_hub_routes_log_refusal               (SseHubServer      *self,
+                                                    SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
+                                                    SseHubRefusal      reason,
+                                                    const char        *field,
+                                                    const char        *answer);
+
+/* sse-hub-routes-ws.c: GET /connect asking for a WebSocket. */
+gboolean  sse_hub_routes_is_upgrade                (SoupServerMessage *message);
+void      sse_hub_routes_websocket                 (SseHubServer      *self,
+                                                    SoupServerMessage *message,
+                                                    SseHubPeer        *peer,
+                                                    GHashTable        *query);
 void      sse_hub_routes_add_person                (SseHubServer      *self,
                                                     SoupServerMessage *message,
                                                     SseHubPeer        *peer,

@@ -165,6 +165,20 @@ guint              sse_hub_server_drop_all_clients (SseHubServer     *self);
 guint              sse_hub_server_disconnect_client (SseHubServer    *self,
                                                     SseHubClient     *client);
 
+/* The comparison at a glance: what the current list costs on the wire
+ * as one SSE event and as one socket message (frame header included),
+ * and how many clients each transport has.  In sse-hub-routes-ws.c. */
+typedef struct
+{
+  gsize sse_bytes;
+  gsize ws_bytes;
+  guint sse_clients;
+  guint ws_clients;
+} SseHubTransportCost;
+
+void               sse_hub_server_get_transport_cost (SseHubServer        *self,
+                                                      SseHubTransportCost *cost);
+
 /* Every client is a socket: lets the process use all the descriptors the
  * system allows instead of the usual soft limit of 1024. */
 void               sse_hub_raise_fd_limit         (void);

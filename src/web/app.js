@@ -52,6 +52,10 @@ const state = {
   waitUntil: 0,         // no add before this time (the hub's Retry-After)
   waitTimer: null,
   clientsKnown: false,  // a client list has arrived since the page opened
+  // ?transport=ws: the tab's own WebSocket instead of the shared stream
+  transport: new URLSearchParams(location.search).get('transport') === 'ws' ? 'ws' : 'sse',
+  socket: null,
+  replies: new Map(),   // addPerson id → what to do with the hub's reply
 };
 
 function translatePage () {
@@ -262,6 +266,19 @@ function logLines (lines, at = Date.now()) {
 // EventSource hands scripts the parsed fields only; this puts the frame back
 // together as it was on the wire.
 function logFrame (event) {
+  if (event.wire !== undefined) {
+    logLines([event.wire, t('socketBytes', event.wireBytes, sseFrameBytes(event))], event.time);
+    return;
+  }
+  logLines(sseFrameLines(event), event.time);
+}
+
+// The same event as SSE would frame it: the comparison beside each message.
+function sseFrameBytes (event) {
+  return new TextEncoder().encode(`${sseFrameLines(event).join('\n')}\n\n`).length;
+}
+
+function sseFrameLines (event) {
   const lines = [];
   if (event.type !== 'message')
     lines.push(`event: ${event.type}`);
@@ -269,7 +286,7 @@ function logFrame (event) {
     lines.push(`id: ${event.wireId}`);
   for (const line of event.data.split('\n'))
     lines.push(line === '' ? 'data:' : `data: ${line}`);
-  logLines(lines, event.time);
+  return lines;
 }
 
 /* What the stream says ------------------------------------------------------ */
@@ -345,7 +362,7 @@ const HANDLERS = { hello: onHello, message: onList, client: onClients, config: o
 function applyEvent (event, { log = true, act = true } = {}) {
   const data = parse(event);
   // The retry field came just before hello, which repeats its value.
-  if (log && event.type === 'hello' && Number.isFinite(data?.retry))
+  if (log && event.wire === undefined && event.type === 'hello' && Number.isFinite(data?.retry))
     logLines([`retry: ${data.retry}`], event.time);
   if (event.custom && log)
     showPresenterEvent(event);
@@ -360,6 +377,12 @@ function applyEvent (event, { log = true, act = true } = {}) {
 function renderSharing () {
   const info = $('sharing-info');
   const toggle = $('share-switch');
+  if (state.transport === 'ws') {
+    toggle.disabled = true;
+    // Its words come with the socket's script.
+    info.textContent = state.socket !== null ? t('socketOwn') : '';
+    return;
+  }
   toggle.disabled = state.worker === null;
   toggle.checked = state.shared !== false && state.worker !== null;
   if (state.worker === null)
@@ -434,7 +457,50 @@ function joinWorker () {
   });
 }
 
+/* Over a WebSocket --------------------------------------------------------- */
+
+// Only a page on the WebSocket loads its script: an SSE page's first load
+// stays as small as it was.
+function loadSocketScript () {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = 'socket-stream.js';
+    script.onload = resolve;
+    script.onerror = reject;
+    document.head.append(script);
+  });
+}
+
+async function startSocket () {
+  await loadSocketScript();
+  // eslint-disable-next-line no-undef
+  state.socket = new SseHubSocket({
+    onEvent: event => applyEvent(event),
+    onStatus: setStatus,
+    onReply: reply => state.replies.get(reply.id)?.(reply),
+  });
+  state.socket.setOffline(navigator.onLine === false);
+  state.socket.start();
+  renderSharing();
+}
+
+function renderTransport () {
+  $('transport-info').textContent = t(state.transport === 'ws' ? 'transportWs' : 'transportSse');
+  for (const input of document.querySelectorAll('input[name="transport"]')) {
+    input.checked = input.value === state.transport;
+    input.addEventListener('change', () => {
+      const url = new URL(location.href);
+      url.searchParams.set('transport', input.value);
+      location.assign(url);
+    });
+  }
+}
+
 function startStream () {
+  if (state.transport === 'ws') {
+    startSocket();
+    return;
+  }
   if (typeof SharedWorker === 'function') {
     try {
       state.worker = new SharedWorker('shared-stream.js', { name: 'sse-hub' }).port;
@@ -462,6 +528,7 @@ function startStream () {
 function onNetwork () {
   tellWorker({ type: 'network', online: navigator.onLine !== false });
   state.ownStream?.setOffline(navigator.onLine === false);
+  state.socket?.setOffline(navigator.onLine === false);
 }
 
 /* The form ----------------------------------------------------------------- */
@@ -573,6 +640,10 @@ async function onSubmit (event) {
   const key = newIdempotencyKey();
   const body = JSON.stringify({ name: $('name').value, age: $('age').value });
   try {
+    if (state.transport === 'ws') {
+      await addOverSocket(JSON.parse(body), key);
+      return;
+    }
     for (let attempt = 1; attempt <= ADD_TRIES; attempt++) {
       const { response, answer, timedOut } = await postOnce(body, key);
       if (response?.ok && answer !== null) {
@@ -613,6 +684,7 @@ async function onSubmit (event) {
 /* Start -------------------------------------------------------------------- */
 
 translatePage();
+renderTransport();
 renderClients();
 renderButton();
 $('add-form').addEventListener('submit', onSubmit);

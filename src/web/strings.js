@@ -64,9 +64,13 @@ const STRINGS = {
     shareSwitch: 'Share one connection between tabs',
     sharedTabs: n => (n === 1 ? '1 tab uses 1 connection' : `${n} tabs share 1 connection`),
     ownTabs: n => `Sharing is off: each tab has its own connection (${n} open). ` +
-      'A browser opens at most 6 to one address.',
+      'A browser opens at most 6 to one address over HTTP/1.1 (each host name has its own 6; ' +
+      'HTTP/2, over https only, would carry them all on one). WebSockets do not count.',
     cannotShare: 'This browser cannot share a connection between tabs: each tab has its own.',
     repeated: n => `×${n}`,
+    transport: 'Transport',
+    transportSse: 'This page gets its updates over SSE: EventSource reconnects by itself.',
+    transportWs: 'This page gets its updates over a WebSocket: its own script reconnects it.',
   },
   zh: {
     title: 'SSE Hub',
@@ -122,8 +126,12 @@ const STRINGS = {
     eventId: 'id {0}',
     shareSwitch: '各标签页共用一个连接',
     sharedTabs: n => `${n} 个标签页共用 1 个连接`,
-    ownTabs: n => `共用已关闭：每个标签页各有一个连接（已打开 ${n} 个）。浏览器对一个地址最多打开 6 个。`,
+    ownTabs: n => `共用已关闭：每个标签页各有一个连接（已打开 ${n} 个）。通过 HTTP/1.1，浏览器对一个地址最多打开 6 个` +
+      '（每个主机名各有 6 个；仅限 https 的 HTTP/2 可在一个连接上承载全部）。WebSocket 不计在内。',
     cannotShare: '此浏览器无法让标签页共用连接：每个标签页各有一个。',
     repeated: n => `×${n}`,
+    transport: '传输方式',
+    transportSse: '本页通过 SSE 获取更新：EventSource 会自动重新连接。',
+    transportWs: '本页通过 WebSocket 获取更新：由页面自己的脚本重新连接。',
   },
 };
