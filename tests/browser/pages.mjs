@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What every browser test does with a page: collect its errors, close it
-// checking there were none, wait for the list it shows.
+// What every browser test does with a page: open it collecting its errors,
+// close it checking there were none, wait for the list it shows, and check
+// it with axe-core in light and dark.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { Hub } from './hub.mjs';
 
 export const WAIT = { timeout: 15000 };
@@ -17,6 +19,25 @@ export function watchErrors (page) {
   });
   page.errors = errors;
   return page;
+}
+
+export async function openTab (context, url) {
+  const page = watchErrors(await context.newPage());
+  await page.goto(url);
+  return page;
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+export async function runAxe (page, state) {
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme });
+    if (await page.evaluate(() => window.axe === undefined))
+      await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => (await window.axe.run()).violations
+      .map(violation => `${violation.id}: ${violation.nodes.map(node => node.target).join(' ')}`));
+    assert.deepEqual(violations, [], `axe-core in the ${state} state, ${colorScheme}`);
+  }
 }
 
 export async function closePage (page) {

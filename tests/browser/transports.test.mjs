@@ -5,11 +5,8 @@
 // own reconnect after the hub comes back, axe-core clean, and zh_CN.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { launchBrowser } from './hub.mjs';
-import { WAIT, closePage, waitForNames, watchErrors, withHub } from './pages.mjs';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { WAIT, closePage, openTab, runAxe, waitForNames, withHub } from './pages.mjs';
 
 let browser;
 
@@ -23,23 +20,6 @@ after(async () => {
 
 async function newContext (options = {}) {
   return browser.newContext({ locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce', ...options });
-}
-
-async function openTab (context, url) {
-  const page = watchErrors(await context.newPage());
-  await page.goto(url);
-  return page;
-}
-
-async function runAxe (page, state) {
-  for (const colorScheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme });
-    if (await page.evaluate(() => window.axe === undefined))
-      await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => (await window.axe.run()).violations
-      .map(violation => `${violation.id}: ${violation.nodes.map(node => node.target).join(' ')}`));
-    assert.deepEqual(violations, [], `axe-core in the ${state} state, ${colorScheme}`);
-  }
 }
 
 test('eight WebSocket tabs of one browser are all live, and a post from the last reaches the first', async () => {

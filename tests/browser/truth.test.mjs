@@ -6,12 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import { Relay, launchBrowser } from './hub.mjs';
-import { WAIT, closePage, waitForNames, watchErrors, withHub } from './pages.mjs';
+import { WAIT, closePage, openTab, runAxe, waitForNames, withHub } from './pages.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const BLOCKED = 'This browser has too many connections open to this address: close another tab.';
 
 let browser;
@@ -23,12 +21,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function openTab (context, url) {
-  const page = watchErrors(await context.newPage());
-  await page.goto(url);
-  return page;
-}
 
 // A page in a browser of its own that watches how many streams the hub counts.
 async function openObserver (hub) {
@@ -167,17 +159,6 @@ test('?share=0 turns sharing off for the browser; without SharedWorker each tab 
     await closePage(observer);
   });
 });
-
-async function runAxe (page, state) {
-  for (const colorScheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme });
-    if (await page.evaluate(() => window.axe === undefined))
-      await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => (await window.axe.run()).violations
-      .map(violation => `${violation.id}: ${violation.nodes.map(node => node.target).join(' ')}`));
-    assert.deepEqual(violations, [], `axe-core in the ${state} state, ${colorScheme}`);
-  }
-}
 
 test('a path that goes silent: the page says so within three heartbeats, the form waits, and both recover', async t => {
   await withHub(['--keepalive', '1'], async hub => {

@@ -6,9 +6,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runAxe } from '../browser/pages.mjs';
 import { launchBrowser } from '../browser/hub.mjs';
 import { hostUrl, lanForThisFile, lanSkip } from './netns.mjs';
 import { openStreams, withHub } from './helpers.mjs';
@@ -16,7 +16,6 @@ import { openStreams, withHub } from './helpers.mjs';
 const skip = lanSkip;
 const lan = lanForThisFile();
 // The browser suite's npm packages.
-const AXE = createRequire(new URL('../browser/hub.mjs', import.meta.url)).resolve('axe-core/axe.min.js');
 const WAIT = { timeout: 15000 };
 const dir = mkdtempSync(join(tmpdir(), 'sse-hub-lan-page-'));
 
@@ -28,17 +27,6 @@ async function launchStudentBrowser () {
   writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${lan.ns} ${process.env.CHROMIUM || '/usr/bin/chromium'} "$@"\n`);
   chmodSync(wrapper, 0o755);
   return launchBrowser({ executablePath: wrapper });
-}
-
-async function runAxe (page, state) {
-  for (const colorScheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme });
-    if (await page.evaluate(() => window.axe === undefined))
-      await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => (await window.axe.run()).violations
-      .map(violation => `${violation.id}: ${violation.nodes.map(node => node.target).join(' ')}`));
-    assert.deepEqual(violations, [], `axe-core in the ${state} state, ${colorScheme}`);
-  }
 }
 
 async function studentPage (browser, url, locale = 'en-US') {
