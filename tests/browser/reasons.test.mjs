@@ -140,6 +140,9 @@ test('not connected: counts are marked "last known", greyed, and the form waits'
     await page.locator('#status.status-connected').waitFor(WAIT);
     await hub.post({ name: 'Counted', age: 2 });
     await waitForNames(page, ['Counted']);
+    // The client list is its own coalesced event: it may follow the list.
+    await page.waitForFunction(() => document.querySelector('#clients-count').textContent === '1 browser',
+      null, WAIT);
     assert.equal(await page.textContent('#clients-count'), '1 browser');
     assert.equal(await page.textContent('#persons-count'), '1 person');
 
