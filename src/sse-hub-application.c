@@ -16,8 +16,7 @@ struct _SseHubApplication
 
   /* owned, made on first activation */
   GSettings         *settings;
-  SseHubPersonStore *store;
-  SseHubServer      *server;
+  SseHubServerProxy *hub;
 
   guint              sigint_source;
   guint              sigterm_source;
@@ -224,7 +223,8 @@ bind_address_mapping (GValue   *value,
   return TRUE;
 }
 
-/* The hub lives as long as the application: the window only shows it. */
+/* The hub lives as long as the application, on a thread of its own: the
+ * window only shows it, through the proxy's mirrors. */
 static gboolean
 create_hub (SseHubApplication  *self,
             GError            **error)
@@ -232,27 +232,26 @@ create_hub (SseHubApplication  *self,
   g_autofree char *path = sse_hub_person_store_default_path ();
 
   self->settings = g_settings_new (APP_ID);
-  self->store = sse_hub_person_store_new (path);
-  self->server = sse_hub_server_new (self->store);
+  self->hub = sse_hub_server_proxy_new (path);
 
-  g_settings_bind (self->settings, "port", self->server, "port", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "port", self->hub, "port", G_SETTINGS_BIND_GET);
   g_settings_bind_with_mapping (self->settings, "listen-on-network",
-                                self->server, "bind-address", G_SETTINGS_BIND_GET,
+                                self->hub, "bind-address", G_SETTINGS_BIND_GET,
                                 bind_address_mapping, NULL, NULL, NULL);
   g_settings_bind (self->settings, "allow-audience-writes",
-                   self->server, "allow-audience-writes", G_SETTINGS_BIND_GET);
+                   self->hub, "allow-audience-writes", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "keepalive-interval",
-                   self->server, "keepalive-interval", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "max-clients", self->server, "max-clients",
+                   self->hub, "keepalive-interval", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "max-clients", self->hub, "max-clients",
                    G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "max-streams-per-address",
-                   self->server, "max-streams-per-address", G_SETTINGS_BIND_GET);
+                   self->hub, "max-streams-per-address", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "audience-rate-limit",
-                   self->server, "audience-rate-limit", G_SETTINGS_BIND_GET);
+                   self->hub, "audience-rate-limit", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "max-persons-per-address",
-                   self->server, "max-persons-per-address", G_SETTINGS_BIND_GET);
+                   self->hub, "max-persons-per-address", G_SETTINGS_BIND_GET);
 
-  return sse_hub_person_store_load (self->store, error);
+  return sse_hub_server_proxy_load (self->hub, error);
 }
 
 static void
@@ -286,10 +285,10 @@ sse_hub_application_activate (GApplication *app)
 
   if (window == NULL)
     {
-      if (self->server == NULL)
+      if (self->hub == NULL)
         loaded = create_hub (self, &error);
 
-      window = GTK_WINDOW (sse_hub_window_new (GTK_APPLICATION (app), self->server));
+      window = GTK_WINDOW (sse_hub_window_new (GTK_APPLICATION (app), self->hub));
 
       /* Serving an empty list over a file that could not be read would
        * hide the problem from the class: show it and stay stopped. */
@@ -317,11 +316,11 @@ sse_hub_application_shutdown (GApplication *app)
   g_clear_handle_id (&self->sigint_source, g_source_remove);
   g_clear_handle_id (&self->sigterm_source, g_source_remove);
 
-  if (self->server != NULL)
+  if (self->hub != NULL)
     {
       g_autoptr(GError) error = NULL;
 
-      if (!sse_hub_shut_down_hub (self->server, &error))
+      if (!sse_hub_server_proxy_shut_down (self->hub, &error))
         g_printerr ("sse-hub: %s\n", error->message);
     }
 
@@ -336,8 +335,7 @@ sse_hub_application_dispose (GObject *object)
 {
   SseHubApplication *self = SSE_HUB_APPLICATION (object);
 
-  g_clear_object (&self->server);
-  g_clear_object (&self->store);
+  g_clear_object (&self->hub);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sse_hub_application_parent_class)->dispose (object);

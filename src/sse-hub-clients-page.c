@@ -35,7 +35,7 @@ struct _SseHubClientsPage
   gboolean             compact;
 
   /* owned */
-  SseHubServer        *server;
+  SseHubServerProxy   *hub;
   char                *join_url;
   LiveColumn           connected;
   LiveColumn           sent;
@@ -48,7 +48,7 @@ G_DEFINE_FINAL_TYPE (SseHubClientsPage, sse_hub_clients_page, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
-  PROP_SERVER,
+  PROP_HUB,
   PROP_JOIN_URL,
   PROP_REFRESHING,
   N_PROPS
@@ -158,10 +158,10 @@ update_transport_cost (SseHubClientsPage *self)
   g_autofree char *sse = NULL;
   g_autofree char *ws = NULL;
 
-  if (self->server == NULL || !sse_hub_server_get_running (self->server))
+  if (self->hub == NULL || !sse_hub_server_proxy_get_running (self->hub))
     return;
 
-  sse_hub_server_get_transport_cost (self->server, &cost);
+  sse_hub_server_proxy_get_transport_cost (self->hub, &cost);
   sse = g_strdup_printf ("%" G_GSIZE_FORMAT, cost.sse_bytes);
   ws = g_strdup_printf ("%" G_GSIZE_FORMAT, cost.ws_bytes);
   /* TRANSLATORS: bytes of the latest list as one SSE event and as one
@@ -278,23 +278,9 @@ disconnect_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   SseHubClientsPage *self = SSE_HUB_CLIENTS_PAGE (widget);
-  guint64 id = g_variant_get_uint64 (parameter);
-  GListModel *clients;
 
-  if (self->server == NULL)
-    return;
-
-  clients = sse_hub_server_get_clients (self->server);
-  for (guint i = 0; i < g_list_model_get_n_items (clients); i++)
-    {
-      g_autoptr(SseHubClient) client = g_list_model_get_item (clients, i);
-
-      if (sse_hub_client_get_id (client) == id)
-        {
-          sse_hub_server_disconnect_client (self->server, client);
-          return;
-        }
-    }
+  if (self->hub != NULL)
+    sse_hub_server_proxy_disconnect_client (self->hub, g_variant_get_uint64 (parameter));
 }
 
 static void
@@ -368,29 +354,41 @@ update_columns (SseHubClientsPage *self)
 {
   static const gboolean shown_when_compact[] = { TRUE, FALSE, TRUE, TRUE, TRUE, FALSE, FALSE, TRUE };
   GListModel *columns = gtk_column_view_get_columns (self->clients_view);
-  SseHubTransportCost cost = { 0 };
+  gboolean sockets = FALSE;
 
-  /* The transport earns its width only once a socket is open. */
-  if (self->server != NULL)
-    sse_hub_server_get_transport_cost (self->server, &cost);
+  /* The transport earns its width only once a socket is open: read off
+   * the mirror, as every connect and leave comes here. */
+  if (self->hub != NULL)
+    {
+      GListModel *clients = sse_hub_server_proxy_get_clients (self->hub);
+      guint n_items = g_list_model_get_n_items (clients);
+
+      for (guint i = 0; i < n_items && !sockets; i++)
+        {
+          g_autoptr(SseHubClient) client = g_list_model_get_item (clients, i);
+
+          sockets = sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET;
+        }
+    }
   for (guint i = 0; i < g_list_model_get_n_items (columns) && i < G_N_ELEMENTS (shown_when_compact);
        i++)
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
 
       gtk_column_view_column_set_visible (column, (!self->compact || shown_when_compact[i]) &&
-                                                  (i != TRANSPORT_COLUMN || cost.ws_clients > 0));
+                                                  (i != TRANSPORT_COLUMN || sockets));
     }
 }
 
 static void
 on_clients_changed (SseHubClientsPage *self)
 {
-  GListModel *clients = self->server != NULL ? sse_hub_server_get_clients (self->server) : NULL;
+  GListModel *clients = self->hub != NULL ? sse_hub_server_proxy_get_clients (self->hub) : NULL;
   guint n_items = clients != NULL ? g_list_model_get_n_items (clients) : 0;
 
+  /* The cost line is asked of the hub thread: the once-a-second refresh
+   * redraws it, not every batch of a connect storm. */
   gtk_stack_set_visible_child_name (self->clients_stack, n_items > 0 ? "list" : "empty");
-  update_transport_cost (self);
   update_columns (self);
 }
 
@@ -415,31 +413,31 @@ update_empty_description (SseHubClientsPage *self)
 /* ------------------------------------------------------------------------ */
 /* Object                                                                   */
 
-SseHubServer *
-sse_hub_clients_page_get_server (SseHubClientsPage *self)
+SseHubServerProxy *
+sse_hub_clients_page_get_hub (SseHubClientsPage *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self), NULL);
-  return self->server;
+  return self->hub;
 }
 
 void
-sse_hub_clients_page_set_server (SseHubClientsPage *self,
-                                 SseHubServer      *server)
+sse_hub_clients_page_set_hub (SseHubClientsPage *self,
+                              SseHubServerProxy *hub)
 {
   g_autoptr(GtkSelectionModel) selection = NULL;
 
   g_return_if_fail (SSE_HUB_IS_CLIENTS_PAGE (self));
-  g_return_if_fail (server == NULL || SSE_HUB_IS_SERVER (server));
+  g_return_if_fail (hub == NULL || SSE_HUB_IS_SERVER_PROXY (hub));
 
-  if (self->server == server)
+  if (self->hub == hub)
     return;
 
-  if (self->server != NULL)
-    g_signal_handlers_disconnect_by_data (sse_hub_server_get_clients (self->server), self);
-  g_set_object (&self->server, server);
-  if (server != NULL)
+  if (self->hub != NULL)
+    g_signal_handlers_disconnect_by_data (sse_hub_server_proxy_get_clients (self->hub), self);
+  g_set_object (&self->hub, hub);
+  if (hub != NULL)
     {
-      GListModel *clients = sse_hub_server_get_clients (server);
+      GListModel *clients = sse_hub_server_proxy_get_clients (hub);
 
       selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (clients)));
       g_signal_connect_object (clients, "items-changed", G_CALLBACK (on_clients_changed), self,
@@ -447,9 +445,9 @@ sse_hub_clients_page_set_server (SseHubClientsPage *self,
     }
 
   gtk_column_view_set_model (self->clients_view, selection);
-  sse_hub_computers_panel_set_server (self->computers_panel, server);
+  sse_hub_computers_panel_set_hub (self->computers_panel, hub);
   on_clients_changed (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HUB]);
 }
 
 const char *
@@ -490,10 +488,10 @@ sse_hub_clients_page_dispose (GObject *object)
   SseHubClientsPage *self = SSE_HUB_CLIENTS_PAGE (object);
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
-  if (self->server != NULL)
-    g_signal_handlers_disconnect_by_data (sse_hub_server_get_clients (self->server), self);
+  if (self->hub != NULL)
+    g_signal_handlers_disconnect_by_data (sse_hub_server_proxy_get_clients (self->hub), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_CLIENTS_PAGE);
-  g_clear_object (&self->server);
+  g_clear_object (&self->hub);
 
   G_OBJECT_CLASS (sse_hub_clients_page_parent_class)->dispose (object);
 }
@@ -520,8 +518,8 @@ sse_hub_clients_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SERVER:
-      g_value_set_object (value, self->server);
+    case PROP_HUB:
+      g_value_set_object (value, self->hub);
       break;
     case PROP_JOIN_URL:
       g_value_set_string (value, self->join_url);
@@ -544,8 +542,8 @@ sse_hub_clients_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SERVER:
-      sse_hub_clients_page_set_server (self, g_value_get_object (value));
+    case PROP_HUB:
+      sse_hub_clients_page_set_hub (self, g_value_get_object (value));
       break;
     case PROP_JOIN_URL:
       sse_hub_clients_page_set_join_url (self, g_value_get_string (value));
@@ -570,8 +568,8 @@ sse_hub_clients_page_class_init (SseHubClientsPageClass *klass)
   /* The computers above the streams (sse-hub-computers-panel.c). */
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
 
-  properties[PROP_SERVER] =
-    g_param_spec_object ("server", NULL, NULL, SSE_HUB_TYPE_SERVER,
+  properties[PROP_HUB] =
+    g_param_spec_object ("hub", NULL, NULL, SSE_HUB_TYPE_SERVER_PROXY,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_JOIN_URL] =
     g_param_spec_string ("join-url", NULL, NULL, NULL,

@@ -15,13 +15,13 @@
 
 struct _SseHubComputersPanel
 {
-  GtkWidget     parent_instance;
+  GtkWidget          parent_instance;
 
   /* owned */
-  GtkWidget    *scroller;
-  GtkListBox   *list;
-  SseHubServer *server;
-  guint         rebuild_source;
+  GtkWidget         *scroller;
+  GtkListBox        *list;
+  SseHubServerProxy *hub;
+  guint              rebuild_source;
 };
 
 G_DEFINE_FINAL_TYPE (SseHubComputersPanel, sse_hub_computers_panel, GTK_TYPE_WIDGET)
@@ -75,10 +75,10 @@ rebuild (gpointer user_data)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
 
-  if (self->server != NULL)
+  if (self->hub != NULL)
     {
-      counts = sse_hub_server_dup_computer_streams (self->server);
-      blocked = sse_hub_server_dup_blocked_computers (self->server);
+      counts = sse_hub_server_proxy_dup_computer_streams (self->hub);
+      blocked = sse_hub_server_proxy_dup_blocked_computers (self->hub);
       for (guint i = 0; i < counts->len; i++)
         {
           SseHubComputerStreams *streams = g_ptr_array_index (counts, i);
@@ -117,17 +117,17 @@ block_action (GtkWidget  *widget,
   const char *computer = g_variant_get_string (parameter, NULL);
   g_autofree char *text = NULL;
 
-  if (self->server == NULL)
+  if (self->hub == NULL)
     return;
 
   if (g_str_equal (action_name, "computers.block"))
     {
-      sse_hub_server_block_computer (self->server, computer);
+      sse_hub_server_proxy_block_computer (self->hub, computer);
       text = g_strdup_printf (_("Blocked %s: its streams are closed"), computer);
     }
   else
     {
-      sse_hub_server_unblock_computer (self->server, computer);
+      sse_hub_server_proxy_unblock_computer (self->hub, computer);
       text = g_strdup_printf (_("Unblocked %s"), computer);
     }
   /* Blocking a computer with no stream changes no client row. */
@@ -137,14 +137,14 @@ block_action (GtkWidget  *widget,
 
 typedef struct
 {
-  SseHubServer *server;
-  GPtrArray    *persons;
+  SseHubServerProxy *hub;
+  GPtrArray         *persons;
 } Restore;
 
 static void
 restore_free (Restore *restore)
 {
-  g_object_unref (restore->server);
+  g_object_unref (restore->hub);
   g_ptr_array_unref (restore->persons);
   g_free (restore);
 }
@@ -153,8 +153,9 @@ static void
 restore_persons (Restore *restore)
 {
   for (guint i = 0; i < restore->persons->len; i++)
-    sse_hub_server_restore_person_async (restore->server, g_ptr_array_index (restore->persons, i),
-                                         NULL, NULL, NULL);
+    sse_hub_server_proxy_restore_person_async (restore->hub,
+                                               g_ptr_array_index (restore->persons, i),
+                                               NULL, NULL, NULL);
 }
 
 static void
@@ -168,7 +169,8 @@ on_persons_removed (GObject      *source,
   g_autofree char *text = NULL;
   Restore *restore;
 
-  removed = sse_hub_server_remove_computer_persons_finish (SSE_HUB_SERVER (source), result, &error);
+  removed = sse_hub_server_proxy_remove_computer_persons_finish (SSE_HUB_SERVER_PROXY (source),
+                                                                 result, &error);
   if (removed == NULL)
     {
       sse_hub_toast_show (widget, error->message);
@@ -182,7 +184,7 @@ on_persons_removed (GObject      *source,
     }
 
   restore = g_new0 (Restore, 1);
-  restore->server = g_object_ref (SSE_HUB_SERVER (source));
+  restore->hub = g_object_ref (SSE_HUB_SERVER_PROXY (source));
   restore->persons = g_ptr_array_ref (removed);
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Removed %u person", "Removed %u persons",
                                        removed->len),
@@ -198,31 +200,34 @@ remove_persons_action (GtkWidget  *widget,
 {
   SseHubComputersPanel *self = SSE_HUB_COMPUTERS_PANEL (widget);
 
-  if (self->server == NULL)
+  if (self->hub == NULL)
     return;
 
-  sse_hub_server_remove_computer_persons_async (self->server, g_variant_get_string (parameter, NULL),
-                                                NULL, on_persons_removed, g_object_ref (widget));
+  sse_hub_server_proxy_remove_computer_persons_async (self->hub,
+                                                      g_variant_get_string (parameter, NULL),
+                                                      NULL, on_persons_removed,
+                                                      g_object_ref (widget));
 }
 
 /* ------------------------------------------------------------------------ */
 /* Object                                                                   */
 
 void
-sse_hub_computers_panel_set_server (SseHubComputersPanel *self,
-                                    SseHubServer         *server)
+sse_hub_computers_panel_set_hub (SseHubComputersPanel *self,
+                                 SseHubServerProxy    *hub)
 {
   g_return_if_fail (SSE_HUB_IS_COMPUTERS_PANEL (self));
-  g_return_if_fail (server == NULL || SSE_HUB_IS_SERVER (server));
+  g_return_if_fail (hub == NULL || SSE_HUB_IS_SERVER_PROXY (hub));
 
-  if (self->server != NULL)
-    g_signal_handlers_disconnect_by_data (sse_hub_server_get_clients (self->server), self);
-  g_set_object (&self->server, server);
-  if (server != NULL)
+  if (self->hub != NULL)
+    g_signal_handlers_disconnect_by_data (sse_hub_server_proxy_get_clients (self->hub), self);
+  g_set_object (&self->hub, hub);
+  if (hub != NULL)
     {
-      g_signal_connect_object (sse_hub_server_get_clients (server), "items-changed",
+      g_signal_connect_object (sse_hub_server_proxy_get_clients (hub), "items-changed",
                                G_CALLBACK (schedule_rebuild), self, G_CONNECT_SWAPPED);
     }
+
   schedule_rebuild (self);
 }
 
@@ -232,7 +237,7 @@ sse_hub_computers_panel_dispose (GObject *object)
   SseHubComputersPanel *self = SSE_HUB_COMPUTERS_PANEL (object);
 
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
-  sse_hub_computers_panel_set_server (self, NULL);
+  sse_hub_computers_panel_set_hub (self, NULL);
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
 

@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "sse-hub-server.h"
+#include "sse-hub-server-proxy.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +14,7 @@ G_DECLARE_FINAL_TYPE (SseHubComputersPanel, sse_hub_computers_panel, SSE_HUB, CO
  * Remove Its Persons (Undo in a toast) and Block; blocked computers with
  * Unblock.  Window actions: computers.block, computers.unblock and
  * computers.remove-persons, each taking the computer (s). */
-void sse_hub_computers_panel_set_server (SseHubComputersPanel *self,
-                                         SseHubServer         *server);
+void sse_hub_computers_panel_set_hub (SseHubComputersPanel *self,
+                                      SseHubServerProxy    *hub);
 
 G_END_DECLS

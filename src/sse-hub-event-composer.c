@@ -24,7 +24,7 @@ struct _SseHubEventComposer
   GtkButton    *send_button;
 
   /* owned */
-  SseHubServer *server;
+  SseHubServerProxy *hub;
 };
 
 G_DEFINE_FINAL_TYPE (SseHubEventComposer, sse_hub_event_composer, ADW_TYPE_WINDOW)
@@ -125,7 +125,7 @@ send_action (GtkWidget  *widget,
   g_autofree char *data = dup_data (self);
   g_autoptr(GError) error = NULL;
 
-  if (!sse_hub_server_send_custom_event (self->server, gtk_editable_get_text (self->name_entry),
+  if (!sse_hub_server_proxy_send_custom_event (self->hub, gtk_editable_get_text (self->name_entry),
                                          id_or_null (self), data, &error))
     {
       /* The hub may refuse what the form accepted: too many names. */
@@ -141,7 +141,7 @@ sse_hub_event_composer_dispose (GObject *object)
 {
   SseHubEventComposer *self = SSE_HUB_EVENT_COMPOSER (object);
 
-  g_clear_object (&self->server);
+  g_clear_object (&self->hub);
 
   G_OBJECT_CLASS (sse_hub_event_composer_parent_class)->dispose (object);
 }
@@ -189,15 +189,15 @@ sse_hub_event_composer_init (SseHubEventComposer *self)
 }
 
 SseHubEventComposer *
-sse_hub_event_composer_new (GtkWindow    *parent,
-                            SseHubServer *server)
+sse_hub_event_composer_new (GtkWindow         *parent,
+                            SseHubServerProxy *hub)
 {
   SseHubEventComposer *self;
 
-  g_return_val_if_fail (SSE_HUB_IS_SERVER (server), NULL);
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (hub), NULL);
 
   self = g_object_new (SSE_HUB_TYPE_EVENT_COMPOSER, "transient-for", parent, NULL);
-  self->server = g_object_ref (server);
+  self->hub = g_object_ref (hub);
 
   return self;
 }

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "sse-hub-server.h"
+#include "sse-hub-server-proxy.h"
 
 G_BEGIN_DECLS
 
@@ -15,8 +15,8 @@ G_DECLARE_FINAL_TYPE (SseHubEventComposer, sse_hub_event_composer, SSE_HUB, EVEN
  * lines, an optional id), shows the exact bytes it puts on the wire, and
  * publishes it to every client through the hub.  Names the hub uses itself
  * are refused in the window. */
-SseHubEventComposer *sse_hub_event_composer_new (GtkWindow    *parent,
-                                                 SseHubServer *server);
+SseHubEventComposer *sse_hub_event_composer_new (GtkWindow         *parent,
+                                                 SseHubServerProxy *hub);
 
 /* For the window tests: the fields a presenter types into. */
 typedef struct

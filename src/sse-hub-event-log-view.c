@@ -30,7 +30,7 @@ struct _SseHubEventLogView
   GtkWidget            *empty_page;
 
   /* owned */
-  SseHubServer         *server;
+  SseHubServerProxy    *hub;
   GtkCustomFilter      *log_filter;
   GtkFilterListModel   *log_filtered;
   GListStore           *log_snapshot;   /* what a paused log shows */
@@ -52,7 +52,7 @@ G_DEFINE_FINAL_TYPE (SseHubEventLogView, sse_hub_event_log_view, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
-  PROP_SERVER,
+  PROP_HUB,
   N_PROPS
 };
 
@@ -141,7 +141,7 @@ on_log_filter_toggled (SseHubEventLogView *self)
 static GListModel *
 live_log_model (SseHubEventLogView *self)
 {
-  return self->server != NULL ? G_LIST_MODEL (sse_hub_server_get_log (self->server)) : NULL;
+  return self->hub != NULL ? sse_hub_server_proxy_get_log (self->hub) : NULL;
 }
 
 static void
@@ -322,8 +322,8 @@ on_pause_toggled (SseHubEventLogView *self)
 
 typedef struct
 {
-  SseHubEventLog *log;
-  GPtrArray      *entries;
+  SseHubServerProxy *hub;
+  GPtrArray         *entries;
 } LogUndo;
 
 static void
@@ -331,7 +331,7 @@ log_undo_free (gpointer data)
 {
   LogUndo *undo = data;
 
-  g_object_unref (undo->log);
+  g_object_unref (undo->hub);
   g_ptr_array_unref (undo->entries);
   g_free (undo);
 }
@@ -339,29 +339,20 @@ log_undo_free (gpointer data)
 static void
 log_undo (LogUndo *undo)
 {
-  sse_hub_event_log_restore (undo->log, undo->entries);
+  sse_hub_server_proxy_restore_log (undo->hub, undo->entries);
 }
 
 void
 sse_hub_event_log_view_clear (SseHubEventLogView *self)
 {
-  SseHubEventLog *log;
-  guint n_items;
   LogUndo *undo;
 
   g_return_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self));
-  g_return_if_fail (self->server != NULL);
+  g_return_if_fail (self->hub != NULL);
 
-  log = sse_hub_server_get_log (self->server);
-  sse_hub_event_log_flush (log);
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (log));
   undo = g_new0 (LogUndo, 1);
-  undo->log = g_object_ref (log);
-  undo->entries = g_ptr_array_new_full (n_items, g_object_unref);
-  for (guint i = 0; i < n_items; i++)
-    g_ptr_array_add (undo->entries, g_list_model_get_item (G_LIST_MODEL (log), i));
-
-  sse_hub_event_log_clear (log);
+  undo->hub = g_object_ref (self->hub);
+  undo->entries = sse_hub_server_proxy_clear_log (self->hub);
   g_list_store_remove_all (self->log_snapshot);
   sse_hub_toast_show_undo (GTK_WIDGET (self), _("Event log cleared"), G_CALLBACK (log_undo),
                            undo, log_undo_free);
@@ -376,8 +367,8 @@ shown_log_text (SseHubEventLogView *self,
   GString *text = g_string_new (NULL);
   guint n_items;
 
-  if (!gtk_toggle_button_get_active (self->pause_button) && self->server != NULL)
-    sse_hub_event_log_flush (sse_hub_server_get_log (self->server));
+  if (!gtk_toggle_button_get_active (self->pause_button) && self->hub != NULL)
+    sse_hub_server_proxy_flush_log (self->hub);
 
   n_items = g_list_model_get_n_items (model);
   for (guint i = 0; i < n_items; i++)
@@ -477,27 +468,27 @@ sse_hub_event_log_view_export (SseHubEventLogView *self)
 /* ------------------------------------------------------------------------ */
 /* Object                                                                   */
 
-SseHubServer *
-sse_hub_event_log_view_get_server (SseHubEventLogView *self)
+SseHubServerProxy *
+sse_hub_event_log_view_get_hub (SseHubEventLogView *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self), NULL);
-  return self->server;
+  return self->hub;
 }
 
 void
-sse_hub_event_log_view_set_server (SseHubEventLogView *self,
-                                   SseHubServer       *server)
+sse_hub_event_log_view_set_hub (SseHubEventLogView *self,
+                                SseHubServerProxy  *hub)
 {
   g_return_if_fail (SSE_HUB_IS_EVENT_LOG_VIEW (self));
-  g_return_if_fail (server == NULL || SSE_HUB_IS_SERVER (server));
+  g_return_if_fail (hub == NULL || SSE_HUB_IS_SERVER_PROXY (hub));
 
-  if (!g_set_object (&self->server, server))
+  if (!g_set_object (&self->hub, hub))
     return;
 
   /* A paused view keeps its frozen copy; resuming picks up the new log. */
   if (!gtk_toggle_button_get_active (self->pause_button))
     gtk_filter_list_model_set_model (self->log_filtered, live_log_model (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HUB]);
 }
 
 static void
@@ -520,7 +511,7 @@ sse_hub_event_log_view_dispose (GObject *object)
 
   g_clear_object (&self->log_filtered);
   g_clear_object (&self->log_filter);
-  g_clear_object (&self->server);
+  g_clear_object (&self->hub);
 
   G_OBJECT_CLASS (sse_hub_event_log_view_parent_class)->dispose (object);
 }
@@ -545,8 +536,8 @@ sse_hub_event_log_view_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SERVER:
-      g_value_set_object (value, self->server);
+    case PROP_HUB:
+      g_value_set_object (value, self->hub);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -563,8 +554,8 @@ sse_hub_event_log_view_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SERVER:
-      sse_hub_event_log_view_set_server (self, g_value_get_object (value));
+    case PROP_HUB:
+      sse_hub_event_log_view_set_hub (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -582,8 +573,8 @@ sse_hub_event_log_view_class_init (SseHubEventLogViewClass *klass)
   object_class->get_property = sse_hub_event_log_view_get_property;
   object_class->set_property = sse_hub_event_log_view_set_property;
 
-  properties[PROP_SERVER] =
-    g_param_spec_object ("server", NULL, NULL, SSE_HUB_TYPE_SERVER,
+  properties[PROP_HUB] =
+    g_param_spec_object ("hub", NULL, NULL, SSE_HUB_TYPE_SERVER_PROXY,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

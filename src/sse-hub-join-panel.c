@@ -27,11 +27,11 @@ struct _SseHubJoinPanel
   GtkLabel     *other_urls_label;
 
   /* owned */
-  SseHubServer *server;
-  char         *join_url;
-  double        url_fit;         /* how much the address shrinks to fit */
-  guint         fit_source;
-  guint         network_source;
+  SseHubServerProxy *hub;
+  char              *join_url;
+  double             url_fit;         /* how much the address shrinks to fit */
+  guint              fit_source;
+  guint              network_source;
 
   SseHubJoinPanelUrlsFunc dup_urls;
 };
@@ -40,7 +40,7 @@ G_DEFINE_FINAL_TYPE (SseHubJoinPanel, sse_hub_join_panel, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
-  PROP_SERVER,
+  PROP_HUB,
   PROP_JOIN_URL,
   N_PROPS
 };
@@ -48,9 +48,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static gboolean
-bound_to_loopback (SseHubServer *server)
+bound_to_loopback (SseHubServerProxy *hub)
 {
-  const char *bind = sse_hub_server_get_bind_address (server);
+  const char *bind = sse_hub_server_proxy_get_bind_address (hub);
   g_autoptr(GInetAddress) address = NULL;
 
   if (bind == NULL || *bind == '\0')
@@ -219,8 +219,8 @@ sse_hub_join_panel_size_allocate (GtkWidget *widget,
 static void
 update_join_panel (SseHubJoinPanel *self)
 {
-  gboolean running = self->server != NULL && sse_hub_server_get_running (self->server);
-  g_auto(GStrv) urls = running ? self->dup_urls (self->server) : NULL;
+  gboolean running = self->hub != NULL && sse_hub_server_proxy_get_running (self->hub);
+  g_auto(GStrv) urls = running ? self->dup_urls (self->hub) : NULL;
   g_autoptr(SseHubQr) qr = NULL;
 
   set_join_url (self, urls != NULL ? urls[0] : NULL);
@@ -235,7 +235,7 @@ update_join_panel (SseHubJoinPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->join_hint_label), !running);
   gtk_widget_set_sensitive (self->url_actions, self->join_url != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->local_only_label),
-                          running && bound_to_loopback (self->server));
+                          running && bound_to_loopback (self->hub));
 
   if (urls != NULL && urls[0] != NULL && urls[1] != NULL)
     {
@@ -283,7 +283,7 @@ sse_hub_join_panel_set_urls_func (SseHubJoinPanel         *self,
 {
   g_return_if_fail (SSE_HUB_IS_JOIN_PANEL (self));
 
-  self->dup_urls = dup_urls != NULL ? dup_urls : sse_hub_server_dup_urls;
+  self->dup_urls = dup_urls != NULL ? dup_urls : sse_hub_server_proxy_dup_urls;
 }
 
 void
@@ -295,36 +295,36 @@ sse_hub_join_panel_set_qr_size (SseHubJoinPanel *self,
   gtk_widget_set_size_request (GTK_WIDGET (self->qr_picture), size, size);
 }
 
-SseHubServer *
-sse_hub_join_panel_get_server (SseHubJoinPanel *self)
+SseHubServerProxy *
+sse_hub_join_panel_get_hub (SseHubJoinPanel *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_JOIN_PANEL (self), NULL);
-  return self->server;
+  return self->hub;
 }
 
 void
-sse_hub_join_panel_set_server (SseHubJoinPanel *self,
-                               SseHubServer    *server)
+sse_hub_join_panel_set_hub (SseHubJoinPanel   *self,
+                            SseHubServerProxy *hub)
 {
   g_return_if_fail (SSE_HUB_IS_JOIN_PANEL (self));
-  g_return_if_fail (server == NULL || SSE_HUB_IS_SERVER (server));
+  g_return_if_fail (hub == NULL || SSE_HUB_IS_SERVER_PROXY (hub));
 
-  if (self->server == server)
+  if (self->hub == hub)
     return;
 
-  if (self->server != NULL)
-    g_signal_handlers_disconnect_by_data (self->server, self);
-  g_set_object (&self->server, server);
-  if (server != NULL)
+  if (self->hub != NULL)
+    g_signal_handlers_disconnect_by_data (self->hub, self);
+  g_set_object (&self->hub, hub);
+  if (hub != NULL)
     {
-      g_signal_connect_object (server, "notify::running", G_CALLBACK (update_join_panel), self,
+      g_signal_connect_object (hub, "notify::running", G_CALLBACK (update_join_panel), self,
                                G_CONNECT_SWAPPED);
-      g_signal_connect_object (server, "notify::bind-address", G_CALLBACK (update_join_panel),
+      g_signal_connect_object (hub, "notify::bind-address", G_CALLBACK (update_join_panel),
                                self, G_CONNECT_SWAPPED);
     }
 
   update_join_panel (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HUB]);
 }
 
 const char *
@@ -339,13 +339,13 @@ sse_hub_join_panel_dispose (GObject *object)
 {
   SseHubJoinPanel *self = SSE_HUB_JOIN_PANEL (object);
 
-  if (self->server != NULL)
-    g_signal_handlers_disconnect_by_data (self->server, self);
+  if (self->hub != NULL)
+    g_signal_handlers_disconnect_by_data (self->hub, self);
   g_signal_handlers_disconnect_by_data (g_network_monitor_get_default (), self);
   g_clear_handle_id (&self->network_source, g_source_remove);
   g_clear_handle_id (&self->fit_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_JOIN_PANEL);
-  g_clear_object (&self->server);
+  g_clear_object (&self->hub);
 
   G_OBJECT_CLASS (sse_hub_join_panel_parent_class)->dispose (object);
 }
@@ -370,8 +370,8 @@ sse_hub_join_panel_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SERVER:
-      g_value_set_object (value, self->server);
+    case PROP_HUB:
+      g_value_set_object (value, self->hub);
       break;
     case PROP_JOIN_URL:
       g_value_set_string (value, self->join_url);
@@ -391,8 +391,8 @@ sse_hub_join_panel_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SERVER:
-      sse_hub_join_panel_set_server (self, g_value_get_object (value));
+    case PROP_HUB:
+      sse_hub_join_panel_set_hub (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -413,8 +413,8 @@ sse_hub_join_panel_class_init (SseHubJoinPanelClass *klass)
   widget_class->measure = sse_hub_join_panel_measure;
   widget_class->size_allocate = sse_hub_join_panel_size_allocate;
 
-  properties[PROP_SERVER] =
-    g_param_spec_object ("server", NULL, NULL, SSE_HUB_TYPE_SERVER,
+  properties[PROP_HUB] =
+    g_param_spec_object ("hub", NULL, NULL, SSE_HUB_TYPE_SERVER_PROXY,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_JOIN_URL] =
     g_param_spec_string ("join-url", NULL, NULL, NULL,
@@ -434,7 +434,7 @@ sse_hub_join_panel_class_init (SseHubJoinPanelClass *klass)
 static void
 sse_hub_join_panel_init (SseHubJoinPanel *self)
 {
-  self->dup_urls = sse_hub_server_dup_urls;
+  self->dup_urls = sse_hub_server_proxy_dup_urls;
   self->url_fit = 1.0;
   gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
   gtk_widget_init_template (GTK_WIDGET (self));

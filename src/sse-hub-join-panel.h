@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "sse-hub-server.h"
+#include "sse-hub-server-proxy.h"
 
 G_BEGIN_DECLS
 
@@ -12,12 +12,12 @@ G_DECLARE_FINAL_TYPE (SseHubJoinPanel, sse_hub_join_panel, SSE_HUB, JOIN_PANEL, 
 
 /* How the class joins: the address, its QR code, copy and open buttons, and
  * a warning when the hub listens on this computer only.  Properties:
- *   server (the hub it shows),
+ *   hub (the hub it shows),
  *   join-url (read-only: the address a browser should open, NULL when not
  *   serving). */
-SseHubServer *sse_hub_join_panel_get_server   (SseHubJoinPanel *self);
-void          sse_hub_join_panel_set_server   (SseHubJoinPanel *self,
-                                               SseHubServer    *server);
-const char   *sse_hub_join_panel_get_join_url (SseHubJoinPanel *self);
+SseHubServerProxy *sse_hub_join_panel_get_hub      (SseHubJoinPanel   *self);
+void               sse_hub_join_panel_set_hub      (SseHubJoinPanel   *self,
+                                                    SseHubServerProxy *hub);
+const char        *sse_hub_join_panel_get_join_url (SseHubJoinPanel   *self);
 
 G_END_DECLS

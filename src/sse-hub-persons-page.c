@@ -30,7 +30,7 @@ struct _SseHubPersonsPage
   GtkLabel            *refusal_label;
 
   /* owned */
-  SseHubServer        *server;
+  SseHubServerProxy   *hub;
   SseHubFreshRows     *fresh_rows;
   guint                refusal_source;         /* hides the strip */
   guint                refusal_update_source;  /* shows refusal_text */
@@ -42,7 +42,7 @@ G_DEFINE_FINAL_TYPE (SseHubPersonsPage, sse_hub_persons_page, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
-  PROP_SERVER,
+  PROP_HUB,
   PROP_HAS_PERSONS,
   N_PROPS
 };
@@ -52,7 +52,7 @@ static GParamSpec *properties[N_PROPS];
 static GListModel *
 persons_model (SseHubPersonsPage *self)
 {
-  return G_LIST_MODEL (sse_hub_server_get_store (self->server));
+  return sse_hub_server_proxy_get_persons (self->hub);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -70,25 +70,51 @@ person_age_text (GtkListItem  *list_item,
 
 /* A change refused arrives after the click: it says so then. */
 static void
-on_change_saved (GObject      *source,
+on_change_saved (SseHubPersonsPage *self,
+                 gboolean           saved,
+                 GError            *error)
+{
+  if (!saved)
+    sse_hub_toast_show (GTK_WIDGET (self), error->message);
+}
+
+static void
+on_add_saved (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SseHubPersonsPage) self = user_data;
+  g_autoptr(SseHubPerson) added = NULL;
+  g_autoptr(GError) error = NULL;
+
+  added = sse_hub_server_proxy_add_person_finish (SSE_HUB_SERVER_PROXY (source), result, &error);
+  on_change_saved (self, added != NULL, error);
+}
+
+static void
+on_remove_saved (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(SseHubPersonsPage) self = user_data;
-  SseHubServer *server = SSE_HUB_SERVER (source);
-  g_autoptr(SseHubPerson) added = NULL;
   g_autoptr(GError) error = NULL;
   gboolean saved;
 
-  if (g_async_result_is_tagged (result, sse_hub_server_add_person_async))
-    saved = (added = sse_hub_server_add_person_finish (server, result, &error)) != NULL;
-  else if (g_async_result_is_tagged (result, sse_hub_server_remove_person_async))
-    saved = sse_hub_server_remove_person_finish (server, result, &error);
-  else
-    saved = sse_hub_server_clear_persons_finish (server, result, &error);
+  saved = sse_hub_server_proxy_remove_person_finish (SSE_HUB_SERVER_PROXY (source), result, &error);
+  on_change_saved (self, saved, error);
+}
 
-  if (!saved)
-    sse_hub_toast_show (GTK_WIDGET (self), error->message);
+static void
+on_clear_saved (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SseHubPersonsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean saved;
+
+  saved = sse_hub_server_proxy_clear_persons_finish (SSE_HUB_SERVER_PROXY (source), result, &error);
+  on_change_saved (self, saved, error);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -116,16 +142,16 @@ persons_undo (PersonsUndo *undo)
 {
   g_autoptr(SseHubPersonsPage) self = g_weak_ref_get (&undo->page);
 
-  if (self == NULL || self->server == NULL)
+  if (self == NULL || self->hub == NULL)
     return;
 
   for (guint i = 0; i < undo->persons->len; i++)
     {
       SseHubPerson *person = g_ptr_array_index (undo->persons, i);
 
-      sse_hub_server_add_person_async (self->server, sse_hub_person_get_name (person),
-                                       sse_hub_person_get_age (person), NULL, on_change_saved,
-                                       g_object_ref (self));
+      sse_hub_server_proxy_add_person_async (self->hub, sse_hub_person_get_name (person),
+                                             sse_hub_person_get_age (person), NULL, on_add_saved,
+                                             g_object_ref (self));
     }
 }
 
@@ -148,29 +174,22 @@ on_remove_person_clicked (GtkButton   *button,
 {
   GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (button), SSE_HUB_TYPE_PERSONS_PAGE);
   SseHubPersonsPage *self = SSE_HUB_PERSONS_PAGE (page);
-  SseHubPersonStore *store = sse_hub_server_get_store (self->server);
-  gpointer person = gtk_list_item_get_item (list_item);
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (store));
+  SseHubPerson *person = gtk_list_item_get_item (list_item);
+  g_autoptr(GPtrArray) removed = NULL;
+  g_autofree char *text = NULL;
 
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(SseHubPerson) candidate = g_list_model_get_item (G_LIST_MODEL (store), i);
-      g_autoptr(GPtrArray) removed = NULL;
-      g_autofree char *text = NULL;
+  if (person == NULL)
+    return;
 
-      if (candidate != person)
-        continue;
+  /* By the person, not the row's position: the hub's list may be ahead
+   * of the mirror by a change it has not shown yet. */
+  sse_hub_server_proxy_remove_person_async (self->hub, person, NULL, on_remove_saved,
+                                            g_object_ref (self));
 
-      sse_hub_server_remove_person_async (self->server, i, NULL, on_change_saved,
-                                          g_object_ref (self));
-
-      removed = g_ptr_array_new_with_free_func (g_object_unref);
-      g_ptr_array_add (removed, g_steal_pointer (&candidate));
-      text = g_strdup_printf (_("Removed %s"),
-                              sse_hub_person_get_name (g_ptr_array_index (removed, 0)));
-      offer_undo (self, text, removed);
-      return;
-    }
+  removed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (removed, g_object_ref (person));
+  text = g_strdup_printf (_("Removed %s"), sse_hub_person_get_name (person));
+  offer_undo (self, text, removed);
 }
 
 /* In code rather than a builder template: the accessible label names the
@@ -230,7 +249,7 @@ show_refusal_cb (gpointer user_data)
  * The strip shows the newest, at most ten times a second: a flood of
  * refusals must not cost the requests that cause them a redraw each. */
 static void
-on_refused (SseHubServer      *server,
+on_refused (SseHubServerProxy *hub,
             SseHubPeer        *peer,
             SseHubRefusal      reason,
             const char        *field,
@@ -261,7 +280,7 @@ on_refused (SseHubServer      *server,
 static void
 on_persons_changed (SseHubPersonsPage *self)
 {
-  guint n_items = self->server != NULL ? g_list_model_get_n_items (persons_model (self)) : 0;
+  guint n_items = self->hub != NULL ? g_list_model_get_n_items (persons_model (self)) : 0;
   g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u person",
                                                         "%u persons", n_items), n_items);
 
@@ -286,7 +305,7 @@ sse_hub_persons_page_clear (SseHubPersonsPage *self)
   g_autofree char *text = NULL;
 
   g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
-  g_return_if_fail (self->server != NULL);
+  g_return_if_fail (self->hub != NULL);
 
   persons = persons_model (self);
   n_items = g_list_model_get_n_items (persons);
@@ -294,7 +313,7 @@ sse_hub_persons_page_clear (SseHubPersonsPage *self)
   for (guint i = 0; i < n_items; i++)
     g_ptr_array_add (cleared, g_list_model_get_item (persons, i));
 
-  sse_hub_server_clear_persons_async (self->server, NULL, on_change_saved, g_object_ref (self));
+  sse_hub_server_proxy_clear_persons_async (self->hub, NULL, on_clear_saved, g_object_ref (self));
 
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Cleared %u person",
                                        "Cleared %u persons", n_items), n_items);
@@ -359,7 +378,7 @@ on_person_saved (GObject      *source,
   g_autoptr(SseHubPerson) person = NULL;
   g_autoptr(GError) error = NULL;
 
-  person = sse_hub_server_add_person_finish (SSE_HUB_SERVER (source), result, &error);
+  person = sse_hub_server_proxy_add_person_finish (SSE_HUB_SERVER_PROXY (source), result, &error);
   if (person != NULL)
     {
       g_autofree char *added = g_strdup_printf (_("Added %s"), sse_hub_person_get_name (person));
@@ -390,7 +409,7 @@ sse_hub_persons_page_add_from_form (SseHubPersonsPage *self)
   FormAdd *form;
 
   g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
-  g_return_if_fail (self->server != NULL);
+  g_return_if_fail (self->hub != NULL);
 
   /* Takes a number still being typed into the spin button. */
   gtk_spin_button_update (self->age_spin);
@@ -406,7 +425,7 @@ sse_hub_persons_page_add_from_form (SseHubPersonsPage *self)
   form = g_new0 (FormAdd, 1);
   form->page = g_object_ref (self);
   form->name = g_strdup (name);
-  sse_hub_server_add_person_async (self->server, name, age, NULL, on_person_saved, form);
+  sse_hub_server_proxy_add_person_async (self->hub, name, age, NULL, on_person_saved, form);
 
   set_form_error (self, NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");
@@ -440,46 +459,46 @@ on_persons_items_changed (GListModel        *persons,
 }
 
 static void
-disconnect_server (SseHubPersonsPage *self)
+disconnect_hub (SseHubPersonsPage *self)
 {
   g_signal_handlers_disconnect_by_data (persons_model (self), self);
-  g_signal_handlers_disconnect_by_data (self->server, self);
+  g_signal_handlers_disconnect_by_data (self->hub, self);
 }
 
-SseHubServer *
-sse_hub_persons_page_get_server (SseHubPersonsPage *self)
+SseHubServerProxy *
+sse_hub_persons_page_get_hub (SseHubPersonsPage *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_PERSONS_PAGE (self), NULL);
-  return self->server;
+  return self->hub;
 }
 
 void
-sse_hub_persons_page_set_server (SseHubPersonsPage *self,
-                                 SseHubServer      *server)
+sse_hub_persons_page_set_hub (SseHubPersonsPage *self,
+                              SseHubServerProxy *hub)
 {
   g_autoptr(GtkSelectionModel) selection = NULL;
 
   g_return_if_fail (SSE_HUB_IS_PERSONS_PAGE (self));
-  g_return_if_fail (server == NULL || SSE_HUB_IS_SERVER (server));
+  g_return_if_fail (hub == NULL || SSE_HUB_IS_SERVER_PROXY (hub));
 
-  if (self->server == server)
+  if (self->hub == hub)
     return;
 
-  if (self->server != NULL)
-    disconnect_server (self);
-  g_set_object (&self->server, server);
+  if (self->hub != NULL)
+    disconnect_hub (self);
+  g_set_object (&self->hub, hub);
   sse_hub_fresh_rows_forget (self->fresh_rows);
-  if (server != NULL)
+  if (hub != NULL)
     {
       selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (persons_model (self))));
       g_signal_connect_object (persons_model (self), "items-changed",
                                G_CALLBACK (on_persons_items_changed), self, 0);
-      g_signal_connect_object (server, "refused", G_CALLBACK (on_refused), self, 0);
+      g_signal_connect_object (hub, "refused", G_CALLBACK (on_refused), self, 0);
     }
 
   gtk_column_view_set_model (self->persons_view, selection);
   on_persons_changed (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HUB]);
 }
 
 gboolean
@@ -494,14 +513,14 @@ sse_hub_persons_page_dispose (GObject *object)
 {
   SseHubPersonsPage *self = SSE_HUB_PERSONS_PAGE (object);
 
-  if (self->server != NULL)
-    disconnect_server (self);
+  if (self->hub != NULL)
+    disconnect_hub (self);
   g_clear_handle_id (&self->refusal_source, g_source_remove);
   g_clear_handle_id (&self->refusal_update_source, g_source_remove);
   g_clear_pointer (&self->refusal_text, g_free);
   g_clear_object (&self->fresh_rows);
   gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_PERSONS_PAGE);
-  g_clear_object (&self->server);
+  g_clear_object (&self->hub);
 
   G_OBJECT_CLASS (sse_hub_persons_page_parent_class)->dispose (object);
 }
@@ -517,8 +536,8 @@ sse_hub_persons_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SERVER:
-      g_value_set_object (value, self->server);
+    case PROP_HUB:
+      g_value_set_object (value, self->hub);
       break;
     case PROP_HAS_PERSONS:
       g_value_set_boolean (value, self->has_persons);
@@ -538,8 +557,8 @@ sse_hub_persons_page_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SERVER:
-      sse_hub_persons_page_set_server (self, g_value_get_object (value));
+    case PROP_HUB:
+      sse_hub_persons_page_set_hub (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -556,8 +575,8 @@ sse_hub_persons_page_class_init (SseHubPersonsPageClass *klass)
   object_class->get_property = sse_hub_persons_page_get_property;
   object_class->set_property = sse_hub_persons_page_set_property;
 
-  properties[PROP_SERVER] =
-    g_param_spec_object ("server", NULL, NULL, SSE_HUB_TYPE_SERVER,
+  properties[PROP_HUB] =
+    g_param_spec_object ("hub", NULL, NULL, SSE_HUB_TYPE_SERVER_PROXY,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_HAS_PERSONS] =
     g_param_spec_boolean ("has-persons", NULL, NULL, FALSE,

@@ -28,7 +28,7 @@ end_serving (SseHubWindow *self,
   switch (ending)
     {
     case ENDING_STOP:
-      sse_hub_server_stop (self->server);
+      sse_hub_server_proxy_stop (self->hub);
       break;
     case ENDING_CLOSE:
       self->close_confirmed = TRUE;
@@ -59,11 +59,11 @@ static void
 confirm_end_serving (SseHubWindow *self,
                      Ending        ending)
 {
-  guint n_clients = g_list_model_get_n_items (sse_hub_server_get_clients (self->server));
+  guint n_clients = g_list_model_get_n_items (sse_hub_server_proxy_get_clients (self->hub));
   g_autofree char *heading = NULL;
   AdwMessageDialog *dialog;
 
-  if (!sse_hub_server_get_running (self->server) || n_clients == 0)
+  if (!sse_hub_server_proxy_get_running (self->hub) || n_clients == 0)
     {
       end_serving (self, ending);
       return;
@@ -114,7 +114,7 @@ toggle_serving_action (GtkWidget  *widget,
 {
   SseHubWindow *self = SSE_HUB_WINDOW (widget);
 
-  if (sse_hub_server_get_running (self->server))
+  if (sse_hub_server_proxy_get_running (self->hub))
     confirm_end_serving (self, ENDING_STOP);
   else
     sse_hub_window_start_serving (self);
@@ -164,7 +164,7 @@ drop_all_connections_action (GtkWidget  *widget,
                              GVariant   *parameter)
 {
   SseHubWindow *self = SSE_HUB_WINDOW (widget);
-  guint dropped = sse_hub_server_drop_all_clients (self->server);
+  guint dropped = sse_hub_server_proxy_drop_all_clients (self->hub);
   g_autofree char *text = NULL;
 
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -182,14 +182,14 @@ send_event_action (GtkWidget  *widget,
 {
   SseHubWindow *self = SSE_HUB_WINDOW (widget);
 
-  gtk_window_present (GTK_WINDOW (sse_hub_event_composer_new (GTK_WINDOW (self), self->server)));
+  gtk_window_present (GTK_WINDOW (sse_hub_event_composer_new (GTK_WINDOW (self), self->hub)));
 }
 
 /* Both act on open streams: nothing to do while the hub is stopped. */
 void
 _sse_hub_window_update_teaching_actions (SseHubWindow *self)
 {
-  gboolean running = sse_hub_server_get_running (self->server);
+  gboolean running = sse_hub_server_proxy_get_running (self->hub);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.drop-all-connections", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.send-event", running);

@@ -32,7 +32,7 @@ struct _SseHubWindow
   SseHubEventLogView   *event_log_view;
 
   /* owned */
-  SseHubServer         *server;
+  SseHubServerProxy    *hub;
   GSettings            *settings;
   GtkCssProvider       *zoom_provider;
   char                 *error_message;

@@ -21,7 +21,7 @@ G_DEFINE_FINAL_TYPE (SseHubWindow, sse_hub_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
-  PROP_SERVER,
+  PROP_HUB,
   PROP_VIEW,
   PROP_PRESENTATION_MODE,
   N_PROPS
@@ -45,33 +45,51 @@ url_to_host (const char *url)
   return g_strndup (start, length);
 }
 
+/* Read off the clients mirror rather than asked of the hub: the header
+ * never waits for the hub thread. */
+static guint
+count_sockets (GListModel *clients)
+{
+  guint n_items = g_list_model_get_n_items (clients);
+  guint sockets = 0;
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(SseHubClient) client = g_list_model_get_item (clients, i);
+
+      sockets += sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET;
+    }
+
+  return sockets;
+}
+
 static void
 update_status (SseHubWindow *self)
 {
-  gboolean running = sse_hub_server_get_running (self->server);
+  gboolean running = sse_hub_server_proxy_get_running (self->hub);
   const char *join_url = sse_hub_join_panel_get_join_url (self->join_panel);
-  guint n_clients = g_list_model_get_n_items (sse_hub_server_get_clients (self->server));
+  GListModel *clients = sse_hub_server_proxy_get_clients (self->hub);
+  guint n_clients = g_list_model_get_n_items (clients);
   g_autofree char *text = NULL;
 
   if (running && join_url != NULL)
     {
       g_autofree char *host = url_to_host (join_url);
-
-      SseHubTransportCost cost;
+      guint sockets;
 
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "Serving on %s · %u client",
                                            "Serving on %s · %u clients", n_clients),
                               host, n_clients);
       /* Both pipes counted once any socket is open. */
-      sse_hub_server_get_transport_cost (self->server, &cost);
-      if (cost.ws_clients > 0)
+      sockets = count_sockets (clients);
+      if (sockets > 0)
         {
           g_autofree char *serving = g_steal_pointer (&text);
 
           /* TRANSLATORS: the status, then clients per transport */
           text = g_strdup_printf (_("%s (SSE %u · WebSocket %u)"), serving,
-                                  cost.sse_clients, cost.ws_clients);
+                                  n_clients - sockets, sockets);
         }
     }
   else if (running)
@@ -110,7 +128,7 @@ queue_status_update (SseHubWindow *self)
 static void
 update_serve_button (SseHubWindow *self)
 {
-  gboolean running = sse_hub_server_get_running (self->server);
+  gboolean running = sse_hub_server_proxy_get_running (self->hub);
 
   gtk_button_set_label (self->serve_button, running ? _("_Stop Serving") : _("_Start Serving"));
   gtk_button_set_use_underline (self->serve_button, TRUE);
@@ -126,7 +144,7 @@ update_serve_button (SseHubWindow *self)
 static void
 on_running_changed (SseHubWindow *self)
 {
-  if (sse_hub_server_get_running (self->server))
+  if (sse_hub_server_proxy_get_running (self->hub))
     {
       g_clear_pointer (&self->error_message, g_free);
       gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
@@ -155,7 +173,7 @@ sse_hub_window_show_error (SseHubWindow *self,
 static void
 on_port_changed (SseHubWindow *self)
 {
-  if (self->error_message != NULL && !sse_hub_server_get_running (self->server))
+  if (self->error_message != NULL && !sse_hub_server_proxy_get_running (self->hub))
     sse_hub_window_start_serving (self);
 }
 
@@ -173,7 +191,7 @@ sse_hub_window_start_serving (SseHubWindow *self)
 
   g_return_val_if_fail (SSE_HUB_IS_WINDOW (self), FALSE);
 
-  if (!sse_hub_server_start (self->server, &error))
+  if (!sse_hub_server_proxy_start (self->hub, &error))
     {
       sse_hub_window_show_error (self, error->message);
       return FALSE;
@@ -341,29 +359,28 @@ sse_hub_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (sse_hub_window_parent_class)->constructed (object);
 
-  g_assert (self->server != NULL);
+  g_assert (self->hub != NULL);
 
   /* The join panel first: the header and the clients page read its address. */
-  sse_hub_join_panel_set_server (self->join_panel, self->server);
-  sse_hub_persons_page_set_server (self->persons_page, self->server);
-  sse_hub_clients_page_set_server (self->clients_page, self->server);
-  sse_hub_event_log_view_set_server (self->event_log_view, self->server);
+  sse_hub_join_panel_set_hub (self->join_panel, self->hub);
+  sse_hub_persons_page_set_hub (self->persons_page, self->hub);
+  sse_hub_clients_page_set_hub (self->clients_page, self->hub);
+  sse_hub_event_log_view_set_hub (self->event_log_view, self->hub);
   g_object_bind_property (self->join_panel, "join-url", self->clients_page, "join-url",
                           G_BINDING_SYNC_CREATE);
 
   g_signal_connect_object (self->join_panel, "notify::join-url", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (sse_hub_server_get_clients (self->server), "items-changed",
+  g_signal_connect_object (sse_hub_server_proxy_get_clients (self->hub), "items-changed",
                            G_CALLBACK (queue_status_update), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->server, "notify::running", G_CALLBACK (on_running_changed), self,
+  g_signal_connect_object (self->hub, "notify::running", G_CALLBACK (on_running_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->server, "notify::port", G_CALLBACK (on_port_changed), self,
+  g_signal_connect_object (self->hub, "notify::port", G_CALLBACK (on_port_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->server, "error", G_CALLBACK (on_server_error), self,
+  g_signal_connect_object (self->hub, "error", G_CALLBACK (on_server_error), self,
                            G_CONNECT_SWAPPED);
   on_running_changed (self);
-  g_object_bind_property (sse_hub_server_get_store (self->server), "writable",
-                          self->disk_full_revealer, "reveal-child",
+  g_object_bind_property (self->hub, "writable", self->disk_full_revealer, "reveal-child",
                           G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 
   /* Typing starts in the form, never on Stop Serving: a Space or an Enter
@@ -382,17 +399,17 @@ sse_hub_window_dispose (GObject *object)
   /* The leaflet loses its pages on the way out: no view to report then. */
   if (self->leaflet != NULL)
     g_signal_handlers_disconnect_by_data (self->leaflet, self);
-  if (self->server != NULL)
+  if (self->hub != NULL)
     {
-      g_signal_handlers_disconnect_by_data (self->server, self);
-      g_signal_handlers_disconnect_by_data (sse_hub_server_get_clients (self->server), self);
+      g_signal_handlers_disconnect_by_data (self->hub, self);
+      g_signal_handlers_disconnect_by_data (sse_hub_server_proxy_get_clients (self->hub), self);
     }
   _sse_hub_window_actions_dispose (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_WINDOW);
 
   g_clear_object (&self->settings);
-  g_clear_object (&self->server);
+  g_clear_object (&self->hub);
 
   G_OBJECT_CLASS (sse_hub_window_parent_class)->dispose (object);
 }
@@ -417,8 +434,8 @@ sse_hub_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SERVER:
-      g_value_set_object (value, self->server);
+    case PROP_HUB:
+      g_value_set_object (value, self->hub);
       break;
     case PROP_VIEW:
       g_value_set_string (value, sse_hub_window_get_view (self));
@@ -441,8 +458,8 @@ sse_hub_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SERVER:
-      self->server = g_value_dup_object (value);
+    case PROP_HUB:
+      self->hub = g_value_dup_object (value);
       break;
     case PROP_VIEW:
       sse_hub_window_set_view (self, g_value_get_string (value));
@@ -472,8 +489,8 @@ sse_hub_window_class_init (SseHubWindowClass *klass)
   object_class->get_property = sse_hub_window_get_property;
   object_class->set_property = sse_hub_window_set_property;
 
-  properties[PROP_SERVER] =
-    g_param_spec_object ("server", NULL, NULL, SSE_HUB_TYPE_SERVER,
+  properties[PROP_HUB] =
+    g_param_spec_object ("hub", NULL, NULL, SSE_HUB_TYPE_SERVER_PROXY,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_VIEW] =
     g_param_spec_string ("view", NULL, NULL, "persons",
@@ -543,21 +560,21 @@ sse_hub_window_init (SseHubWindow *self)
 }
 
 SseHubWindow *
-sse_hub_window_new (GtkApplication *application,
-                    SseHubServer   *server)
+sse_hub_window_new (GtkApplication    *application,
+                    SseHubServerProxy *hub)
 {
   g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (SSE_HUB_IS_SERVER (server), NULL);
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (hub), NULL);
 
   return g_object_new (SSE_HUB_TYPE_WINDOW,
                        "application", application,
-                       "server", server,
+                       "hub", hub,
                        NULL);
 }
 
-SseHubServer *
-sse_hub_window_get_server (SseHubWindow *self)
+SseHubServerProxy *
+sse_hub_window_get_hub (SseHubWindow *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_WINDOW (self), NULL);
-  return self->server;
+  return self->hub;
 }

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "sse-hub-server.h"
+#include "sse-hub-server-proxy.h"
 
 G_BEGIN_DECLS
 
@@ -11,11 +11,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SseHubWindow, sse_hub_window, SSE_HUB, WINDOW, AdwApplicationWindow)
 
 /* The presenter's window over a hub it does not own: the application (or a
- * test) creates, configures and stops the server; the window shows it and
+ * test) creates, configures and shuts down the hub, which runs on a thread
+ * of its own; the window reads it only through the proxy's mirrors, and
  * starts or stops serving on request. */
-SseHubWindow *sse_hub_window_new           (GtkApplication *application,
-                                            SseHubServer   *server);
-SseHubServer *sse_hub_window_get_server    (SseHubWindow   *self);
+SseHubWindow      *sse_hub_window_new      (GtkApplication    *application,
+                                            SseHubServerProxy *hub);
+SseHubServerProxy *sse_hub_window_get_hub  (SseHubWindow      *self);
 /* Starts serving; a failure is shown in the window, never raised. */
 gboolean      sse_hub_window_start_serving (SseHubWindow   *self);
 /* Shows a problem in the banner under the header bar, as plain text. */

@@ -57,12 +57,15 @@ tick_cb (gpointer user_data)
   Ticker *ticker = user_data;
   gint64 now = g_get_monotonic_time ();
   g_autofree char *data = g_strdup_printf ("{\"tick\":%u}", ticker->published);
+  g_autoptr(GError) error = NULL;
 
   if (ticker->last_tick != 0)
     ticker->longest_gap = MAX (ticker->longest_gap, now - ticker->last_tick);
   ticker->last_tick = now;
 
-  sse_hub_server_publish (ticker->fixture->server, SSE_HUB_LOG_NOTICE, "tick", NULL, data);
+  /* The composer's path: a named event to every client. */
+  sse_hub_server_proxy_send_custom_event (ticker->fixture->hub, "tick", NULL, data, &error);
+  g_assert_no_error (error);
   if (++ticker->published < ticker->to_publish)
     return G_SOURCE_CONTINUE;
 
@@ -178,7 +181,7 @@ test_agent_parsed_once (Fixture       *fixture,
                         gconstpointer  user_data)
 {
   Count one = { fixture, n_client_rows, 1 };
-  GListModel *clients = sse_hub_server_get_clients (fixture->server);
+  GListModel *clients = sse_hub_server_proxy_get_clients (fixture->hub);
   TestPeer *client = test_peer_open_stream_as (fixture->port, iphone_agent, NULL);
   g_autoptr(SseHubClient) hub_client = NULL;
   const SseHubUserAgent *agent;
@@ -228,7 +231,7 @@ test_disconnect_one (Fixture       *fixture,
   sse_hub_window_set_view (fixture->window, "clients");
   settle (300);
 
-  victim = g_list_model_get_item (sse_hub_server_get_clients (fixture->server), 1);
+  victim = g_list_model_get_item (sse_hub_server_proxy_get_clients (fixture->hub), 1);
   buttons = widget_find_all (fixture->w.clients_view, &disconnect);
   for (guint i = 0; i < buttons->len; i++)
     {

@@ -44,7 +44,7 @@ test_banner_while_full (void)
   g_autofree char *filler = NULL;
   g_autoptr(GError) error = NULL;
   SseHubPersonStore *store;
-  SseHubServer *server;
+  SseHubServerProxy *hub;
   SseHubWindow *window;
   GtkRevealer *banner;
 
@@ -62,12 +62,12 @@ test_banner_while_full (void)
   g_assert_finalize_object (store);
   filler = test_fill_disk (disk);
 
-  store = sse_hub_person_store_new (path);
-  g_assert_true (sse_hub_person_store_load (store, &error));
+  /* The app's hub, on its thread: the window hears of the disk from there. */
+  hub = sse_hub_server_proxy_new (path);
+  g_assert_true (sse_hub_server_proxy_load (hub, &error));
   g_assert_no_error (error);
-  g_assert_false (sse_hub_person_store_get_writable (store));
-  server = sse_hub_server_new (store);
-  window = sse_hub_window_new (GTK_APPLICATION (g_application_get_default ()), server);
+  g_assert_false (sse_hub_server_proxy_get_writable (hub));
+  window = sse_hub_window_new (GTK_APPLICATION (g_application_get_default ()), hub);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
 
@@ -77,13 +77,12 @@ test_banner_while_full (void)
 
   g_assert_cmpint (g_unlink (filler), ==, 0);
   wait_until (hidden, banner, "the banner to go once there is space");
-  g_assert_true (sse_hub_person_store_get_writable (store));
+  g_assert_true (sse_hub_server_proxy_get_writable (hub));
 
   gtk_window_destroy (GTK_WINDOW (window));
   settle (50);
   g_assert_finalize_object (window);
-  g_assert_finalize_object (server);
-  g_assert_finalize_object (store);
+  g_assert_finalize_object (hub);
   g_unlink (path);
 }
 

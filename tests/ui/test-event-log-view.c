@@ -30,13 +30,25 @@ clipboard_done (gpointer data)
   return ((ClipboardRead *) data)->done;
 }
 
+/* A named event to every client, the composer's way: it is logged as sent. */
+static void
+send_event (Fixture    *fixture,
+            const char *name,
+            const char *data)
+{
+  g_autoptr(GError) error = NULL;
+
+  sse_hub_server_proxy_send_custom_event (fixture->hub, name, NULL, data, &error);
+  g_assert_no_error (error);
+}
+
 static void
 test_log_bounded (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  SseHubEventLog *log = sse_hub_server_get_log (fixture->server);
+  GListModel *log = sse_hub_server_proxy_get_log (fixture->hub);
   GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (fixture->w.log_view));
-  guint max_entries = sse_hub_event_log_get_max_entries (log);
+  guint max_entries = SSE_HUB_EVENT_LOG_DEFAULT_MAX_ENTRIES;
   TestPeer *client = test_peer_open_stream_as (fixture->port, android_agent, NULL);
   g_autofree char *last = NULL;
   guint paused_count;
@@ -51,42 +63,42 @@ test_log_bounded (Fixture       *fixture,
     {
       g_autofree char *data = g_strdup_printf ("{\"n\":%u}", i);
 
-      sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "burst", NULL, data);
+      send_event (fixture, "burst", data);
       if (i % 100 == 99)
         settle (10);
     }
   last = g_strdup_printf ("{\"n\":%u}", 4 * max_entries - 1);
   wait_for_frame (client, "burst", last);
-  sse_hub_event_log_flush (log);
+  sse_hub_server_proxy_flush_log (fixture->hub);
   settle (200);
   g_test_message ("%u events in %" G_GINT64_FORMAT " ms", 4 * max_entries,
                   (g_get_monotonic_time () - start) / 1000);
 
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), <=, max_entries);
+  g_assert_cmpuint (g_list_model_get_n_items (log), <=, max_entries);
   g_assert_cmpuint (g_list_model_get_n_items (shown), <=, max_entries);
   g_assert_cmpuint (g_list_model_get_n_items (shown), >, 0);
 
   /* Paused, the view holds still while the log goes on. */
   gtk_toggle_button_set_active (fixture->w.pause_button, TRUE);
   paused_count = g_list_model_get_n_items (shown);
-  sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "later", NULL, "{}");
-  sse_hub_event_log_clear (log);
-  sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "later", NULL, "{}");
-  sse_hub_event_log_flush (log);
+  send_event (fixture, "later", "{}");
+  g_ptr_array_unref (sse_hub_server_proxy_clear_log (fixture->hub));
+  send_event (fixture, "later", "{}");
+  sse_hub_server_proxy_flush_log (fixture->hub);
   settle (50);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, paused_count);
   gtk_toggle_button_set_active (fixture->w.pause_button, FALSE);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==,
-                    g_list_model_get_n_items (G_LIST_MODEL (log)));
+                    g_list_model_get_n_items (log));
 
   /* Copy puts the shown frames on the clipboard as text; a long one as its
    * first few KiB, with its true size. */
-  sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "copied", NULL, "{\"copy\":1}");
+  send_event (fixture, "copied", "{\"copy\":1}");
   {
     g_autofree char *long_data = g_strnfill (3 * SSE_HUB_EVENT_LOG_MAX_TEXT, 'x');
 
     /* "event: long\ndata: " + data + "\n\n" */
-    sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "long", NULL, long_data);
+    send_event (fixture, "long", long_data);
   }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.copy-log", NULL));
   {
@@ -108,7 +120,6 @@ test_log_bounded (Fixture       *fixture,
 
   /* Ctrl+L */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.clear-log", NULL));
-  sse_hub_event_log_flush (log);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
 
   test_peer_free (client);
@@ -122,8 +133,8 @@ publish_notices (Fixture *fixture,
                  guint    n)
 {
   for (guint i = 0; i < n; i++)
-    sse_hub_server_publish (fixture->server, SSE_HUB_LOG_NOTICE, "tick", NULL, "x");
-  sse_hub_event_log_flush (sse_hub_server_get_log (fixture->server));
+    send_event (fixture, "tick", "x");
+  sse_hub_server_proxy_flush_log (fixture->hub);
 }
 
 static GtkAdjustment *
@@ -197,7 +208,7 @@ test_log_follows (Fixture       *fixture,
   g_settings_reset (settings, "text-scale");
 
   /* A window opened on a long log opens at its end. */
-  second = sse_hub_window_new (GTK_APPLICATION (g_application_get_default ()), fixture->server);
+  second = sse_hub_window_new (GTK_APPLICATION (g_application_get_default ()), fixture->hub);
   gtk_window_set_default_size (GTK_WINDOW (second), 1920, 1080);
   gtk_window_present (GTK_WINDOW (second));
   ui_widgets_find (second, &second_fixture.w);

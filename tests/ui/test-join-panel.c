@@ -11,10 +11,10 @@
 /* The join address follows the network                                    */
 
 static GStrv
-fake_hotspot_urls (SseHubServer *server)
+fake_hotspot_urls (SseHubServerProxy *hub)
 {
   g_autofree char *url = g_strdup_printf ("http://10.42.0.1:%u/",
-                                          sse_hub_server_get_bound_port (server));
+                                          sse_hub_server_proxy_get_bound_port (hub));
   char *urls[] = { url, NULL };
 
   return g_strdupv (urls);
@@ -73,7 +73,7 @@ test_network_change (Fixture       *fixture,
 
 /* A home router's longer address, next to the fixture's 127.0.0.1. */
 static GStrv
-long_classroom_urls (SseHubServer *server)
+long_classroom_urls (SseHubServerProxy *hub)
 {
   char *urls[] = { "http://192.168.178.100:3001/", NULL };
 

@@ -101,8 +101,16 @@ test_bad_name (Fixture       *fixture,
                gconstpointer  user_data)
 {
   g_autofree char *long_name = g_strnfill (SSE_HUB_NAME_MAX_CHARS + 1, 'a');
-  guint64 revision = sse_hub_person_store_get_revision (fixture->store);
+  g_autofree char *revision = NULL;
+  TestPeer *before;
+  TestPeer *after;
   const char *message;
+
+  /* The list's revision as the wire says it: an id on each list frame. */
+  before = test_peer_open_stream (fixture->port, NULL);
+  wait_for_frame (before, NULL, NULL);
+  revision = g_strdup (test_peer_last_event_id (before));
+  g_assert_nonnull (revision);
 
   submit_form (fixture, "   ", 30);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->w.form_error_label)));
@@ -117,7 +125,12 @@ test_bad_name (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (fixture->w.name_entry), ==, long_name);
 
   g_assert_cmpuint (n_persons (fixture), ==, 0);
-  g_assert_cmpuint (sse_hub_person_store_get_revision (fixture->store), ==, revision);
+  after = test_peer_open_stream (fixture->port, NULL);
+  wait_for_frame (after, NULL, NULL);
+  g_assert_cmpstr (test_peer_last_event_id (after), ==, revision);
+  g_assert_cmpuint (test_peer_count_events (before, NULL), ==, 1);
+  test_peer_free (before);
+  test_peer_free (after);
 
   /* Fixing the name clears the error as it is typed. */
   gtk_editable_set_text (fixture->w.name_entry, "Grace");
@@ -146,7 +159,8 @@ static const char *
 person_name_at (Fixture *fixture,
                 guint    position)
 {
-  g_autoptr(SseHubPerson) person = g_list_model_get_item (G_LIST_MODEL (fixture->store), position);
+  GListModel *persons = sse_hub_server_proxy_get_persons (fixture->hub);
+  g_autoptr(SseHubPerson) person = g_list_model_get_item (persons, position);
 
   return sse_hub_person_get_name (person);
 }
@@ -158,7 +172,7 @@ test_remove_and_clear (Fixture       *fixture,
   WidgetQuery on_screen = { .type = GTK_TYPE_BUTTON, .mapped = TRUE };
   WidgetQuery dialog = { .type = ADW_TYPE_MESSAGE_DIALOG };
   g_autoptr(GPtrArray) buttons = NULL;
-  SseHubEventLog *log = sse_hub_server_get_log (fixture->server);
+  GListModel *log = sse_hub_server_proxy_get_log (fixture->hub);
   guint n_log_entries;
 
   submit_form (fixture, "Ada", 36);
@@ -197,13 +211,13 @@ test_remove_and_clear (Fixture       *fixture,
   g_assert_nonnull (widget_find_label (fixture->window, "No Persons Yet"));
 
   /* Ctrl+L clears the log; Undo puts the entries back. */
-  sse_hub_event_log_flush (log);
-  n_log_entries = g_list_model_get_n_items (G_LIST_MODEL (log));
+  sse_hub_server_proxy_flush_log (fixture->hub);
+  n_log_entries = g_list_model_get_n_items (log);
   g_assert_cmpuint (n_log_entries, >, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.clear-log", NULL));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (log), ==, 0);
   press_undo (fixture);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), >=, n_log_entries);
+  g_assert_cmpuint (g_list_model_get_n_items (log), >=, n_log_entries);
 }
 
 static void
@@ -228,7 +242,6 @@ test_markup_literal (Fixture       *fixture,
                      gconstpointer  user_data)
 {
   static const char *names[] = { "<b>x</b>", "Tom & Jerry", "<span size=\"xx-large\">big</span>" };
-  SseHubEventLog *log = sse_hub_server_get_log (fixture->server);
   GtkLabel *label;
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -251,7 +264,7 @@ test_markup_literal (Fixture       *fixture,
 
   /* The event log shows the frames literally too. */
   sse_hub_window_set_view (fixture->window, "log");
-  sse_hub_event_log_flush (log);
+  sse_hub_server_proxy_flush_log (fixture->hub);
   settle (300);
   {
     WidgetQuery on_screen = { .type = GTK_TYPE_LABEL, .mapped = TRUE };

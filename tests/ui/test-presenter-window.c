@@ -42,13 +42,13 @@ test_new_person_in_view (Fixture       *fixture,
     {
       g_autofree char *name = g_strdup_printf ("Newcomer %u", i);
 
-      test_hub_add (&(TestHub) { .server = fixture->server }, name, 20);
+      hub_add (fixture, name, 20);
     }
   wait_until (newest_in_view, fixture, "the newest person to scroll into view");
 
   gtk_adjustment_set_value (persons_adjustment (fixture), 0);
   settle (100);
-  test_hub_add (&(TestHub) { .server = fixture->server }, "Latecomer", 20);
+  hub_add (fixture, "Latecomer", 20);
   settle (500);
   g_assert_cmpfloat (gtk_adjustment_get_value (persons_adjustment (fixture)), <, 100);
 }
@@ -203,9 +203,9 @@ test_laptop_layout (Fixture       *fixture,
 
   g_assert_null (widget_find (fixture->w.event_log_view, &empty_query));
   /* The fixture's one-second keep-alive would log again before the check. */
-  g_object_set (fixture->server, "keepalive-interval", 600, NULL);
+  g_object_set (fixture->hub, "keepalive-interval", 600, NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.clear-log", NULL));
-  sse_hub_event_log_flush (sse_hub_server_get_log (fixture->server));
+  sse_hub_server_proxy_flush_log (fixture->hub);
   settle (200);
   g_assert_nonnull (widget_find (fixture->w.event_log_view, &empty_query));
 }

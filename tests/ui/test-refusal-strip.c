@@ -19,7 +19,7 @@ audience_address (Fixture *fixture)
   char *source = test_find_lan_address ();
 
   if (source == NULL)
-    g_object_set (fixture->server, "trust-local", FALSE, NULL);
+    g_object_set (fixture->hub, "trust-local", FALSE, NULL);
   g_test_message ("audience address: %s", source != NULL ? source : "loopback");
 
   return source;
@@ -86,7 +86,7 @@ test_writes_off (Fixture       *fixture,
 {
   g_autofree char *source = audience_address (fixture);
 
-  g_object_set (fixture->server, "allow-audience-writes", FALSE, NULL);
+  g_object_set (fixture->hub, "allow-audience-writes", FALSE, NULL);
 
   g_assert_cmpuint (post (fixture, source), ==, 403);
   assert_strip_shows (fixture, source, "403",
@@ -99,7 +99,7 @@ test_computer_total (Fixture       *fixture,
 {
   g_autofree char *source = audience_address (fixture);
 
-  g_object_set (fixture->server, "max-persons-per-address", 1, NULL);
+  g_object_set (fixture->hub, "max-persons-per-address", 1, NULL);
 
   g_assert_cmpuint (post (fixture, source), ==, 200);
   g_assert_cmpuint (post (fixture, source), ==, 429);

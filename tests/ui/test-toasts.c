@@ -77,7 +77,7 @@ test_computer_undo_at_once (Fixture       *fixture,
   TestPeer *stream;
 
   /* Loopback counts as an audience computer with trust-local off. */
-  g_object_set (fixture->server, "trust-local", FALSE, NULL);
+  g_object_set (fixture->hub, "trust-local", FALSE, NULL);
   response = test_http_post (fixture->port, TEST_JSON, "{\"name\":\"Mallory\",\"age\":30}", -1);
   g_assert_cmpuint (response->status, ==, 200);
   stream = test_peer_open_stream (fixture->port, NULL);

@@ -64,7 +64,7 @@ test_both_pipes (Fixture       *fixture,
   g_assert_nonnull (strstr (gtk_label_get_text (fixture->w.status_label),
                             "2 clients (SSE 1 · WebSocket 1)"));
 
-  sse_hub_server_get_transport_cost (fixture->server, &cost);
+  sse_hub_server_proxy_get_transport_cost (fixture->hub, &cost);
   expected = g_strdup_printf ("Latest list on the wire: SSE %" G_GSIZE_FORMAT " bytes to 1 "
                               "clients · WebSocket %" G_GSIZE_FORMAT " bytes to 1 clients",
                               cost.sse_bytes, cost.ws_bytes);
@@ -73,7 +73,7 @@ test_both_pipes (Fixture       *fixture,
   /* The upgrade, with both keys of the handshake. */
   g_assert_cmpint (log_position (fixture, "101", "Sec-WebSocket-Accept: "), >=, 0);
 
-  sse_hub_server_drop_all_clients (fixture->server);
+  sse_hub_server_proxy_drop_all_clients (fixture->hub);
   wait_until (test_peer_closed, sse, "the stream to end");
   wait_until (socket_closed, ws, "the socket to end");
 }

@@ -17,7 +17,7 @@ is_running (Fixture *fixture)
 {
   gboolean running;
 
-  g_object_get (fixture->server, "running", &running, NULL);
+  g_object_get (fixture->hub, "running", &running, NULL);
   return running;
 }
 
@@ -36,11 +36,11 @@ test_window_basics (Fixture       *fixture,
 
   /* Every interface: the warning goes, and the address is not loopback
    * unless this machine has no network at all. */
-  sse_hub_server_set_bind_address (fixture->server, NULL);
+  sse_hub_server_proxy_set_bind_address (fixture->hub, NULL);
   g_assert_true (is_running (fixture));
   g_assert_false (gtk_widget_get_visible (fixture->w.local_only_label));
   g_test_message ("join address: %s", gtk_label_get_text (fixture->w.url_label));
-  sse_hub_server_set_bind_address (fixture->server, "127.0.0.1");
+  sse_hub_server_proxy_set_bind_address (fixture->hub, "127.0.0.1");
   g_assert_true (gtk_widget_get_visible (fixture->w.local_only_label));
 
   /* Stop and start from the header. */
@@ -56,12 +56,13 @@ static void
 test_port_in_use (Fixture       *fixture,
                   gconstpointer  user_data)
 {
+  /* A plain server on this thread: another program to the hub. */
   g_autoptr(SseHubServer) other = sse_hub_server_new (NULL);
 
   /* Another program takes the port while the hub is stopped. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.toggle-serving", NULL));
-  g_object_set (fixture->server, "port", fixture->port, NULL);
+  g_object_set (fixture->hub, "port", fixture->port, NULL);
   g_object_set (other, "port", fixture->port, "bind-address", "127.0.0.1", NULL);
   g_assert_true (sse_hub_server_start (other, NULL));
 
@@ -75,14 +76,14 @@ test_port_in_use (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_text (fixture->w.url_label), ==, "Not serving");
 
   /* Picking another port in the preferences is a new attempt. */
-  g_object_set (fixture->server, "port", 0, NULL);
+  g_object_set (fixture->hub, "port", 0, NULL);
   g_assert_true (is_running (fixture));
   g_assert_false (gtk_revealer_get_reveal_child (fixture->w.error_revealer));
-  g_assert_cmpuint (sse_hub_server_get_bound_port (fixture->server), !=, fixture->port);
+  g_assert_cmpuint (sse_hub_server_proxy_get_bound_port (fixture->hub), !=, fixture->port);
 
   /* Once the port is free, Try Again works too. */
-  sse_hub_server_stop (fixture->server);
-  g_object_set (fixture->server, "port", fixture->port, NULL);
+  sse_hub_server_proxy_stop (fixture->hub);
+  g_object_set (fixture->hub, "port", fixture->port, NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.start-serving", NULL));
   g_assert_false (is_running (fixture));
@@ -91,7 +92,7 @@ test_port_in_use (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.start-serving", NULL));
   g_assert_true (is_running (fixture));
-  g_assert_cmpuint (sse_hub_server_get_bound_port (fixture->server), ==, fixture->port);
+  g_assert_cmpuint (sse_hub_server_proxy_get_bound_port (fixture->hub), ==, fixture->port);
   g_assert_false (gtk_revealer_get_reveal_child (fixture->w.error_revealer));
   g_assert_cmpstr (gtk_label_get_text (fixture->w.status_label), !=, "Not serving");
 }
@@ -302,11 +303,11 @@ serve_classroom (Fixture *fixture)
   if (g_getenv ("SSE_HUB_TEST_CLASSROOM_ADDRESS") == NULL)
     return;
 
-  sse_hub_server_stop (fixture->server);
-  g_object_set (fixture->server, "bind-address", NULL, "port", SSE_HUB_DEFAULT_PORT, NULL);
-  sse_hub_server_start (fixture->server, &error);
+  sse_hub_server_proxy_stop (fixture->hub);
+  g_object_set (fixture->hub, "bind-address", NULL, "port", SSE_HUB_DEFAULT_PORT, NULL);
+  sse_hub_server_proxy_start (fixture->hub, &error);
   g_assert_no_error (error);
-  fixture->port = sse_hub_server_get_bound_port (fixture->server);
+  fixture->port = sse_hub_server_proxy_get_bound_port (fixture->hub);
   wait_until (join_url_is_classroom, fixture, "the classroom join address");
   g_assert_false (gtk_widget_get_visible (fixture->w.local_only_label));
 }
@@ -337,8 +338,8 @@ test_presentation_screenshots (Fixture       *fixture,
 
   /* Through the hub rather than the form: no toasts over the picture. */
   for (guint i = 0; i < G_N_ELEMENTS (persons); i++)
-    sse_hub_server_add_person_async (fixture->server, persons[i].name, persons[i].age,
-                                     NULL, NULL, NULL);
+    sse_hub_server_proxy_add_person_async (fixture->hub, persons[i].name, persons[i].age,
+                                           NULL, NULL, NULL);
   wait_for_persons (fixture, G_N_ELEMENTS (persons));
   for (guint i = 0; i < G_N_ELEMENTS (agents); i++)
     clients[i] = test_peer_open_stream_as (fixture->port, agents[i], NULL);

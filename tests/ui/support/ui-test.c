@@ -159,26 +159,25 @@ fixture_set_up (Fixture       *fixture,
   /* user_data: a sync delay in milliseconds, read when the file opens */
   if (user_data != NULL)
     g_setenv ("SSE_HUB_TEST_SYNC_DELAY_MS", user_data, TRUE);
-  fixture->store = sse_hub_person_store_new (fixture->data_file);
-  sse_hub_person_store_load (fixture->store, &error);
+  fixture->hub = sse_hub_server_proxy_new (fixture->data_file);
+  sse_hub_server_proxy_load (fixture->hub, &error);
   g_assert_no_error (error);
   g_unsetenv ("SSE_HUB_TEST_SYNC_DELAY_MS");
 
-  fixture->server = sse_hub_server_new (fixture->store);
   /* A short keep-alive: a departed client is noticed on the next write. */
-  g_object_set (fixture->server,
+  g_object_set (fixture->hub,
                 "port", 0,
                 "bind-address", "127.0.0.1",
                 "keepalive-interval", 1,
                 NULL);
-  sse_hub_server_start (fixture->server, &error);
+  sse_hub_server_proxy_start (fixture->hub, &error);
   g_assert_no_error (error);
-  fixture->port = sse_hub_server_get_bound_port (fixture->server);
+  fixture->port = sse_hub_server_proxy_get_bound_port (fixture->hub);
   g_assert_cmpuint (fixture->port, >, 0);
 
   /* Our own reference, so that teardown can check the window goes away. */
   fixture->window = sse_hub_window_new (GTK_APPLICATION (g_application_get_default ()),
-                                       fixture->server);
+                                       fixture->hub);
   g_object_ref (fixture->window);
   ui_widgets_find (fixture->window, &fixture->w);
   gtk_window_present (GTK_WINDOW (fixture->window));
@@ -204,12 +203,10 @@ fixture_tear_down (Fixture       *fixture,
   settle (50);
   g_assert_finalize_object (fixture->window);
 
-  sse_hub_server_stop (fixture->server);
-  g_assert_finalize_object (fixture->server);
-
-  sse_hub_person_store_flush (fixture->store, &error);
+  /* As the app quits: streams ended, the list on disk, then the thread. */
+  sse_hub_server_proxy_shut_down (fixture->hub, &error);
   g_assert_no_error (error);
-  g_assert_finalize_object (fixture->store);
+  g_assert_finalize_object (fixture->hub);
 
   g_unlink (fixture->data_file);
   g_rmdir (fixture->dir);
@@ -231,7 +228,7 @@ count_reached (gpointer data)
 guint
 n_persons (Fixture *fixture)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (fixture->store));
+  return g_list_model_get_n_items (sse_hub_server_proxy_get_persons (fixture->hub));
 }
 
 guint
@@ -249,6 +246,23 @@ wait_for_persons (Fixture *fixture,
   Count count = { fixture, n_persons, persons };
 
   wait_until (count_reached, &count, "the list to be saved");
+}
+
+void
+hub_add (Fixture    *fixture,
+         const char *name,
+         gint64      age)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SseHubPerson) person = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sse_hub_server_proxy_add_person_async (fixture->hub, name, age, NULL, test_keep_result,
+                                         &result);
+  person = sse_hub_server_proxy_add_person_finish (fixture->hub, test_wait_result (&result),
+                                                   &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (person);
 }
 
 void
@@ -366,9 +380,9 @@ log_position (Fixture    *fixture,
               const char *event_name,
               const char *part)
 {
-  GListModel *log = G_LIST_MODEL (sse_hub_server_get_log (fixture->server));
+  GListModel *log = sse_hub_server_proxy_get_log (fixture->hub);
 
-  sse_hub_event_log_flush (SSE_HUB_EVENT_LOG (log));
+  sse_hub_server_proxy_flush_log (fixture->hub);
   for (guint i = 0; i < g_list_model_get_n_items (log); i++)
     {
       g_autoptr(SseHubLogEntry) entry = g_list_model_get_item (log, i);

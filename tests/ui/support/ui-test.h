@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* The window tests' fixture: a hub on an ephemeral loopback port with a
- * window on it, the main-loop waits, and what several widget tests do the
- * way a presenter or a browser would.  Streams are hub-test's peers, read
- * whenever these helpers run the main loop. */
+/* The window tests' fixture: the app's hub (on its own thread, behind
+ * SseHubServerProxy) on an ephemeral loopback port with a window on it, the
+ * main-loop waits, and what several widget tests do the way a presenter or
+ * a browser would.  Streams are hub-test's peers, read whenever these
+ * helpers run the main loop. */
 
 #include <adwaita.h>
 
@@ -58,8 +59,7 @@ typedef struct
 {
   char                *dir;
   char                *data_file;
-  SseHubPersonStore   *store;
-  SseHubServer        *server;
+  SseHubServerProxy   *hub;
   SseHubWindow        *window;
   UiWidgets            w;
   guint                port;
@@ -94,7 +94,8 @@ void     wait_for_frame           (TestPeer      *peer,
                                    const char    *event,
                                    const char    *data_part);
 
-/* Something the window shows reaching a number: persons, client rows. */
+/* Something the window shows reaching a number: persons (the window's
+ * mirror of the list), client rows. */
 typedef struct
 {
   Fixture  *fixture;
@@ -109,6 +110,11 @@ guint    n_client_rows            (Fixture       *fixture);
 void     wait_for_persons         (Fixture       *fixture,
                                    guint          persons);
 
+/* Adds through the hub's own path, not the form (no toast), and waits
+ * until it is saved and in the window's list. */
+void     hub_add                  (Fixture       *fixture,
+                                   const char    *name,
+                                   gint64         age);
 /* Types into the form and presses Add, as the presenter would. */
 void     submit_form              (Fixture       *fixture,
                                    const char    *name,
@@ -133,7 +139,8 @@ void     resize                   (Fixture       *fixture,
                                    int            height);
 
 /* Where the first log entry with this event name (and text holding part,
- * if not NULL) is; -1 if none. */
+ * if not NULL) is in the window's log, once the hub's pending entries are
+ * in; -1 if none. */
 int      log_position             (Fixture       *fixture,
                                    const char    *event_name,
                                    const char    *part);
