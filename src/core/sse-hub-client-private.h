@@ -77,4 +77,13 @@ void                     sse_hub_client_count_received (SseHubClient  *self,
 int                      sse_hub_client_get_fd       (SseHubClient *self);
 void                     sse_hub_client_close        (SseHubClient *self);
 
+/* A copy of client for a view on another thread (SseHubServerProxy): no
+ * connection, nothing shared with client, so it may be handed over and
+ * then read there alone; its counters change only by set_counters. */
+SseHubClient            *sse_hub_client_new_mirror   (SseHubClient *client);
+void                     sse_hub_client_set_counters (SseHubClient *self,
+                                                      guint64       events_sent,
+                                                      guint64       bytes_sent,
+                                                      guint64       bytes_received);
+
 G_END_DECLS

@@ -33,6 +33,7 @@ struct _SseHubClient
   guint64    bytes_sent;
   guint64    bytes_queued;
   guint64    bytes_received;
+  SseHubTransport transport;
 
   /* a WebSocket client: its reading half; NULL for SSE */
   SseHubWsSession *ws;
@@ -450,6 +451,7 @@ sse_hub_client_set_websocket (SseHubClient    *self,
 
   g_clear_pointer (&self->ws, sse_hub_ws_session_free);
   self->ws = session;
+  self->transport = SSE_HUB_TRANSPORT_WEBSOCKET;
 }
 
 SseHubWsSession *
@@ -636,7 +638,7 @@ SseHubTransport
 sse_hub_client_get_transport (SseHubClient *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), SSE_HUB_TRANSPORT_SSE);
-  return self->ws != NULL ? SSE_HUB_TRANSPORT_WEBSOCKET : SSE_HUB_TRANSPORT_SSE;
+  return self->transport;
 }
 
 guint64
@@ -644,4 +646,36 @@ sse_hub_client_get_bytes_queued (SseHubClient *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_CLIENT (self), 0);
   return self->bytes_queued;
+}
+
+SseHubClient *
+sse_hub_client_new_mirror (SseHubClient *client)
+{
+  SseHubClient *self;
+
+  g_return_val_if_fail (SSE_HUB_IS_CLIENT (client), NULL);
+
+  self = g_object_new (SSE_HUB_TYPE_CLIENT, NULL);
+  self->id = client->id;
+  self->remote_address = g_strdup (client->remote_address);
+  self->user_agent = g_strdup (client->user_agent);
+  self->connected_at = client->connected_at;
+  self->transport = client->transport;
+  sse_hub_client_set_counters (self, client->events_sent, client->bytes_sent,
+                               client->bytes_received);
+  return self;
+}
+
+void
+sse_hub_client_set_counters (SseHubClient *self,
+                             guint64       events_sent,
+                             guint64       bytes_sent,
+                             guint64       bytes_received)
+{
+  g_return_if_fail (SSE_HUB_IS_CLIENT (self));
+  g_return_if_fail (self->stream == NULL);
+
+  self->events_sent = events_sent;
+  self->bytes_sent = bytes_sent;
+  self->bytes_received = bytes_received;
 }

@@ -1,0 +1,812 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The owner's half of SseHubServerProxy: the GObject the window holds, its
+ * mirrors, and the calls it marshals to the hub thread
+ * (sse-hub-server-proxy-hub.c). */
+#include "config.h"
+
+#include "sse-hub-server-proxy-private.h"
+
+#include "sse-hub-client-private.h"
+
+struct _SseHubServerProxy
+{
+  GObject         parent_instance;
+
+  GMainContext   *owner_context;
+  GMainContext   *hub_context;
+  GThread        *thread;
+  SseHubMailbox   to_hub;       /* SseHubCall */
+  SseHubMailbox   to_owner;     /* SseHubChange */
+  GMutex          answer_lock;
+  GCond           answered;
+
+  /* the mirrors: owner thread only */
+  GListStore     *persons;
+  GListStore     *clients;
+  GListStore     *log;
+  GValue         *values;       /* per property, at prop_id - 1 */
+  gboolean        shut_down;
+};
+
+G_DEFINE_FINAL_TYPE (SseHubServerProxy, sse_hub_server_proxy, G_TYPE_OBJECT)
+
+/* The server's and store's settable properties, forwarded as they are. */
+static const struct
+{
+  const char *name;
+  gboolean    on_store;
+} forwarded[] = {
+  { "port", FALSE }, { "bind-address", FALSE }, { "keepalive-interval", FALSE },
+  { "max-clients", FALSE }, { "queue-cap", FALSE }, { "retry-ms", FALSE },
+  { "allow-audience-writes", FALSE }, { "rate-limit", FALSE },
+  { "audience-rate-limit", FALSE }, { "max-streams-per-address", FALSE },
+  { "max-persons-per-address", FALSE }, { "trust-local", FALSE },
+  { "request-timeout", FALSE }, { "max-persons", TRUE },
+};
+
+enum {
+  PROP_0,
+  PROP_RUNNING = G_N_ELEMENTS (forwarded) + 1,
+  PROP_BOUND_PORT,
+  PROP_N_CLIENTS,
+  PROP_WRITABLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_ERROR,
+  SIGNAL_REFUSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ------------------------------------------------------------------------ */
+/* The changes applied                                                      */
+
+static void
+apply_counters (SseHubServerProxy *self,
+                GArray            *counters)
+{
+  /* The mirror is the hub's list as it was when these were read. */
+  for (guint i = 0; i < counters->len; i++)
+    {
+      g_autoptr(SseHubClient) mirror = g_list_model_get_item (G_LIST_MODEL (self->clients), i);
+      const SseHubCounters *c = &g_array_index (counters, SseHubCounters, i);
+
+      if (mirror == NULL || sse_hub_client_get_id (mirror) != c->id)
+        break;
+      sse_hub_client_set_counters (mirror, c->events_sent, c->bytes_sent, c->bytes_received);
+    }
+}
+
+static void
+set_from_hub (SseHubServerProxy *self,
+              guint              prop_id,
+              guint64            number)
+{
+  GValue *value = &self->values[prop_id - 1];
+
+  if (G_VALUE_HOLDS_BOOLEAN (value) && g_value_get_boolean (value) != (number != 0))
+    g_value_set_boolean (value, number != 0);
+  else if (G_VALUE_HOLDS_UINT (value) && g_value_get_uint (value) != number)
+    g_value_set_uint (value, number);
+  else
+    return;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+static void
+splice (GListStore   *store,
+        SseHubChange *change)
+{
+  g_list_store_splice (store, change->position, change->removed, change->added->pdata,
+                       change->added->len);
+}
+
+static void
+apply_change (SseHubServerProxy *self,
+              SseHubChange      *change)
+{
+  switch (change->kind)
+    {
+    case SSE_HUB_CHANGE_PERSONS:
+      splice (self->persons, change);
+      break;
+    case SSE_HUB_CHANGE_CLIENTS:
+      splice (self->clients, change);
+      set_from_hub (self, PROP_N_CLIENTS, g_list_model_get_n_items (G_LIST_MODEL (self->clients)));
+      break;
+    case SSE_HUB_CHANGE_LOG:
+      splice (self->log, change);
+      break;
+    case SSE_HUB_CHANGE_COUNTERS:
+      apply_counters (self, change->counters);
+      break;
+    case SSE_HUB_CHANGE_RUNNING:
+      g_object_freeze_notify (G_OBJECT (self));
+      set_from_hub (self, PROP_BOUND_PORT, change->number2);
+      set_from_hub (self, PROP_RUNNING, change->number);
+      g_object_thaw_notify (G_OBJECT (self));
+      break;
+    case SSE_HUB_CHANGE_WRITABLE:
+      set_from_hub (self, PROP_WRITABLE, change->number);
+      break;
+    case SSE_HUB_CHANGE_REFUSED:
+      g_signal_emit (self, signals[SIGNAL_REFUSED], 0, change->peer, change->reason,
+                     change->field, change->path);
+      break;
+    case SSE_HUB_CHANGE_ERROR:
+      g_signal_emit (self, signals[SIGNAL_ERROR], 0, change->error);
+      break;
+    case SSE_HUB_CHANGE_DONE:
+      if (change->error != NULL)
+        g_task_return_error (change->task, g_steal_pointer (&change->error));
+      else if (change->result_free != NULL)
+        g_task_return_pointer (change->task, g_steal_pointer (&change->result),
+                               change->result_free);
+      else
+        g_task_return_boolean (change->task, TRUE);
+      break;
+    }
+}
+
+/* Everything queued when it starts, in the hub's order, taken one at a
+ * time: a handler that makes a synchronous call drains inside, and the
+ * order still holds.  What arrives meanwhile waits for the next dispatch,
+ * so a busy hub cannot hold the owner's loop here. */
+static gboolean
+drain_changes (gpointer data)
+{
+  SseHubServerProxy *self = data;
+  guint n = sse_hub_mailbox_length (&self->to_owner);
+
+  g_object_ref (self);
+  for (guint i = 0; i < n; i++)
+    {
+      SseHubChange *change = sse_hub_mailbox_take (&self->to_owner);
+
+      if (change == NULL)
+        break;
+      apply_change (self, change);
+      sse_hub_change_free (change);
+    }
+  sse_hub_mailbox_length (&self->to_owner);
+  g_object_unref (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Calls                                                                    */
+
+static void
+post_call (SseHubServerProxy *self,
+           SseHubCall        *call)
+{
+  sse_hub_mailbox_post (&self->to_hub, call);
+}
+
+/* Waits for the hub's answer, then applies what the hub made up to it. */
+static void
+call_sync (SseHubServerProxy *self,
+           SseHubSyncFunc     func,
+           SseHubSyncCall    *sync)
+{
+  SseHubCall *call = g_new0 (SseHubCall, 1);
+
+  g_return_if_fail (self->thread != NULL);
+
+  sync->func = func;
+  sync->lock = &self->answer_lock;
+  sync->cond = &self->answered;
+  call->kind = SSE_HUB_CALL_SYNC;
+  call->sync = sync;
+  post_call (self, call);
+
+  g_mutex_lock (&self->answer_lock);
+  while (!sync->answered)
+    g_cond_wait (&self->answered, &self->answer_lock);
+  g_mutex_unlock (&self->answer_lock);
+
+  drain_changes (self);
+}
+
+static void
+post_op (SseHubServerProxy   *self,
+         SseHubOpKind         kind,
+         const char          *name,
+         gint64               age,
+         SseHubPerson        *person,
+         GCancellable        *cancellable,
+         GAsyncReadyCallback  callback,
+         gpointer             user_data,
+         gpointer             tag)
+{
+  SseHubCall *call = g_new0 (SseHubCall, 1);
+  SseHubOp *op = g_new0 (SseHubOp, 1);
+
+  op->kind = kind;
+  op->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (op->task, tag);
+  op->name = g_strdup (name);
+  op->age = age;
+  op->person = person != NULL ? g_object_ref (person) : NULL;
+  call->kind = SSE_HUB_CALL_OP;
+  call->op = op;
+  post_call (self, call);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                  */
+
+static void
+sse_hub_server_proxy_dispose (GObject *object)
+{
+  SseHubServerProxy *self = SSE_HUB_SERVER_PROXY (object);
+
+  if (self->thread != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      SseHubCall *quit = g_new0 (SseHubCall, 1);
+
+      if (!self->shut_down && !sse_hub_server_proxy_shut_down (self, &error))
+        g_warning ("Cannot save the person list: %s", error->message);
+      quit->kind = SSE_HUB_CALL_QUIT;
+      post_call (self, quit);
+      g_thread_join (g_steal_pointer (&self->thread));
+    }
+
+  G_OBJECT_CLASS (sse_hub_server_proxy_parent_class)->dispose (object);
+}
+
+static void
+sse_hub_server_proxy_finalize (GObject *object)
+{
+  SseHubServerProxy *self = SSE_HUB_SERVER_PROXY (object);
+
+  /* The hub thread has ended: what it told nobody is let go here. */
+  sse_hub_mailbox_clear (&self->to_owner, (GDestroyNotify) sse_hub_change_free);
+  sse_hub_mailbox_clear (&self->to_hub, (GDestroyNotify) sse_hub_call_free);
+  g_mutex_clear (&self->answer_lock);
+  g_cond_clear (&self->answered);
+  g_clear_pointer (&self->hub_context, g_main_context_unref);
+  g_clear_pointer (&self->owner_context, g_main_context_unref);
+  g_clear_object (&self->persons);
+  g_clear_object (&self->clients);
+  g_clear_object (&self->log);
+  for (guint i = 0; i < N_PROPS - 1; i++)
+    g_value_unset (&self->values[i]);
+  g_free (self->values);
+
+  G_OBJECT_CLASS (sse_hub_server_proxy_parent_class)->finalize (object);
+}
+
+static void
+sse_hub_server_proxy_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  SseHubServerProxy *self = SSE_HUB_SERVER_PROXY (object);
+
+  if (prop_id == 0 || prop_id >= N_PROPS)
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  else
+    g_value_copy (&self->values[prop_id - 1], value);
+}
+
+/* Read back at once; the hub gets it in call order. */
+static void
+sse_hub_server_proxy_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  SseHubServerProxy *self = SSE_HUB_SERVER_PROXY (object);
+  GValue *mirror = &self->values[prop_id - 1];
+  SseHubCall *call;
+
+  if (prop_id == 0 || prop_id > G_N_ELEMENTS (forwarded))
+    {
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  if (g_param_values_cmp (pspec, value, mirror) == 0)
+    return;
+
+  g_value_copy (value, mirror);
+  g_object_notify_by_pspec (object, pspec);
+
+  call = g_new0 (SseHubCall, 1);
+  call->kind = SSE_HUB_CALL_PROPERTY;
+  call->name = forwarded[prop_id - 1].name;
+  call->on_store = forwarded[prop_id - 1].on_store;
+  g_value_init (&call->value, G_VALUE_TYPE (value));
+  g_value_copy (value, &call->value);
+  post_call (self, call);
+}
+
+/* The same name, range and default as the hub's own. */
+static GParamSpec *
+copy_pspec (GParamSpec *pspec)
+{
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  if (G_IS_PARAM_SPEC_UINT (pspec))
+    {
+      GParamSpecUInt *u = G_PARAM_SPEC_UINT (pspec);
+
+      return g_param_spec_uint (pspec->name, NULL, NULL, u->minimum, u->maximum,
+                                u->default_value, flags);
+    }
+  if (G_IS_PARAM_SPEC_BOOLEAN (pspec))
+    return g_param_spec_boolean (pspec->name, NULL, NULL,
+                                 G_PARAM_SPEC_BOOLEAN (pspec)->default_value, flags);
+  g_assert (G_IS_PARAM_SPEC_STRING (pspec));
+  return g_param_spec_string (pspec->name, NULL, NULL,
+                              G_PARAM_SPEC_STRING (pspec)->default_value, flags);
+}
+
+static void
+sse_hub_server_proxy_class_init (SseHubServerProxyClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass *server_class = g_type_class_ref (SSE_HUB_TYPE_SERVER);
+  GObjectClass *store_class = g_type_class_ref (SSE_HUB_TYPE_PERSON_STORE);
+
+  object_class->dispose = sse_hub_server_proxy_dispose;
+  object_class->finalize = sse_hub_server_proxy_finalize;
+  object_class->get_property = sse_hub_server_proxy_get_property;
+  object_class->set_property = sse_hub_server_proxy_set_property;
+
+  for (guint i = 0; i < G_N_ELEMENTS (forwarded); i++)
+    properties[i + 1] =
+      copy_pspec (g_object_class_find_property (forwarded[i].on_store ? store_class : server_class,
+                                                forwarded[i].name));
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BOUND_PORT] =
+    g_param_spec_uint ("bound-port", NULL, NULL, 0, 65535, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_CLIENTS] =
+    g_param_spec_uint ("n-clients", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WRITABLE] =
+    g_param_spec_boolean ("writable", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_type_class_unref (server_class);
+  g_type_class_unref (store_class);
+
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_REFUSED] =
+    g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, SSE_HUB_TYPE_PEER, SSE_HUB_TYPE_REFUSAL,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+sse_hub_server_proxy_init (SseHubServerProxy *self)
+{
+  self->persons = g_list_store_new (SSE_HUB_TYPE_PERSON);
+  self->clients = g_list_store_new (SSE_HUB_TYPE_CLIENT);
+  self->log = g_list_store_new (SSE_HUB_TYPE_LOG_ENTRY);
+  self->values = g_new0 (GValue, N_PROPS - 1);
+  for (guint i = 1; i < N_PROPS; i++)
+    {
+      g_value_init (&self->values[i - 1], properties[i]->value_type);
+      g_param_value_set_default (properties[i], &self->values[i - 1]);
+    }
+  g_mutex_init (&self->answer_lock);
+  g_cond_init (&self->answered);
+}
+
+SseHubServerProxy *
+sse_hub_server_proxy_new (const char *path)
+{
+  SseHubServerProxy *self = g_object_new (SSE_HUB_TYPE_SERVER_PROXY, NULL);
+  SseHubProxyHub *hub;
+
+  self->owner_context = g_main_context_ref_thread_default ();
+  self->hub_context = g_main_context_new ();
+  sse_hub_mailbox_init (&self->to_owner, self->owner_context, drain_changes, self);
+  hub = sse_hub_proxy_hub_new (path, self->hub_context, &self->to_hub, &self->to_owner);
+  sse_hub_mailbox_init (&self->to_hub, self->hub_context, sse_hub_proxy_hub_drain, hub);
+  self->thread = g_thread_new ("sse-hub", sse_hub_proxy_hub_run, hub);
+  return self;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The hub's life                                                           */
+
+gboolean
+sse_hub_server_proxy_load (SseHubServerProxy  *self,
+                           GError            **error)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
+
+  call_sync (self, sse_hub_proxy_hub_load, &call);
+  if (call.error != NULL)
+    g_propagate_error (error, call.error);
+  return call.ok;
+}
+
+gboolean
+sse_hub_server_proxy_start (SseHubServerProxy  *self,
+                            GError            **error)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
+
+  call_sync (self, sse_hub_proxy_hub_start, &call);
+  if (call.error != NULL)
+    g_propagate_error (error, call.error);
+  return call.ok;
+}
+
+void
+sse_hub_server_proxy_stop (SseHubServerProxy *self)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+
+  call_sync (self, sse_hub_proxy_hub_stop, &call);
+}
+
+gboolean
+sse_hub_server_proxy_shut_down (SseHubServerProxy  *self,
+                                GError            **error)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
+
+  call_sync (self, sse_hub_proxy_hub_shut_down, &call);
+  self->shut_down = TRUE;
+  if (call.error != NULL)
+    g_propagate_error (error, call.error);
+  return call.ok;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading the mirror                                                       */
+
+static const GValue *
+value_of (SseHubServerProxy *self,
+          const char        *name)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), name);
+
+  return &self->values[pspec->param_id - 1];
+}
+
+gboolean
+sse_hub_server_proxy_get_running (SseHubServerProxy *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
+  return g_value_get_boolean (&self->values[PROP_RUNNING - 1]);
+}
+
+guint
+sse_hub_server_proxy_get_bound_port (SseHubServerProxy *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), 0);
+  return g_value_get_uint (&self->values[PROP_BOUND_PORT - 1]);
+}
+
+guint
+sse_hub_server_proxy_get_port (SseHubServerProxy *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), 0);
+  return g_value_get_uint (value_of (self, "port"));
+}
+
+void
+sse_hub_server_proxy_set_port (SseHubServerProxy *self,
+                               guint              port)
+{
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  g_object_set (self, "port", port, NULL);
+}
+
+const char *
+sse_hub_server_proxy_get_bind_address (SseHubServerProxy *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
+  return g_value_get_string (value_of (self, "bind-address"));
+}
+
+void
+sse_hub_server_proxy_set_bind_address (SseHubServerProxy *self,
+                                       const char        *bind_address)
+{
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  g_object_set (self, "bind-address", bind_address, NULL);
+}
+
+gboolean
+sse_hub_server_proxy_get_writable (SseHubServerProxy *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
+  return g_value_get_boolean (&self->values[PROP_WRITABLE - 1]);
+}
+
+GListModel *
+sse_hub_server_proxy_get_persons (SseHubServerProxy *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
+  return G_LIST_MODEL (self->persons);
+}
+
+GListModel *
+sse_hub_server_proxy_get_clients (SseHubServerProxy *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
+  return G_LIST_MODEL (self->clients);
+}
+
+GListModel *
+sse_hub_server_proxy_get_log (SseHubServerProxy *self)
+{
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
+  return G_LIST_MODEL (self->log);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The person list                                                          */
+
+void
+sse_hub_server_proxy_add_person_async (SseHubServerProxy   *self,
+                                       const char          *name,
+                                       gint64               age,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  post_op (self, SSE_HUB_OP_ADD, name, age, NULL, cancellable, callback, user_data,
+           sse_hub_server_proxy_add_person_async);
+}
+
+SseHubPerson *
+sse_hub_server_proxy_add_person_finish (SseHubServerProxy  *self,
+                                        GAsyncResult       *result,
+                                        GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sse_hub_server_proxy_restore_person_async (SseHubServerProxy   *self,
+                                           SseHubPerson        *person,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  g_return_if_fail (SSE_HUB_IS_PERSON (person));
+  post_op (self, SSE_HUB_OP_RESTORE, NULL, 0, person, cancellable, callback, user_data,
+           sse_hub_server_proxy_restore_person_async);
+}
+
+void
+sse_hub_server_proxy_remove_person_async (SseHubServerProxy   *self,
+                                          SseHubPerson        *person,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  g_return_if_fail (SSE_HUB_IS_PERSON (person));
+  post_op (self, SSE_HUB_OP_REMOVE, NULL, 0, person, cancellable, callback, user_data,
+           sse_hub_server_proxy_remove_person_async);
+}
+
+gboolean
+sse_hub_server_proxy_remove_person_finish (SseHubServerProxy  *self,
+                                           GAsyncResult       *result,
+                                           GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+sse_hub_server_proxy_clear_persons_async (SseHubServerProxy   *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  post_op (self, SSE_HUB_OP_CLEAR, NULL, 0, NULL, cancellable, callback, user_data,
+           sse_hub_server_proxy_clear_persons_async);
+}
+
+gboolean
+sse_hub_server_proxy_clear_persons_finish (SseHubServerProxy  *self,
+                                           GAsyncResult       *result,
+                                           GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+sse_hub_server_proxy_remove_computer_persons_async (SseHubServerProxy   *self,
+                                                    const char          *computer,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data)
+{
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  g_return_if_fail (computer != NULL);
+  post_op (self, SSE_HUB_OP_REMOVE_COMPUTER, computer, 0, NULL, cancellable, callback,
+           user_data, sse_hub_server_proxy_remove_computer_persons_async);
+}
+
+GPtrArray *
+sse_hub_server_proxy_remove_computer_persons_finish (SseHubServerProxy  *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Quick calls, answered by the hub                                         */
+
+GStrv
+sse_hub_server_proxy_dup_urls (SseHubServerProxy *self)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
+  call_sync (self, sse_hub_proxy_hub_dup_urls, &call);
+  return call.out;
+}
+
+static void
+block (SseHubServerProxy *self,
+       const char        *computer,
+       gboolean           blocked)
+{
+  SseHubSyncCall call = { 0 };
+
+  call.name = computer;
+  call.number = blocked;
+  call_sync (self, sse_hub_proxy_hub_block, &call);
+}
+
+void
+sse_hub_server_proxy_block_computer (SseHubServerProxy *self,
+                                     const char        *computer)
+{
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  g_return_if_fail (computer != NULL);
+  block (self, computer, TRUE);
+}
+
+void
+sse_hub_server_proxy_unblock_computer (SseHubServerProxy *self,
+                                       const char        *computer)
+{
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  g_return_if_fail (computer != NULL);
+  block (self, computer, FALSE);
+}
+
+GStrv
+sse_hub_server_proxy_dup_blocked_computers (SseHubServerProxy *self)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
+  call_sync (self, sse_hub_proxy_hub_dup_blocked, &call);
+  return call.out;
+}
+
+GPtrArray *
+sse_hub_server_proxy_dup_computer_streams (SseHubServerProxy *self)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
+  call_sync (self, sse_hub_proxy_hub_dup_streams, &call);
+  return call.out;
+}
+
+gboolean
+sse_hub_server_proxy_send_custom_event (SseHubServerProxy  *self,
+                                        const char         *name,
+                                        const char         *id,
+                                        const char         *data,
+                                        GError            **error)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
+  call.name = name;
+  call.id = id;
+  call.data = data;
+  call_sync (self, sse_hub_proxy_hub_custom_event, &call);
+  if (call.error != NULL)
+    g_propagate_error (error, call.error);
+  return call.ok;
+}
+
+guint
+sse_hub_server_proxy_drop_all_clients (SseHubServerProxy *self)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), 0);
+  call_sync (self, sse_hub_proxy_hub_drop_all, &call);
+  return call.count;
+}
+
+guint
+sse_hub_server_proxy_disconnect_client (SseHubServerProxy *self,
+                                        guint64            client_id)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), 0);
+  call.number = client_id;
+  call_sync (self, sse_hub_proxy_hub_disconnect, &call);
+  return call.count;
+}
+
+void
+sse_hub_server_proxy_get_transport_cost (SseHubServerProxy   *self,
+                                         SseHubTransportCost *cost)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  g_return_if_fail (cost != NULL);
+  call_sync (self, sse_hub_proxy_hub_transport_cost, &call);
+  *cost = call.cost;
+}
+
+void
+sse_hub_server_proxy_flush_log (SseHubServerProxy *self)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  call_sync (self, sse_hub_proxy_hub_flush_log, &call);
+}
+
+GPtrArray *
+sse_hub_server_proxy_clear_log (SseHubServerProxy *self)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
+  call_sync (self, sse_hub_proxy_hub_clear_log, &call);
+  return call.out;
+}
+
+void
+sse_hub_server_proxy_restore_log (SseHubServerProxy *self,
+                                  GPtrArray         *entries)
+{
+  SseHubSyncCall call = { 0 };
+
+  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
+  g_return_if_fail (entries != NULL);
+  call.entries = entries;
+  call_sync (self, sse_hub_proxy_hub_restore_log, &call);
+}
