@@ -40,6 +40,7 @@ struct _SseHubClientsPage
   LiveColumn           connected;
   LiveColumn           sent;
   guint                refresh_source;
+  guint                cost_source;   /* the cost line, right after a map */
 };
 
 /* A plain widget rather than an AdwBin: its one child, the stack, is a
@@ -310,6 +311,16 @@ refresh_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+cost_cb (gpointer user_data)
+{
+  SseHubClientsPage *self = user_data;
+
+  self->cost_source = 0;
+  update_transport_cost (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* Mapped means on screen: the visible page of a shown window.  Hidden, the
  * counters need no redraw, so the timer only runs in between. */
 static void
@@ -319,8 +330,13 @@ sse_hub_clients_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (sse_hub_clients_page_parent_class)->map (widget);
 
-  /* The cells kept what they showed when the page went away. */
-  sse_hub_clients_page_refresh (self);
+  /* The cells kept what they showed when the page went away.  The cost is
+   * asked of the hub, whose answer brings the mirrors up to date: not in
+   * the middle of a layout, which a map can be. */
+  refresh_live_column (&self->connected);
+  refresh_live_column (&self->sent);
+  if (self->cost_source == 0)
+    self->cost_source = g_idle_add (cost_cb, self);
   if (self->refresh_source == 0)
     {
       self->refresh_source = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);
@@ -488,6 +504,7 @@ sse_hub_clients_page_dispose (GObject *object)
   SseHubClientsPage *self = SSE_HUB_CLIENTS_PAGE (object);
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_handle_id (&self->cost_source, g_source_remove);
   if (self->hub != NULL)
     g_signal_handlers_disconnect_by_data (sse_hub_server_proxy_get_clients (self->hub), self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SSE_HUB_TYPE_CLIENTS_PAGE);
