@@ -70,9 +70,9 @@ person_age_text (GtkListItem  *list_item,
 
 /* A change refused arrives after the click: it says so then. */
 static void
-on_change_saved (SseHubPersonsPage *self,
-                 gboolean           saved,
-                 GError            *error)
+say_if_refused (SseHubPersonsPage *self,
+                gboolean           saved,
+                GError            *error)
 {
   if (!saved)
     sse_hub_toast_show (GTK_WIDGET (self), error->message);
@@ -88,7 +88,7 @@ on_add_saved (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   added = sse_hub_server_proxy_add_person_finish (SSE_HUB_SERVER_PROXY (source), result, &error);
-  on_change_saved (self, added != NULL, error);
+  say_if_refused (self, added != NULL, error);
 }
 
 static void
@@ -101,7 +101,7 @@ on_remove_saved (GObject      *source,
   gboolean saved;
 
   saved = sse_hub_server_proxy_remove_person_finish (SSE_HUB_SERVER_PROXY (source), result, &error);
-  on_change_saved (self, saved, error);
+  say_if_refused (self, saved, error);
 }
 
 static void
@@ -114,7 +114,7 @@ on_clear_saved (GObject      *source,
   gboolean saved;
 
   saved = sse_hub_server_proxy_clear_persons_finish (SSE_HUB_SERVER_PROXY (source), result, &error);
-  on_change_saved (self, saved, error);
+  say_if_refused (self, saved, error);
 }
 
 /* ------------------------------------------------------------------------ */
