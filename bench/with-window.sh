@@ -38,7 +38,8 @@ XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data GSETTINGS_BACKEND=keyfile 
   GSETTINGS_SCHEMA_DIR=$build/data NO_AT_BRIDGE=1 \
   xvfb-run -a -s "-screen 0 1920x1080x24" "$build/src/sse-hub" >"$home/app.log" 2>&1 &
 xvfb_pid=$!
-trap 'kill "$xvfb_pid" 2>/dev/null; wait "$xvfb_pid" 2>/dev/null; rm -rf "$home"' EXIT
+# Under set -e a kill of a child already gone would make the script fail.
+trap 'kill "$xvfb_pid" 2>/dev/null || true; wait "$xvfb_pid" 2>/dev/null || true; rm -rf "$home"' EXIT
 # The window serves once its port answers.
 up=0
 for _ in $(seq 100); do
