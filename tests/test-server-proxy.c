@@ -130,8 +130,8 @@ typedef struct
   char     *needle;
   GMutex    lock;
   GCond     cond;
-  gboolean  connected;  /* under lock */
-  gboolean  seen;       /* under lock */
+  gint      connected;  /* atomic: GLib's GMutex is invisible to TSan */
+  gint      seen;       /* atomic */
 } StreamReader;
 
 static gpointer
@@ -153,12 +153,16 @@ stream_reader_thread (gpointer data)
   while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL)) > 0)
     {
       g_string_append_len (body, buffer, n);
+      gboolean seen = strstr (body->str, reader->needle) != NULL;
+
       g_mutex_lock (&reader->lock);
-      reader->connected |= strstr (body->str, "event: hello") != NULL;
-      reader->seen |= strstr (body->str, reader->needle) != NULL;
+      if (strstr (body->str, "event: hello") != NULL)
+        g_atomic_int_set (&reader->connected, TRUE);
+      if (seen)
+        g_atomic_int_set (&reader->seen, TRUE);
       g_cond_broadcast (&reader->cond);
       g_mutex_unlock (&reader->lock);
-      if (reader->seen)
+      if (seen)
         break;
     }
   return NULL;
@@ -167,15 +171,15 @@ stream_reader_thread (gpointer data)
 /* Waits on this thread without iterating any context. */
 static gboolean
 reader_wait (StreamReader *reader,
-             gboolean     *flag)
+             gint         *flag)
 {
   gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
   gboolean result;
 
   g_mutex_lock (&reader->lock);
-  while (!*flag && g_cond_wait_until (&reader->cond, &reader->lock, deadline))
+  while (!g_atomic_int_get (flag) && g_cond_wait_until (&reader->cond, &reader->lock, deadline))
     ;
-  result = *flag;
+  result = g_atomic_int_get (flag);
   g_mutex_unlock (&reader->lock);
   return result;
 }

@@ -70,6 +70,7 @@ sse_hub_mailbox_post (SseHubMailbox *box,
   if (g_queue_is_empty (&box->items))
     g_source_set_ready_time (box->source, 0);
   g_queue_push_tail (&box->items, item);
+  sse_hub_tsan_release (box);
   g_mutex_unlock (&box->lock);
 }
 
@@ -79,6 +80,7 @@ sse_hub_mailbox_take (SseHubMailbox *box)
   gpointer item;
 
   g_mutex_lock (&box->lock);
+  sse_hub_tsan_acquire (box);
   item = g_queue_pop_head (&box->items);
   g_mutex_unlock (&box->lock);
   return item;
@@ -188,6 +190,7 @@ tell_items_changed (SseHubProxyHub   *hub,
       position == tail->position + tail->added->len)
     {
       g_ptr_array_extend_and_steal (tail->added, items);
+      sse_hub_tsan_release (box);
       g_mutex_unlock (&box->lock);
       return;
     }
@@ -460,10 +463,15 @@ run_next_op (SseHubProxyHub *hub)
 void
 sse_hub_sync_answer (SseHubSyncCall *call)
 {
-  g_mutex_lock (call->lock);
-  call->answered = TRUE;
-  g_cond_broadcast (call->cond);
-  g_mutex_unlock (call->lock);
+  GMutex *lock = call->lock;
+  GCond *cond = call->cond;
+
+  /* The flag is the last of call this thread touches: the caller's
+   * stack frame may be gone the moment it is seen. */
+  g_mutex_lock (lock);
+  g_atomic_int_set (&call->answered, TRUE);
+  g_cond_broadcast (cond);
+  g_mutex_unlock (lock);
 }
 
 void

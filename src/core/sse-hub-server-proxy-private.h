@@ -11,6 +11,26 @@ G_BEGIN_DECLS
  * there).  They share nothing but two mailboxes and the answers of
  * synchronous calls; the hub half never touches the proxy object. */
 
+/* ThreadSanitizer cannot see GLib's GMutex (futexes in Debian's
+ * uninstrumented GLib): the hand-offs through the mailboxes and the sync
+ * answers are told to it, so that what it reports is a real race. */
+#if defined(__SANITIZE_THREAD__)
+# define SSE_HUB_TSAN 1
+#elif defined(__has_feature)
+# if __has_feature(thread_sanitizer)
+#  define SSE_HUB_TSAN 1
+# endif
+#endif
+#ifdef SSE_HUB_TSAN
+void __tsan_acquire (void *addr);
+void __tsan_release (void *addr);
+# define sse_hub_tsan_acquire(addr) __tsan_acquire (addr)
+# define sse_hub_tsan_release(addr) __tsan_release (addr)
+#else
+# define sse_hub_tsan_acquire(addr) ((void) (addr))
+# define sse_hub_tsan_release(addr) ((void) (addr))
+#endif
+
 /* A queue one thread appends to and another's context takes from, in
  * order.  Its GSource is woken (ready time 0) when the queue goes from
  * empty to not, so a burst costs the reader one dispatch. */
@@ -91,7 +111,7 @@ struct _SseHubSyncCall
   SseHubSyncFunc  func;
   GMutex         *lock;
   GCond          *cond;
-  gboolean        answered;  /* under lock */
+  gint            answered;  /* atomic, set under lock: TSan sees it */
 
   /* in */
   const char     *name;

@@ -206,7 +206,7 @@ call_sync (SseHubServerProxy *self,
   post_call (self, call);
 
   g_mutex_lock (&self->answer_lock);
-  while (!sync->answered)
+  while (!g_atomic_int_get (&sync->answered))
     g_cond_wait (&self->answered, &self->answer_lock);
   g_mutex_unlock (&self->answer_lock);
 
