@@ -29,8 +29,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->dir = test_make_temp_dir ();
   path = g_build_filename (fixture->dir, "persons.jsonl", NULL);
   fixture->proxy = sse_hub_server_proxy_new (path);
-  g_object_set (fixture->proxy, "port", 0, "bind-address", "127.0.0.1",
-                "keepalive-interval", 1, NULL);
+  g_object_set (fixture->proxy, "port", 0, "bind-address", "127.0.0.1", NULL);
   g_assert_true (sse_hub_server_proxy_load (fixture->proxy, &error));
   g_assert_no_error (error);
   g_assert_true (sse_hub_server_proxy_start (fixture->proxy, &error));
@@ -705,6 +704,50 @@ test_lifetime (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (replayed)), >=, posts.n_ok + 1);
 }
 
+/* ------------------------------------------------------------------------ */
+/* 6. Settings                                                              */
+
+static gboolean
+got_keepalive (gpointer data)
+{
+  TestPeer *peer = data;
+
+  for (guint i = 0; i < peer->frames->len; i++)
+    {
+      TestFrame *frame = g_ptr_array_index (peer->frames, i);
+
+      if (frame->comment != NULL && strstr (frame->comment, "keep-alive") != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The app binds its settings to the proxy as it did to the server: the
+ * value reads back at once and reaches the hub (a keep-alive every second
+ * instead of every 15). */
+static void
+test_settings (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.SseHub");
+  g_autoptr(TestPeer) peer = NULL;
+  guint interval;
+
+  g_settings_bind (settings, "keepalive-interval", fixture->proxy, "keepalive-interval",
+                   G_SETTINGS_BIND_GET);
+  g_object_get (fixture->proxy, "keepalive-interval", &interval, NULL);
+  g_assert_cmpuint (interval, ==, SSE_HUB_DEFAULT_KEEPALIVE_SECONDS);
+
+  peer = test_peer_open_stream (fixture->port, NULL);
+  g_assert_nonnull (test_peer_wait_event (peer, "hello", 0, 10000));
+  g_settings_set_uint (settings, "keepalive-interval", 1);
+  g_object_get (fixture->proxy, "keepalive-interval", &interval, NULL);
+  g_assert_cmpuint (interval, ==, 1);
+  g_assert_true (test_pump_until (got_keepalive, peer, 5000));
+
+  g_settings_unbind (fixture->proxy, "keepalive-interval");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -718,6 +761,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/server-proxy/log", Fixture, NULL, fixture_set_up, test_log, fixture_tear_down);
   g_test_add ("/server-proxy/lifetime", Fixture, NULL, fixture_set_up, test_lifetime,
+              fixture_tear_down);
+  g_test_add ("/server-proxy/settings", Fixture, NULL, fixture_set_up, test_settings,
               fixture_tear_down);
   return g_test_run ();
 }
