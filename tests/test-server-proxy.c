@@ -748,6 +748,107 @@ test_settings (Fixture       *fixture,
   g_settings_unbind (fixture->proxy, "keepalive-interval");
 }
 
+/* ------------------------------------------------------------------------ */
+/* 7. Signals                                                               */
+
+typedef struct
+{
+  SseHubRefusal  reason;
+  char          *host;
+  char          *path;
+  GError        *error;
+  guint          running_notifies;
+} Heard;
+
+static void
+on_refused (SseHubServerProxy *proxy,
+            SseHubPeer        *peer,
+            SseHubRefusal      reason,
+            const char        *field,
+            const char        *path,
+            Heard             *heard)
+{
+  heard->reason = reason;
+  g_free (heard->host);
+  heard->host = g_strdup (sse_hub_peer_get_host (peer));
+  g_free (heard->path);
+  heard->path = g_strdup (path);
+}
+
+static void
+on_error (SseHubServerProxy *proxy,
+          GError            *error,
+          Heard             *heard)
+{
+  g_clear_error (&heard->error);
+  heard->error = g_error_copy (error);
+}
+
+static void
+on_running (SseHubServerProxy *proxy,
+            GParamSpec        *pspec,
+            Heard             *heard)
+{
+  heard->running_notifies++;
+}
+
+static gboolean
+heard_path (gpointer data)
+{
+  return ((Heard *) data)->path != NULL;
+}
+
+static gboolean
+heard_error (gpointer data)
+{
+  return ((Heard *) data)->error != NULL;
+}
+
+/* The hub's refusals and errors reach the window as the server's did. */
+static void
+test_signals (Fixture       *fixture,
+              gconstpointer  data)
+{
+  SseHubServerProxy *proxy = fixture->proxy;
+  Heard heard = { 0 };
+  g_autoptr(TestResponse) response = NULL;
+  g_autoptr(GSocket) busy = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_signal_connect (proxy, "refused", G_CALLBACK (on_refused), &heard);
+  g_signal_connect (proxy, "error", G_CALLBACK (on_error), &heard);
+  g_signal_connect (proxy, "notify::running", G_CALLBACK (on_running), &heard);
+
+  response = test_http_post (fixture->port, TEST_JSON, "{\"name\":\"\",\"age\":3}", -1);
+  g_assert_cmpuint (response->status, ==, 400);
+  g_assert_true (test_pump_until (heard_path, &heard, 10000));
+  g_assert_cmpint (heard.reason, ==, SSE_HUB_REFUSAL_BAD_REQUEST);
+  g_assert_cmpstr (heard.host, ==, "127.0.0.1");
+  g_assert_cmpstr (heard.path, ==, "/addPerson");
+
+  /* A port taken by someone else: the hub's restart fails on its own. */
+  busy = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (busy, any_port, FALSE, &error));
+  g_assert_true (g_socket_listen (busy, &error));
+  bound = g_socket_get_local_address (busy, &error);
+  g_assert_no_error (error);
+  g_object_set (proxy, "port",
+                (guint) g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)), NULL);
+  g_assert_true (test_pump_until (heard_error, &heard, 10000));
+  g_assert_false (sse_hub_server_proxy_get_running (proxy));
+  g_assert_cmpuint (sse_hub_server_proxy_get_bound_port (proxy), ==, 0);
+  g_assert_cmpuint (heard.running_notifies, >=, 1);
+
+  g_signal_handlers_disconnect_by_data (proxy, &heard);
+  g_clear_error (&heard.error);
+  g_free (heard.host);
+  g_free (heard.path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -763,6 +864,8 @@ main (int   argc,
   g_test_add ("/server-proxy/lifetime", Fixture, NULL, fixture_set_up, test_lifetime,
               fixture_tear_down);
   g_test_add ("/server-proxy/settings", Fixture, NULL, fixture_set_up, test_settings,
+              fixture_tear_down);
+  g_test_add ("/server-proxy/signals", Fixture, NULL, fixture_set_up, test_signals,
               fixture_tear_down);
   return g_test_run ();
 }
