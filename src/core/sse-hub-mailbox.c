@@ -17,12 +17,14 @@ static GSourceFuncs mailbox_funcs = { NULL, NULL, mailbox_dispatch, NULL, NULL, 
 void
 sse_hub_mailbox_init (SseHubMailbox *box,
                       GMainContext  *context,
+                      gint           priority,
                       GSourceFunc    drain,
                       gpointer       data)
 {
   g_mutex_init (&box->lock);
   g_queue_init (&box->items);
   box->source = g_source_new (&mailbox_funcs, sizeof (GSource));
+  g_source_set_priority (box->source, priority);
   g_source_set_callback (box->source, drain, data, NULL);
   g_source_attach (box->source, context);
 }

@@ -37,6 +37,7 @@ typedef struct
 
 void     sse_hub_mailbox_init   (SseHubMailbox  *box,
                                  GMainContext   *context,
+                                 gint            priority,
                                  GSourceFunc     drain,
                                  gpointer        data);
 void     sse_hub_mailbox_post   (SseHubMailbox  *box,

@@ -127,26 +127,44 @@ tell_items_changed (SseHubProxyHub   *hub,
   tell (hub, tail);
 }
 
+/* Every client's counters, in list order.  A window that does not drain
+ * needs only the newest: they replace a set still last in the queue. */
 static void
 tell_counters (SseHubProxyHub *hub)
 {
   GListModel *clients = sse_hub_server_get_clients (hub->server);
   guint n = g_list_model_get_n_items (clients);
-  SseHubChange *change = change_new (SSE_HUB_CHANGE_COUNTERS);
+  GArray *counters = g_array_sized_new (FALSE, FALSE, sizeof (SseHubCounters), n);
+  SseHubMailbox *box = hub->to_owner;
+  SseHubChange *change;
 
-  change->counters = g_array_sized_new (FALSE, FALSE, sizeof (SseHubCounters), n);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SseHubClient) client = g_list_model_get_item (clients, i);
-      SseHubCounters counters = {
+      SseHubCounters values = {
         sse_hub_client_get_id (client),
         sse_hub_client_get_events_sent (client),
         sse_hub_client_get_bytes_sent (client),
         sse_hub_client_get_bytes_received (client),
       };
 
-      g_array_append_val (change->counters, counters);
+      g_array_append_val (counters, values);
     }
+
+  g_mutex_lock (&box->lock);
+  change = g_queue_peek_tail (&box->items);
+  if (change != NULL && change->kind == SSE_HUB_CHANGE_COUNTERS)
+    {
+      g_array_unref (change->counters);
+      change->counters = counters;
+      sse_hub_tsan_release (box);
+      g_mutex_unlock (&box->lock);
+      return;
+    }
+  g_mutex_unlock (&box->lock);
+
+  change = change_new (SSE_HUB_CHANGE_COUNTERS);
+  change->counters = counters;
   tell (hub, change);
 }
 

@@ -30,6 +30,13 @@ struct _SseHubServerProxy
 
 G_DEFINE_FINAL_TYPE (SseHubServerProxy, sse_hub_server_proxy, G_TYPE_OBJECT)
 
+/* The hub's changes apply after GTK's layout (G_PRIORITY_HIGH_IDLE + 10)
+ * and paint (+ 20): a hub that changes all the time would otherwise keep
+ * a source of higher priority ready at every turn and no frame would be
+ * drawn.  So a frame is drawn between batches, and a batch costs at most
+ * one more. */
+#define OWNER_PRIORITY (G_PRIORITY_HIGH_IDLE + 30)
+
 /* The server's and store's settable properties, forwarded as they are. */
 static const struct
 {
@@ -415,9 +422,11 @@ sse_hub_server_proxy_new (const char *path)
 
   self->owner_context = g_main_context_ref_thread_default ();
   self->hub_context = g_main_context_new ();
-  sse_hub_mailbox_init (&self->to_owner, self->owner_context, drain_changes, self);
+  sse_hub_mailbox_init (&self->to_owner, self->owner_context, OWNER_PRIORITY, drain_changes,
+                        self);
   hub = sse_hub_proxy_hub_new (path, self->hub_context, &self->to_hub, &self->to_owner);
-  sse_hub_mailbox_init (&self->to_hub, self->hub_context, sse_hub_proxy_hub_drain, hub);
+  sse_hub_mailbox_init (&self->to_hub, self->hub_context, G_PRIORITY_DEFAULT,
+                        sse_hub_proxy_hub_drain, hub);
   self->thread = g_thread_new ("sse-hub", sse_hub_proxy_hub_run, hub);
   return self;
 }
