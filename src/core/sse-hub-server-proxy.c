@@ -201,10 +201,11 @@ sse_hub_server_proxy_call_sync (SseHubServerProxy *self,
                                 SseHubSyncFunc     func,
                                 SseHubSyncCall    *sync)
 {
-  SseHubCall *call = g_new0 (SseHubCall, 1);
+  SseHubCall *call;
 
   g_return_if_fail (self->thread != NULL);
 
+  call = g_new0 (SseHubCall, 1);
   sync->func = func;
   sync->lock = &self->answer_lock;
   sync->cond = &self->answered;
