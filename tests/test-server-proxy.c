@@ -704,6 +704,29 @@ test_lifetime (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (replayed)), >=, posts.n_ok + 1);
 }
 
+/* A list never read is never rewritten: the app stays stopped when its
+ * file cannot be read, and quits. */
+static void
+test_unread_file_kept (void)
+{
+  g_autofree char *dir = test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "persons.jsonl", NULL);
+  const char *line = "{\"name\":\"Kept\",\"age\":7}\n";
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  SseHubServerProxy *proxy;
+
+  g_assert_true (g_file_set_contents (path, line, -1, &error));
+  proxy = sse_hub_server_proxy_new (path);
+  g_assert_true (sse_hub_server_proxy_shut_down (proxy, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (proxy);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_cmpstr (contents, ==, line);
+  test_remove_dir (dir);
+}
+
 /* ------------------------------------------------------------------------ */
 /* 6. Settings                                                              */
 
@@ -863,6 +886,7 @@ main (int   argc,
   g_test_add ("/server-proxy/log", Fixture, NULL, fixture_set_up, test_log, fixture_tear_down);
   g_test_add ("/server-proxy/lifetime", Fixture, NULL, fixture_set_up, test_lifetime,
               fixture_tear_down);
+  g_test_add_func ("/server-proxy/unread-file-kept", test_unread_file_kept);
   g_test_add ("/server-proxy/settings", Fixture, NULL, fixture_set_up, test_settings,
               fixture_tear_down);
   g_test_add ("/server-proxy/signals", Fixture, NULL, fixture_set_up, test_signals,

@@ -31,6 +31,7 @@ struct _SseHubProxyHub
   SseHubOp          *op;           /* running */
   guint              counters_timer;
   guint              counters_idle;
+  gboolean           loaded;       /* the store read its file: flushing may rewrite it */
 };
 
 void
@@ -420,7 +421,7 @@ void
 sse_hub_proxy_hub_load (SseHubProxyHub *hub,
                         SseHubSyncCall *call)
 {
-  call->ok = sse_hub_person_store_load (hub->store, &call->error);
+  call->ok = hub->loaded = sse_hub_person_store_load (hub->store, &call->error);
   sse_hub_sync_answer (call);
 }
 
@@ -447,7 +448,9 @@ drained_cb (gpointer data)
   SseHubProxyHub *hub = call->out;
 
   call->out = NULL;
-  call->ok = sse_hub_person_store_flush (hub->store, &call->error);
+  /* A file never read (unreadable, or the hub quit first) must not be
+   * rewritten with the empty list the store holds instead. */
+  call->ok = !hub->loaded || sse_hub_person_store_flush (hub->store, &call->error);
   sse_hub_sync_answer (call);
   return G_SOURCE_REMOVE;
 }
