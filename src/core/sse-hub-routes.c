@@ -375,7 +375,15 @@ typedef struct
   SoupServerMessage *message;
   SseHubPeer        *peer;
   gboolean           counted;  /* FALSE: the presenter's */
+  gboolean           ended;    /* the hub stopped meanwhile: nobody to answer */
 } PendingPost;
+
+static void
+on_post_ended (SoupServerMessage *message,
+               PendingPost       *post)
+{
+  post->ended = TRUE;
+}
 
 static void
 on_person_saved (GObject      *source,
@@ -388,21 +396,25 @@ on_person_saved (GObject      *source,
 
   /* 200 means on disk: the answer waits for the sync. */
   person = sse_hub_person_store_add_finish (SSE_HUB_PERSON_STORE (source), result, &error);
-  if (person != NULL)
+  g_signal_handlers_disconnect_by_data (post->message, post);
+  if (person == NULL && post->counted)
+    sse_hub_access_uncount_person (post->server->access, post->peer);
+  /* The hub stopped while the sync ran: the connection is gone with it,
+   * and answering would touch a message libsoup has let go. */
+  if (!post->ended)
     {
-      const char *json = sse_hub_person_get_json (person);
+      if (person != NULL)
+        {
+          const char *json = sse_hub_person_get_json (person);
 
-      respond_json (post->message, SOUP_STATUS_OK, json);
-      log_answered (post->server, post->message, post->peer, json);
+          respond_json (post->message, SOUP_STATUS_OK, json);
+          log_answered (post->server, post->message, post->peer, json);
+        }
+      else
+        sse_hub_routes_refuse (post->server, post->message, post->peer,
+                               sse_hub_refusal_from_error (error), error);
+      soup_server_message_unpause (post->message);
     }
-  else
-    {
-      if (post->counted)
-        sse_hub_access_uncount_person (post->server->access, post->peer);
-      sse_hub_routes_refuse (post->server, post->message, post->peer,
-                             sse_hub_refusal_from_error (error), error);
-    }
-  soup_server_message_unpause (post->message);
 
   g_object_unref (post->server);
   g_object_unref (post->message);
@@ -494,6 +506,8 @@ sse_hub_routes_add_person (SseHubServer      *self,
   post->message = g_object_ref (message);
   post->peer = g_object_ref (peer);
   post->counted = !presenter;
+  g_signal_connect (message, "finished", G_CALLBACK (on_post_ended), post);
+  g_signal_connect (message, "disconnected", G_CALLBACK (on_post_ended), post);
   soup_server_message_pause (message);
   sse_hub_person_store_add_by_async (self->store, name, age,
                                      presenter ? NULL : sse_hub_peer_get_group (peer),

@@ -31,81 +31,8 @@ struct _SseHubProxyHub
   SseHubOp          *op;           /* running */
   guint              counters_timer;
   guint              counters_idle;
+  gboolean           loaded;       /* the store read its file: flushing may rewrite it */
 };
-
-/* ------------------------------------------------------------------------ */
-/* Mailboxes                                                                */
-
-static gboolean
-mailbox_dispatch (GSource     *source,
-                  GSourceFunc  callback,
-                  gpointer     user_data)
-{
-  g_source_set_ready_time (source, -1);
-  return callback (user_data);
-}
-
-static GSourceFuncs mailbox_funcs = { NULL, NULL, mailbox_dispatch, NULL, NULL, NULL };
-
-void
-sse_hub_mailbox_init (SseHubMailbox *box,
-                      GMainContext  *context,
-                      GSourceFunc    drain,
-                      gpointer       data)
-{
-  g_mutex_init (&box->lock);
-  g_queue_init (&box->items);
-  box->source = g_source_new (&mailbox_funcs, sizeof (GSource));
-  g_source_set_callback (box->source, drain, data, NULL);
-  g_source_attach (box->source, context);
-}
-
-/* g_source_set_ready_time() locks the source's context and wakes it: it
- * may be called from the writing thread. */
-void
-sse_hub_mailbox_post (SseHubMailbox *box,
-                      gpointer       item)
-{
-  g_mutex_lock (&box->lock);
-  if (g_queue_is_empty (&box->items))
-    g_source_set_ready_time (box->source, 0);
-  g_queue_push_tail (&box->items, item);
-  g_mutex_unlock (&box->lock);
-}
-
-gpointer
-sse_hub_mailbox_take (SseHubMailbox *box)
-{
-  gpointer item;
-
-  g_mutex_lock (&box->lock);
-  item = g_queue_pop_head (&box->items);
-  g_mutex_unlock (&box->lock);
-  return item;
-}
-
-guint
-sse_hub_mailbox_length (SseHubMailbox *box)
-{
-  guint length;
-
-  g_mutex_lock (&box->lock);
-  length = box->items.length;
-  if (length > 0)
-    g_source_set_ready_time (box->source, 0);
-  g_mutex_unlock (&box->lock);
-  return length;
-}
-
-void
-sse_hub_mailbox_clear (SseHubMailbox  *box,
-                       GDestroyNotify  free_item)
-{
-  g_source_destroy (box->source);
-  g_clear_pointer (&box->source, g_source_unref);
-  g_queue_clear_full (&box->items, free_item);
-  g_mutex_clear (&box->lock);
-}
 
 void
 sse_hub_change_free (SseHubChange *change)
@@ -188,6 +115,7 @@ tell_items_changed (SseHubProxyHub   *hub,
       position == tail->position + tail->added->len)
     {
       g_ptr_array_extend_and_steal (tail->added, items);
+      sse_hub_tsan_release (box);
       g_mutex_unlock (&box->lock);
       return;
     }
@@ -200,26 +128,44 @@ tell_items_changed (SseHubProxyHub   *hub,
   tell (hub, tail);
 }
 
+/* Every client's counters, in list order.  A window that does not drain
+ * needs only the newest: they replace a set still last in the queue. */
 static void
 tell_counters (SseHubProxyHub *hub)
 {
   GListModel *clients = sse_hub_server_get_clients (hub->server);
   guint n = g_list_model_get_n_items (clients);
-  SseHubChange *change = change_new (SSE_HUB_CHANGE_COUNTERS);
+  GArray *counters = g_array_sized_new (FALSE, FALSE, sizeof (SseHubCounters), n);
+  SseHubMailbox *box = hub->to_owner;
+  SseHubChange *change;
 
-  change->counters = g_array_sized_new (FALSE, FALSE, sizeof (SseHubCounters), n);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(SseHubClient) client = g_list_model_get_item (clients, i);
-      SseHubCounters counters = {
+      SseHubCounters values = {
         sse_hub_client_get_id (client),
         sse_hub_client_get_events_sent (client),
         sse_hub_client_get_bytes_sent (client),
         sse_hub_client_get_bytes_received (client),
       };
 
-      g_array_append_val (change->counters, counters);
+      g_array_append_val (counters, values);
     }
+
+  g_mutex_lock (&box->lock);
+  change = g_queue_peek_tail (&box->items);
+  if (change != NULL && change->kind == SSE_HUB_CHANGE_COUNTERS)
+    {
+      g_array_unref (change->counters);
+      change->counters = counters;
+      sse_hub_tsan_release (box);
+      g_mutex_unlock (&box->lock);
+      return;
+    }
+  g_mutex_unlock (&box->lock);
+
+  change = change_new (SSE_HUB_CHANGE_COUNTERS);
+  change->counters = counters;
   tell (hub, change);
 }
 
@@ -460,17 +406,22 @@ run_next_op (SseHubProxyHub *hub)
 void
 sse_hub_sync_answer (SseHubSyncCall *call)
 {
-  g_mutex_lock (call->lock);
-  call->answered = TRUE;
-  g_cond_broadcast (call->cond);
-  g_mutex_unlock (call->lock);
+  GMutex *lock = call->lock;
+  GCond *cond = call->cond;
+
+  /* The flag is the last of call this thread touches: the caller's
+   * stack frame may be gone the moment it is seen. */
+  g_mutex_lock (lock);
+  g_atomic_int_set (&call->answered, TRUE);
+  g_cond_broadcast (cond);
+  g_mutex_unlock (lock);
 }
 
 void
 sse_hub_proxy_hub_load (SseHubProxyHub *hub,
                         SseHubSyncCall *call)
 {
-  call->ok = sse_hub_person_store_load (hub->store, &call->error);
+  call->ok = hub->loaded = sse_hub_person_store_load (hub->store, &call->error);
   sse_hub_sync_answer (call);
 }
 
@@ -497,7 +448,9 @@ drained_cb (gpointer data)
   SseHubProxyHub *hub = call->out;
 
   call->out = NULL;
-  call->ok = sse_hub_person_store_flush (hub->store, &call->error);
+  /* A file never read (unreadable, or the hub quit first) must not be
+   * rewritten with the empty list the store holds instead. */
+  call->ok = !hub->loaded || sse_hub_person_store_flush (hub->store, &call->error);
   sse_hub_sync_answer (call);
   return G_SOURCE_REMOVE;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "sse-hub-mailbox.h"
 #include "sse-hub-server-proxy.h"
 
 G_BEGIN_DECLS
@@ -10,30 +11,6 @@ G_BEGIN_DECLS
  * (sse-hub-server-proxy-hub.c: the store and server, made, run and freed
  * there).  They share nothing but two mailboxes and the answers of
  * synchronous calls; the hub half never touches the proxy object. */
-
-/* A queue one thread appends to and another's context takes from, in
- * order.  Its GSource is woken (ready time 0) when the queue goes from
- * empty to not, so a burst costs the reader one dispatch. */
-typedef struct
-{
-  GMutex   lock;
-  GQueue   items;
-  GSource *source;
-} SseHubMailbox;
-
-void     sse_hub_mailbox_init   (SseHubMailbox  *box,
-                                 GMainContext   *context,
-                                 GSourceFunc     drain,
-                                 gpointer        data);
-void     sse_hub_mailbox_post   (SseHubMailbox  *box,
-                                 gpointer        item);
-/* One item from the head, or NULL. */
-gpointer sse_hub_mailbox_take   (SseHubMailbox  *box);
-/* How many wait; wakes the reader again when any do (what arrived during
- * a drain woke nobody). */
-guint    sse_hub_mailbox_length (SseHubMailbox  *box);
-void     sse_hub_mailbox_clear  (SseHubMailbox  *box,
-                                 GDestroyNotify  free_item);
 
 /* What the hub thread tells the owner, in its order. */
 typedef enum
@@ -91,7 +68,7 @@ struct _SseHubSyncCall
   SseHubSyncFunc  func;
   GMutex         *lock;
   GCond          *cond;
-  gboolean        answered;  /* under lock */
+  gint            answered;  /* atomic, set under lock: TSan sees it */
 
   /* in */
   const char     *name;
@@ -159,6 +136,24 @@ typedef struct
 } SseHubCall;
 
 void     sse_hub_call_free      (SseHubCall *call);
+
+/* The owner's side (sse-hub-server-proxy.c), for its calls
+ * (sse-hub-server-proxy-calls.c).  call_sync waits for the hub's answer,
+ * then applies the changes the hub made up to it; post_op queues a store
+ * change whose answer comes back through the changes, as a GTask of self
+ * tagged tag. */
+void sse_hub_server_proxy_call_sync (SseHubServerProxy   *self,
+                                     SseHubSyncFunc       func,
+                                     SseHubSyncCall      *sync);
+void sse_hub_server_proxy_post_op   (SseHubServerProxy   *self,
+                                     SseHubOpKind         kind,
+                                     const char          *name,
+                                     gint64               age,
+                                     SseHubPerson        *person,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data,
+                                     gpointer             tag);
 
 void sse_hub_sync_answer              (SseHubSyncCall *call);
 void sse_hub_proxy_hub_load           (SseHubProxyHub *hub, SseHubSyncCall *call);

@@ -30,6 +30,13 @@ struct _SseHubServerProxy
 
 G_DEFINE_FINAL_TYPE (SseHubServerProxy, sse_hub_server_proxy, G_TYPE_OBJECT)
 
+/* The hub's changes apply after GTK's layout (G_PRIORITY_HIGH_IDLE + 10)
+ * and paint (+ 20): a hub that changes all the time would otherwise keep
+ * a source of higher priority ready at every turn and no frame would be
+ * drawn.  So a frame is drawn between batches, and a batch costs at most
+ * one more. */
+#define OWNER_PRIORITY (G_PRIORITY_HIGH_IDLE + 30)
+
 /* The server's and store's settable properties, forwarded as they are. */
 static const struct
 {
@@ -189,15 +196,16 @@ post_call (SseHubServerProxy *self,
 }
 
 /* Waits for the hub's answer, then applies what the hub made up to it. */
-static void
-call_sync (SseHubServerProxy *self,
-           SseHubSyncFunc     func,
-           SseHubSyncCall    *sync)
+void
+sse_hub_server_proxy_call_sync (SseHubServerProxy *self,
+                                SseHubSyncFunc     func,
+                                SseHubSyncCall    *sync)
 {
-  SseHubCall *call = g_new0 (SseHubCall, 1);
+  SseHubCall *call;
 
   g_return_if_fail (self->thread != NULL);
 
+  call = g_new0 (SseHubCall, 1);
   sync->func = func;
   sync->lock = &self->answer_lock;
   sync->cond = &self->answered;
@@ -206,23 +214,23 @@ call_sync (SseHubServerProxy *self,
   post_call (self, call);
 
   g_mutex_lock (&self->answer_lock);
-  while (!sync->answered)
+  while (!g_atomic_int_get (&sync->answered))
     g_cond_wait (&self->answered, &self->answer_lock);
   g_mutex_unlock (&self->answer_lock);
 
   drain_changes (self);
 }
 
-static void
-post_op (SseHubServerProxy   *self,
-         SseHubOpKind         kind,
-         const char          *name,
-         gint64               age,
-         SseHubPerson        *person,
-         GCancellable        *cancellable,
-         GAsyncReadyCallback  callback,
-         gpointer             user_data,
-         gpointer             tag)
+void
+sse_hub_server_proxy_post_op (SseHubServerProxy   *self,
+                              SseHubOpKind         kind,
+                              const char          *name,
+                              gint64               age,
+                              SseHubPerson        *person,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data,
+                              gpointer             tag)
 {
   SseHubCall *call = g_new0 (SseHubCall, 1);
   SseHubOp *op = g_new0 (SseHubOp, 1);
@@ -415,9 +423,11 @@ sse_hub_server_proxy_new (const char *path)
 
   self->owner_context = g_main_context_ref_thread_default ();
   self->hub_context = g_main_context_new ();
-  sse_hub_mailbox_init (&self->to_owner, self->owner_context, drain_changes, self);
+  sse_hub_mailbox_init (&self->to_owner, self->owner_context, OWNER_PRIORITY, drain_changes,
+                        self);
   hub = sse_hub_proxy_hub_new (path, self->hub_context, &self->to_hub, &self->to_owner);
-  sse_hub_mailbox_init (&self->to_hub, self->hub_context, sse_hub_proxy_hub_drain, hub);
+  sse_hub_mailbox_init (&self->to_hub, self->hub_context, G_PRIORITY_DEFAULT,
+                        sse_hub_proxy_hub_drain, hub);
   self->thread = g_thread_new ("sse-hub", sse_hub_proxy_hub_run, hub);
   return self;
 }
@@ -433,7 +443,7 @@ sse_hub_server_proxy_load (SseHubServerProxy  *self,
 
   g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
 
-  call_sync (self, sse_hub_proxy_hub_load, &call);
+  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_load, &call);
   if (call.error != NULL)
     g_propagate_error (error, call.error);
   return call.ok;
@@ -447,7 +457,7 @@ sse_hub_server_proxy_start (SseHubServerProxy  *self,
 
   g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
 
-  call_sync (self, sse_hub_proxy_hub_start, &call);
+  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_start, &call);
   if (call.error != NULL)
     g_propagate_error (error, call.error);
   return call.ok;
@@ -460,7 +470,7 @@ sse_hub_server_proxy_stop (SseHubServerProxy *self)
 
   g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
 
-  call_sync (self, sse_hub_proxy_hub_stop, &call);
+  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_stop, &call);
 }
 
 gboolean
@@ -471,7 +481,7 @@ sse_hub_server_proxy_shut_down (SseHubServerProxy  *self,
 
   g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
 
-  call_sync (self, sse_hub_proxy_hub_shut_down, &call);
+  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_shut_down, &call);
   self->shut_down = TRUE;
   if (call.error != NULL)
     g_propagate_error (error, call.error);
@@ -560,253 +570,4 @@ sse_hub_server_proxy_get_log (SseHubServerProxy *self)
 {
   g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
   return G_LIST_MODEL (self->log);
-}
-
-/* ------------------------------------------------------------------------ */
-/* The person list                                                          */
-
-void
-sse_hub_server_proxy_add_person_async (SseHubServerProxy   *self,
-                                       const char          *name,
-                                       gint64               age,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-  post_op (self, SSE_HUB_OP_ADD, name, age, NULL, cancellable, callback, user_data,
-           sse_hub_server_proxy_add_person_async);
-}
-
-SseHubPerson *
-sse_hub_server_proxy_add_person_finish (SseHubServerProxy  *self,
-                                        GAsyncResult       *result,
-                                        GError            **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-void
-sse_hub_server_proxy_restore_person_async (SseHubServerProxy   *self,
-                                           SseHubPerson        *person,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data)
-{
-  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-  g_return_if_fail (SSE_HUB_IS_PERSON (person));
-  post_op (self, SSE_HUB_OP_RESTORE, NULL, 0, person, cancellable, callback, user_data,
-           sse_hub_server_proxy_restore_person_async);
-}
-
-void
-sse_hub_server_proxy_remove_person_async (SseHubServerProxy   *self,
-                                          SseHubPerson        *person,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-  g_return_if_fail (SSE_HUB_IS_PERSON (person));
-  post_op (self, SSE_HUB_OP_REMOVE, NULL, 0, person, cancellable, callback, user_data,
-           sse_hub_server_proxy_remove_person_async);
-}
-
-gboolean
-sse_hub_server_proxy_remove_person_finish (SseHubServerProxy  *self,
-                                           GAsyncResult       *result,
-                                           GError            **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-void
-sse_hub_server_proxy_clear_persons_async (SseHubServerProxy   *self,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
-{
-  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-  post_op (self, SSE_HUB_OP_CLEAR, NULL, 0, NULL, cancellable, callback, user_data,
-           sse_hub_server_proxy_clear_persons_async);
-}
-
-gboolean
-sse_hub_server_proxy_clear_persons_finish (SseHubServerProxy  *self,
-                                           GAsyncResult       *result,
-                                           GError            **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-void
-sse_hub_server_proxy_remove_computer_persons_async (SseHubServerProxy   *self,
-                                                    const char          *computer,
-                                                    GCancellable        *cancellable,
-                                                    GAsyncReadyCallback  callback,
-                                                    gpointer             user_data)
-{
-  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-  g_return_if_fail (computer != NULL);
-  post_op (self, SSE_HUB_OP_REMOVE_COMPUTER, computer, 0, NULL, cancellable, callback,
-           user_data, sse_hub_server_proxy_remove_computer_persons_async);
-}
-
-GPtrArray *
-sse_hub_server_proxy_remove_computer_persons_finish (SseHubServerProxy  *self,
-                                                     GAsyncResult       *result,
-                                                     GError            **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Quick calls, answered by the hub                                         */
-
-GStrv
-sse_hub_server_proxy_dup_urls (SseHubServerProxy *self)
-{
-  SseHubSyncCall call = { 0 };
-
-  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
-  call_sync (self, sse_hub_proxy_hub_dup_urls, &call);
-  return call.out;
-}
-
-static void
-block (SseHubServerProxy *self,
-       const char        *computer,
-       gboolean           blocked)
-{
-  SseHubSyncCall call = { 0 };
-
-  call.name = computer;
-  call.number = blocked;
-  call_sync (self, sse_hub_proxy_hub_block, &call);
-}
-
-void
-sse_hub_server_proxy_block_computer (SseHubServerProxy *self,
-                                     const char        *computer)
-{
-  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-  g_return_if_fail (computer != NULL);
-  block (self, computer, TRUE);
-}
-
-void
-sse_hub_server_proxy_unblock_computer (SseHubServerProxy *self,
-                                       const char        *computer)
-{
-  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-  g_return_if_fail (computer != NULL);
-  block (self, computer, FALSE);
-}
-
-GStrv
-sse_hub_server_proxy_dup_blocked_computers (SseHubServerProxy *self)
-{
-  SseHubSyncCall call = { 0 };
-
-  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
-  call_sync (self, sse_hub_proxy_hub_dup_blocked, &call);
-  return call.out;
-}
-
-GPtrArray *
-sse_hub_server_proxy_dup_computer_streams (SseHubServerProxy *self)
-{
-  SseHubSyncCall call = { 0 };
-
-  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
-  call_sync (self, sse_hub_proxy_hub_dup_streams, &call);
-  return call.out;
-}
-
-gboolean
-sse_hub_server_proxy_send_custom_event (SseHubServerProxy  *self,
-                                        const char         *name,
-                                        const char         *id,
-                                        const char         *data,
-                                        GError            **error)
-{
-  SseHubSyncCall call = { 0 };
-
-  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
-  call.name = name;
-  call.id = id;
-  call.data = data;
-  call_sync (self, sse_hub_proxy_hub_custom_event, &call);
-  if (call.error != NULL)
-    g_propagate_error (error, call.error);
-  return call.ok;
-}
-
-guint
-sse_hub_server_proxy_drop_all_clients (SseHubServerProxy *self)
-{
-  SseHubSyncCall call = { 0 };
-
-  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), 0);
-  call_sync (self, sse_hub_proxy_hub_drop_all, &call);
-  return call.count;
-}
-
-guint
-sse_hub_server_proxy_disconnect_client (SseHubServerProxy *self,
-                                        guint64            client_id)
-{
-  SseHubSyncCall call = { 0 };
-
-  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), 0);
-  call.number = client_id;
-  call_sync (self, sse_hub_proxy_hub_disconnect, &call);
-  return call.count;
-}
-
-void
-sse_hub_server_proxy_get_transport_cost (SseHubServerProxy   *self,
-                                         SseHubTransportCost *cost)
-{
-  SseHubSyncCall call = { 0 };
-
-  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-  g_return_if_fail (cost != NULL);
-  call_sync (self, sse_hub_proxy_hub_transport_cost, &call);
-  *cost = call.cost;
-}
-
-void
-sse_hub_server_proxy_flush_log (SseHubServerProxy *self)
-{
-  SseHubSyncCall call = { 0 };
-
-  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-  call_sync (self, sse_hub_proxy_hub_flush_log, &call);
-}
-
-GPtrArray *
-sse_hub_server_proxy_clear_log (SseHubServerProxy *self)
-{
-  SseHubSyncCall call = { 0 };
-
-  g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
-  call_sync (self, sse_hub_proxy_hub_clear_log, &call);
-  return call.out;
-}
-
-void
-sse_hub_server_proxy_restore_log (SseHubServerProxy *self,
-                                  GPtrArray         *entries)
-{
-  SseHubSyncCall call = { 0 };
-
-  g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-  g_return_if_fail (entries != NULL);
-  call.entries = entries;
-  call_sync (self, sse_hub_proxy_hub_restore_log, &call);
 }
