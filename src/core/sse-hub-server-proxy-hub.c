@@ -6,6 +6,8 @@
  * through the owner's mailbox, in the order it happened. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sse-hub-server-proxy-private.h"
 
 #include "sse-hub-client-private.h"
@@ -388,7 +390,7 @@ run_next_op (SseHubProxyHub *hub)
       else
         op_done (hub, NULL, NULL,
                  g_error_new_literal (SSE_HUB_ERROR, SSE_HUB_ERROR_NOT_FOUND,
-                                      "The person is no longer on the list"));
+                                      _("The person is no longer on the list")));
       break;
     case SSE_HUB_OP_CLEAR:
       sse_hub_server_clear_persons_async (hub->server, NULL, on_op_finished, hub);

@@ -27,11 +27,12 @@ G_DECLARE_FINAL_TYPE (SseHubServerProxy, sse_hub_server_proxy, SSE_HUB, SERVER_P
  *
  * A call that returns a value (start, stop, send_custom_event, the drop
  * counts, the dup_ functions, the log calls) waits for the hub thread's
- * answer and then applies every change queued until then, so the mirror
- * reads as the hub was when it answered.  The hub thread never waits for
- * the owner thread.  Since such a call may emit the mirrors' signals
- * before it returns, a widget must not make it inside a GTK layout pass
- * (map, size_allocate, snapshot): defer it to an idle there.
+ * answer and then applies every change queued until then (async
+ * callbacks included), so the mirror reads as the hub was when it
+ * answered.  The hub thread never waits for the owner thread.  Since
+ * such a call may emit the mirrors' signals before it returns, a widget
+ * must not make it inside a GTK layout pass (map, size_allocate,
+ * snapshot): defer it to an idle there.
  *
  * Properties, as the server's and forwarded to it (g_settings_bind works):
  *   port, bind-address, keepalive-interval, max-clients, queue-cap,
