@@ -201,7 +201,10 @@ remove_cell_setup (GtkSignalListItemFactory *factory,
   GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
 
   gtk_widget_add_css_class (button, "flat");
+  /* Hidden meanwhile: a visible widget's new tooltip costs an X round trip. */
+  gtk_widget_set_visible (button, FALSE);
   gtk_widget_set_tooltip_text (button, _("Remove"));
+  gtk_widget_set_visible (button, TRUE);
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_remove_person_clicked), list_item, 0);
   gtk_list_item_set_child (list_item, button);
 }
