@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-/* --transport ws: the same clients over the hub's WebSocket.  Each socket
- * message is read back into the SSE event it mirrors and fed to the same
- * event-stream reader, so every figure is measured the same way on both
- * pipes; pings are answered, or the hub would drop the clients of a long
- * run at its pong deadline. */
+/* --transport ws: the same clients over the hub's WebSocket, or nchan's
+ * (nchan_subscriber websocket).  Each socket message is read back into the
+ * SSE event it mirrors and fed to the same event-stream reader, so every
+ * figure is measured the same way on every pipe; pings are answered, or
+ * the hub would drop the clients of a long run at its pong deadline. */
 
 #include <errno.h>
 #include <string.h>
@@ -59,6 +59,28 @@ append_as_sse (GString    *out,
   g_string_append (out, "data: ");
   g_string_append_len (out, p, end - 1 - p);
   g_string_append (out, "\n\n");
+}
+
+/* nchan sends a published body as it came, one text message per post:
+ * an unnamed event, one data line per line of the body. */
+static void
+append_body_as_sse (GString    *out,
+                    const char *text,
+                    gsize       length)
+{
+  const char *end = text + length;
+
+  while (text < end)
+    {
+      const char *newline = memchr (text, '\n', end - text);
+      const char *line_end = newline != NULL ? newline : end;
+
+      g_string_append (out, "data: ");
+      g_string_append_len (out, text, line_end - text);
+      g_string_append_c (out, '\n');
+      text = line_end + 1;
+    }
+  g_string_append_c (out, '\n');
 }
 
 static void
@@ -123,7 +145,10 @@ bench_ws_feed (Client       *c,
       switch (frame[0] & 0x0f)
         {
         case 0x1:
-          append_as_sse (sse, (const char *) frame + header, length);
+          if (c->bench->nchan)
+            append_body_as_sse (sse, (const char *) frame + header, length);
+          else
+            append_as_sse (sse, (const char *) frame + header, length);
           break;
         case 0x9:
           answer_ping (c);

@@ -168,8 +168,11 @@ drop_all_connections_action (GtkWidget  *widget,
   g_autofree char *text = NULL;
 
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "Dropped %u connection; it comes back after its retry",
-                                       "Dropped %u connections; they come back after their retry",
+                                       "Dropped %u connection; an SSE browser comes back by "
+                                       "itself with Last-Event-ID, a WebSocket page by its script",
+                                       "Dropped %u connections; SSE browsers come back by "
+                                       "themselves with Last-Event-ID, WebSocket pages by their "
+                                       "script",
                                        dropped),
                           dropped);
   sse_hub_toast_show_now (GTK_WIDGET (self->toast_overlay), text);

@@ -398,7 +398,7 @@ test_drop_and_disconnect (void)
   g_assert_true (test_pump_until (test_peer_closed, third, 5000));
   g_assert_cmpuint (g_list_model_get_n_items (clients), ==, 0);
   g_assert_nonnull (strstr (test_find_log_text (log, SSE_HUB_LOG_NOTICE, "drop-all"),
-                            "dropped all 2 streams"));
+                            "dropped all 2 connections"));
 }
 
 /* A presenter's named event: queued for every client as is, never merged

@@ -56,8 +56,9 @@ test_hub_sentences (void)
   g_autofree char *list_sent = NULL;
   g_autofree char *expected = NULL;
   const struct { SseHubLogEvent event; const char *english; } cases[] = {
-    { SSE_HUB_LOG_EVENT_DROPPED_ALL, "presenter dropped all 2 streams: browsers come back after "
-                                     "their retry, with Last-Event-ID" },
+    { SSE_HUB_LOG_EVENT_DROPPED_ALL, "presenter dropped all 2 connections: SSE browsers come back "
+                                     "by themselves with Last-Event-ID, WebSocket pages by their "
+                                     "script" },
     { SSE_HUB_LOG_EVENT_PERSON_ADDED, "presenter added" },
     { SSE_HUB_LOG_EVENT_STARTED, NULL },
   };
@@ -105,7 +106,8 @@ test_every_sentence_translated (void)
     {
       SseHubLogRecord record = { .event = event, .peer = "10.0.0.2", .client_id = 7,
                                  .number = 3, .limit = 1024, .last_event_id = "4",
-                                 .revision = "5", .method = "POST", .path = "/addPerson",
+                                 .revision = "5", .ws_key = "K==", .ws_accept = "A=",
+                                 .method = "POST", .path = "/addPerson",
                                  .status = 429, .refusal = SSE_HUB_REFUSAL_TIMEOUT };
       g_autofree char *english = NULL;
       g_autofree char *shown = NULL;
@@ -119,6 +121,10 @@ test_every_sentence_translated (void)
       g_assert_nonnull (english);
       g_assert_cmpstr (english, !=, shown);
       assert_chinese (shown);
+      /* The handshake's own fields, not borrowed ones. */
+      if (event == SSE_HUB_LOG_EVENT_UPGRADED)
+        g_assert_cmpstr (english, ==, "client 7 (10.0.0.2) switched to WebSocket: 101, "
+                                      "Sec-WebSocket-Key K==, Sec-WebSocket-Accept A=");
     }
 
   for (guint i = 0; i < refusals->n_values; i++)

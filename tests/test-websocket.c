@@ -11,6 +11,7 @@
 #include "ws-peer.h"
 
 /* RFC 6455 section 1.3's own example. */
+#define SAMPLE_KEY    "dGhlIHNhbXBsZSBub25jZQ=="
 #define SAMPLE_ACCEPT "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
 
 static WsPeer *
@@ -35,6 +36,9 @@ test_handshake (void)
 {
   g_autoptr(TestHub) hub = test_hub_new ();
   g_autoptr(WsPeer) peer = open_socket (hub, "/connect", NULL);
+  SseHubEventLog *log = sse_hub_server_get_log (hub->server);
+  g_autoptr(SseHubLogEntry) entry = NULL;
+  g_autofree char *sentence = NULL;
   SseHubClient *client;
 
   g_assert_cmpuint (peer->status, ==, 101);
@@ -49,9 +53,15 @@ test_handshake (void)
   g_assert_cmpint (sse_hub_client_get_transport (client), ==, SSE_HUB_TRANSPORT_WEBSOCKET);
   g_assert_cmpuint (sse_hub_client_get_bytes_sent (client), ==, peer->bytes_in);
   g_object_unref (client);
-  g_assert_nonnull (strstr (test_find_log_text (sse_hub_server_get_log (hub->server),
-                                                SSE_HUB_LOG_HELLO, "101"),
+  g_assert_nonnull (strstr (test_find_log_text (log, SSE_HUB_LOG_HELLO, "101"),
                             "Sec-WebSocket-Accept " SAMPLE_ACCEPT));
+  /* The record keeps both keys in fields of their own. */
+  entry = test_log_entry_at (log, test_log_position (log, "101", NULL));
+  g_assert_cmpstr (sse_hub_log_entry_get_record (entry)->ws_key, ==, SAMPLE_KEY);
+  g_assert_cmpstr (sse_hub_log_entry_get_record (entry)->ws_accept, ==, SAMPLE_ACCEPT);
+  sentence = sse_hub_log_entry_dup_sentence (entry, FALSE);
+  g_assert_nonnull (strstr (sentence, "Sec-WebSocket-Key " SAMPLE_KEY ", Sec-WebSocket-Accept "
+                                      SAMPLE_ACCEPT));
 }
 
 static WsMessage *
@@ -225,6 +235,67 @@ test_read_only_foreign_origin (void)
     reply = send_and_wait_reply (own, "{\"event\":\"addPerson\",\"data\":{\"name\":\"P\",\"age\":1}}");
     g_assert_cmpint (json_object_get_int_member (reply, "status"), ==, 200);
   }
+}
+
+static JsonObject *
+socket_add (WsPeer     *peer,
+            const char *name)
+{
+  g_autofree char *text = g_strdup_printf ("{\"event\":\"addPerson\",\"data\":"
+                                           "{\"name\":\"%s\",\"age\":3}}", name);
+
+  return send_and_wait_reply (peer, text);
+}
+
+/* An audience socket's adds draw on its computer's posting budget, person
+ * cap and error budget, the very ones its POSTs draw on, and are refused
+ * in the POST's words. */
+static void
+test_budgets (void)
+{
+  g_autoptr(TestHub) hub = test_hub_new ();
+  g_autoptr(WsPeer) peer = open_socket (hub, "/connect", TEST_FOREIGN_ORIGIN);
+  g_autoptr(TestResponse) post = NULL;
+  g_autoptr(SseHubPerson) posted = NULL;
+  g_autoptr(SseHubPerson) added = NULL;
+  JsonObject *reply;
+
+  /* Three adds a minute: one POST and two socket adds spend them. */
+  g_object_set (hub->server, "rate-limit", 3, "audience-rate-limit", 0, NULL);
+  post = test_post_json_to (hub->port, "/addPerson", TEST_FOREIGN_ORIGIN,
+                            "{\"name\":\"Po\",\"age\":3}");
+  g_assert_cmpuint (post->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (socket_add (peer, "S1"), "status"), ==, 200);
+  g_assert_cmpint (json_object_get_int_member (socket_add (peer, "S2"), "status"), ==, 200);
+  assert_same_answer (hub, peer, TEST_FOREIGN_ORIGIN, "{\"name\":\"S3\",\"age\":3}");
+  g_assert_cmpint (json_object_get_int_member (ws_peer_find_event (peer, "reply", 2), "status"),
+                   ==, 429);
+
+  /* Added under its computer, as the POST's person was. */
+  posted = g_list_model_get_item (G_LIST_MODEL (hub->store), 0);
+  added = g_list_model_get_item (G_LIST_MODEL (hub->store), 1);
+  g_assert_nonnull (sse_hub_person_get_added_by (added));
+  g_assert_cmpstr (sse_hub_person_get_added_by (added), ==, sse_hub_person_get_added_by (posted));
+
+  /* The computer's person cap counts both. */
+  g_object_set (hub->server, "rate-limit", 0, "max-persons-per-address", 3, NULL);
+  assert_same_answer (hub, peer, TEST_FOREIGN_ORIGIN, "{\"name\":\"S4\",\"age\":3}");
+  g_assert_cmpint (json_object_get_int_member (ws_peer_find_event (peer, "reply", 3), "status"),
+                   ==, 429);
+
+  /* Refused socket adds spend the error budget a POST checks first ... */
+  g_object_set (hub->server, "max-persons-per-address", 0, NULL);
+  for (guint i = 0; i < SSE_HUB_ERROR_BUDGET_PER_MINUTE; i++)
+    {
+      reply = send_and_wait_reply (peer, "{\"event\":\"addPerson\",\"data\":{\"name\":\"\"}}");
+      g_assert_cmpint (json_object_get_int_member (reply, "status"), ==, 400);
+    }
+  /* ... and past it, a valid add waits on the socket as in a POST. */
+  assert_same_answer (hub, peer, TEST_FOREIGN_ORIGIN, "{\"name\":\"S5\",\"age\":3}");
+  reply = socket_add (peer, "S6");
+  g_assert_cmpint (json_object_get_int_member (reply, "status"), ==, 429);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hub->store)), ==, 3);
+  g_assert_false (peer->closed);
 }
 
 static void
@@ -479,6 +550,7 @@ main (int   argc,
   g_test_add_func ("/websocket/same-events", test_same_events);
   g_test_add_func ("/websocket/adds", test_adds);
   g_test_add_func ("/websocket/read-only-foreign-origin", test_read_only_foreign_origin);
+  g_test_add_func ("/websocket/budgets", test_budgets);
   g_test_add_func ("/websocket/resume", test_resume);
   g_test_add_func ("/websocket/ping-pong", test_ping_pong);
   g_test_add_func ("/websocket/close-codes", test_close_codes);

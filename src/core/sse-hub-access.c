@@ -292,16 +292,28 @@ sse_hub_access_check_sender (SseHubAccess       *self,
       return FALSE;
     }
 
-  if (post && sse_hub_rate_limiter_peek (self->error_budget, group) != SSE_HUB_RATE_ALLOWED)
-    {
-      g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
-                           _("Too many refused posts from this computer; wait a little"));
-      *out_reason = SSE_HUB_REFUSAL_ERROR_BUDGET;
-      set_retry_after (message, sse_hub_rate_limiter_retry_after (self->error_budget, group));
-      return FALSE;
-    }
+  return !post || sse_hub_access_check_error_budget (self, message, peer, out_reason, error);
+}
 
-  return TRUE;
+gboolean
+sse_hub_access_check_error_budget (SseHubAccess       *self,
+                                   SoupServerMessage  *message,
+                                   SseHubPeer         *peer,
+                                   SseHubRefusal      *out_reason,
+                                   GError            **error)
+{
+  const char *group = sse_hub_peer_get_group (peer);
+
+  if (sse_hub_rate_limiter_peek (self->error_budget, group) == SSE_HUB_RATE_ALLOWED)
+    return TRUE;
+
+  g_set_error_literal (error, SSE_HUB_ERROR, SSE_HUB_ERROR_RATE_LIMITED,
+                       _("Too many refused posts from this computer; wait a little"));
+  *out_reason = SSE_HUB_REFUSAL_ERROR_BUDGET;
+  /* A socket's add has no response headers. */
+  if (message != NULL)
+    set_retry_after (message, sse_hub_rate_limiter_retry_after (self->error_budget, group));
+  return FALSE;
 }
 
 /* Counted for the life of the process: clearing the list gives no

@@ -75,6 +75,13 @@ gboolean      sse_hub_access_check_sender     (SseHubAccess      *self,
                                                SseHubPeer        *peer,
                                                SseHubRefusal     *out_reason,
                                                GError           **error);
+/* A computer that spent its error budget has its posts and socket adds
+ * refused (Retry-After set on a message; NULL for a socket's add). */
+gboolean      sse_hub_access_check_error_budget (SseHubAccess      *self,
+                                                 SoupServerMessage *message,
+                                                 SseHubPeer        *peer,
+                                                 SseHubRefusal     *out_reason,
+                                                 GError           **error);
 /* A computer's refused post spends its own error budget. */
 void          sse_hub_access_charge_error     (SseHubAccess      *self,
                                                SseHubPeer        *peer);

@@ -29,6 +29,8 @@ sse_hub_log_entry_finalize (GObject *object)
   g_free ((char *) self->record.path);
   g_free ((char *) self->record.last_event_id);
   g_free ((char *) self->record.revision);
+  g_free ((char *) self->record.ws_key);
+  g_free ((char *) self->record.ws_accept);
 
   G_OBJECT_CLASS (sse_hub_log_entry_parent_class)->finalize (object);
 }
@@ -307,6 +309,8 @@ sse_hub_event_log_add (SseHubEventLog        *self,
   entry->record.path = g_strdup (record->path);
   entry->record.last_event_id = g_strdup (record->last_event_id);
   entry->record.revision = g_strdup (record->revision);
+  entry->record.ws_key = g_strdup (record->ws_key);
+  entry->record.ws_accept = g_strdup (record->ws_accept);
 
   /* Bound the pending batch too, so a storm between two flushes cannot grow
    * memory: the oldest pending entries would be dropped at flush anyway. */

@@ -40,8 +40,8 @@ typedef enum
   SSE_HUB_LOG_EVENT_DESCRIPTORS_OUT, /* new connections wait for free descriptors */
   SSE_HUB_LOG_EVENT_ACCEPT_FAILED,   /* accepting failed: listening again */
   SSE_HUB_LOG_EVENT_ACCEPTING_AGAIN, /* the end of either stall */
-  SSE_HUB_LOG_EVENT_UPGRADED,        /* client_id (peer) answered 101: last_event_id holds its
-                                      * Sec-WebSocket-Key, revision the Accept; text: the head */
+  SSE_HUB_LOG_EVENT_UPGRADED,        /* client_id (peer) answered 101 with ws_accept for its
+                                      * ws_key; text: the head */
   SSE_HUB_LOG_EVENT_SOCKET_IN,       /* client_id (peer) sent a socket message of bytes; text: it */
   SSE_HUB_LOG_EVENT_PONG_MISSED,     /* client_id (peer) dropped: no pong within number s */
   SSE_HUB_LOG_EVENT_FAIR_SHARE,      /* client_id (peer) closed for a computer with no stream; number: the streams peer held */
@@ -64,6 +64,8 @@ typedef struct
   const char     *path;
   const char     *last_event_id;
   const char     *revision;
+  const char     *ws_key;      /* the upgrade's Sec-WebSocket-Key */
+  const char     *ws_accept;   /* and the Sec-WebSocket-Accept answered */
   guint64         client_id;
   guint64         number;
   guint64         limit;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* What the fan-out's two files share: sse-hub-fanout.c (the streams, the
- * broadcasts, keep-alive and hang-ups) and sse-hub-fanout-ids.c (the
- * coalesced `client` event). */
+/* What the fan-out's files share: sse-hub-fanout.c (the streams, the
+ * broadcasts, keep-alive and hang-ups), sse-hub-fanout-ids.c (the
+ * coalesced `client` event) and sse-hub-fanout-events.c (custom events). */
 
 #include "sse-hub-client-private.h"
 #include "sse-hub-fanout.h"

@@ -71,10 +71,12 @@ sse_hub_log_entry_dup_sentence (SseHubLogEntry *self,
       return g_strdup (tr (translate, N_("stopped")));
     case SSE_HUB_LOG_EVENT_DROPPED_ALL:
       return g_strdup_printf (g_dngettext (DOMAIN (translate),
-                                           "presenter dropped all %s stream: its browser comes "
-                                           "back after its retry, with Last-Event-ID",
-                                           "presenter dropped all %s streams: browsers come back "
-                                           "after their retry, with Last-Event-ID", r->number),
+                                           "presenter dropped all %s connection: an SSE browser "
+                                           "comes back by itself with Last-Event-ID, a WebSocket "
+                                           "page by its script",
+                                           "presenter dropped all %s connections: SSE browsers "
+                                           "come back by themselves with Last-Event-ID, WebSocket "
+                                           "pages by their script", r->number),
                               number);
     case SSE_HUB_LOG_EVENT_DISCONNECTED:
       return g_strdup_printf (tr (translate, N_("presenter disconnected client %s (%s)")),
@@ -108,7 +110,7 @@ sse_hub_log_entry_dup_sentence (SseHubLogEntry *self,
     case SSE_HUB_LOG_EVENT_UPGRADED:
       return g_strdup_printf (tr (translate, N_("client %s (%s) switched to WebSocket: 101, "
                                                 "Sec-WebSocket-Key %s, Sec-WebSocket-Accept %s")),
-                              client, r->peer, r->last_event_id, r->revision);
+                              client, r->peer, r->ws_key, r->ws_accept);
     case SSE_HUB_LOG_EVENT_SOCKET_IN:
       {
         g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, r->bytes);

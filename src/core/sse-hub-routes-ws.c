@@ -148,12 +148,16 @@ on_socket_message (SseHubClient *client,
                            .client_id = sse_hub_client_get_id (client) });
 
   /* Read first for the id the reply echoes; then the same order as a
-   * POST: who may write, what was sent (a refused message spends the
-   * sender's error budget), and only a valid add spends the posting
-   * budgets. */
+   * POST: a computer past its error budget (refused as the request gate
+   * refuses a POST, which spends it again), who may write, what was sent
+   * (a refused message spends the sender's error budget), and only a
+   * valid add spends the posting budgets. */
   if (!sse_hub_ws_parse_client_message (text, length, &name, &age, &id, &parse_error))
     refusal = sse_hub_refusal_from_error (parse_error);
-  if (!presenter)
+  if (!presenter &&
+      !sse_hub_access_check_error_budget (self->access, NULL, peer, &refusal, &error))
+    sse_hub_access_charge_error (self->access, peer);
+  if (error == NULL && !presenter)
     sse_hub_access_check_post (self->access, peer, &refusal, &error);
   if (error == NULL && parse_error != NULL)
     {
@@ -177,7 +181,10 @@ on_socket_message (SseHubClient *client,
   add->peer = g_object_ref (peer);
   add->id = g_steal_pointer (&id);
   add->counted = !presenter;
-  sse_hub_person_store_add_async (self->store, name, age, NULL, on_person_saved, add);
+  /* Under its computer, as a POST's: the presenter can remove them together. */
+  sse_hub_person_store_add_by_async (self->store, name, age,
+                                     presenter ? NULL : sse_hub_peer_get_group (peer),
+                                     NULL, on_person_saved, add);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -284,8 +291,7 @@ sse_hub_routes_websocket (SseHubServer      *self,
                            .event_name = "101", .peer = sse_hub_peer_get_host (held_peer),
                            .status = SOUP_STATUS_SWITCHING_PROTOCOLS,
                            .bytes = g_bytes_get_size (head),
-                           /* the handshake's two keys, in the record's spare strings */
-                           .last_event_id = key, .revision = accept,
+                           .ws_key = key, .ws_accept = accept,
                            .text = g_bytes_get_data (head, NULL),
                            .text_length = g_bytes_get_size (head),
                            .client_id = sse_hub_client_get_id (client) });

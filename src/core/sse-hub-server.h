@@ -158,8 +158,9 @@ gboolean           sse_hub_server_send_custom_event (SseHubServer    *self,
                                                     const char       *data,
                                                     GError          **error);
 
-/* Teaching controls: end every stream, or one.  A browser whose stream
- * ends comes back after its retry, with Last-Event-ID.  Each is logged;
+/* Teaching controls: end every stream, or one.  An SSE browser comes
+ * back after its retry, with Last-Event-ID; a WebSocket page when its
+ * script reconnects.  Each is logged;
  * they return how many streams were closed. */
 guint              sse_hub_server_drop_all_clients (SseHubServer     *self);
 guint              sse_hub_server_disconnect_client (SseHubServer    *self,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The audience page's words, in English and Simplified Chinese.  Served
-// between stream.js and app.js in one file (see src/core/meson.build).
+// between stream.js and form.js in one file (see src/core/meson.build).
 'use strict';
 
 // eslint-disable-next-line no-unused-vars

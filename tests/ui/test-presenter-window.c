@@ -100,7 +100,8 @@ room_open (gpointer data)
 static gboolean
 drop_toast_shown (gpointer data)
 {
-  return widget_find_label (data, "Dropped 0 connections; they come back after their retry") != NULL;
+  return widget_find_label (data, "Dropped 0 connections; SSE browsers come back by themselves with "
+                            "Last-Event-ID, WebSocket pages by their script") != NULL;
 }
 
 /* A toast takes a strip of its own below Clear All, Undo is a key away, and

@@ -223,7 +223,7 @@ test_drop_all (Fixture       *fixture,
   wait_until (all_finished, clients, "every stream to end");
   all.expected = 0;
   wait_until (count_reached, &all, "no clients");
-  dropped = log_position (fixture, "drop-all", "dropped all 3 streams");
+  dropped = log_position (fixture, "drop-all", "dropped all 3 connections");
   g_assert_cmpint (dropped, >=, 0);
 
   /* What EventSource does after its retry. */
