@@ -256,6 +256,51 @@ test_max_persons (Fixture       *fixture,
                     ==, 2);
 }
 
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               GArray     *changes)
+{
+  guint change[3] = { position, removed, added };
+
+  g_array_append_vals (changes, change, 3);
+}
+
+static gboolean
+has_n_items (gpointer model)
+{
+  return g_list_model_get_n_items (model) == 6;
+}
+
+/* The hub ends the streams one by one, in no particular order; the window
+ * gets one splice for them all. */
+static void
+test_drop_all_one_splice (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GListModel *clients = sse_hub_server_proxy_get_clients (fixture->proxy);
+  g_autoptr(GPtrArray) peers = g_ptr_array_new_with_free_func ((GDestroyNotify) test_peer_free);
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_ptr_array_add (peers, test_peer_open_stream (fixture->port, NULL));
+      g_assert_nonnull (test_peer_wait_event (g_ptr_array_index (peers, i), "hello", 0, 10000));
+    }
+  g_assert_true (test_pump_until (has_n_items, clients, 10000));
+
+  g_signal_connect (clients, "items-changed", G_CALLBACK (count_changes), changes);
+  g_assert_cmpuint (sse_hub_server_proxy_drop_all_clients (fixture->proxy), ==, 6);
+  g_assert_cmpuint (g_list_model_get_n_items (clients), ==, 0);
+  g_assert_cmpuint (changes->len, ==, 3);
+  g_assert_cmpuint (g_array_index (changes, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (changes, guint, 1), ==, 6);
+  g_assert_cmpuint (g_array_index (changes, guint, 2), ==, 0);
+  g_signal_handlers_disconnect_by_data (clients, changes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -269,5 +314,7 @@ main (int   argc,
               test_cost_and_urls, fixture_tear_down);
   g_test_add ("/server-proxy-calls/max-persons", Fixture, NULL, fixture_set_up,
               test_max_persons, fixture_tear_down);
+  g_test_add ("/server-proxy-calls/drop-all-one-splice", Fixture, NULL, fixture_set_up,
+              test_drop_all_one_splice, fixture_tear_down);
   return g_test_run ();
 }

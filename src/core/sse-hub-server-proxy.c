@@ -105,12 +105,90 @@ set_from_hub (SseHubServerProxy *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
-static void
-splice (GListStore   *store,
-        SseHubChange *change)
+/* Consecutive changes to one mirror, applied to a copy of its items and
+ * spliced in once: a class that leaves at once (Drop All, the end of a
+ * lesson) is one splice, not one per client, each of which GTK's list
+ * views answer by rebinding every row after it. */
+typedef struct
 {
-  g_list_store_splice (store, change->position, change->removed, change->added->pdata,
-                       change->added->len);
+  GListStore *store;   /* NULL: nothing pending */
+  GPtrArray  *items;   /* the store's items, the pending changes applied */
+} Pending;
+
+static GListStore *
+store_of (SseHubServerProxy *self,
+          SseHubChangeKind   kind)
+{
+  switch (kind)
+    {
+    case SSE_HUB_CHANGE_PERSONS:
+      return self->persons;
+    case SSE_HUB_CHANGE_CLIENTS:
+      return self->clients;
+    case SSE_HUB_CHANGE_LOG:
+      return self->log;
+    default:
+      return NULL;
+    }
+}
+
+static void
+pending_add (Pending      *pending,
+             GListStore   *store,
+             SseHubChange *change)
+{
+  if (pending->store == NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
+
+      pending->store = store;
+      pending->items = g_ptr_array_new_full (n + change->added->len, g_object_unref);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (pending->items, g_list_model_get_item (G_LIST_MODEL (store), i));
+    }
+  g_ptr_array_remove_range (pending->items, change->position, change->removed);
+  for (guint i = 0; i < change->added->len; i++)
+    g_ptr_array_insert (pending->items, change->position + i,
+                        g_object_ref (g_ptr_array_index (change->added, i)));
+}
+
+/* One splice over what differs between the store and its copy. */
+static void
+pending_commit (SseHubServerProxy *self,
+                Pending           *pending)
+{
+  GListStore *store = g_steal_pointer (&pending->store);
+  g_autoptr(GPtrArray) items = g_steal_pointer (&pending->items);
+  GListModel *model = G_LIST_MODEL (store);
+  guint n_old;
+  guint first = 0;
+  guint last = 0;
+
+  if (store == NULL)
+    return;
+
+  n_old = g_list_model_get_n_items (model);
+  while (first < n_old && first < items->len)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, first);
+
+      if (item != g_ptr_array_index (items, first))
+        break;
+      first++;
+    }
+  while (last < n_old - first && last < items->len - first)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, n_old - 1 - last);
+
+      if (item != g_ptr_array_index (items, items->len - 1 - last))
+        break;
+      last++;
+    }
+  if (first + last < MAX (n_old, items->len))
+    g_list_store_splice (store, first, n_old - first - last, items->pdata + first,
+                         items->len - first - last);
+  if (store == self->clients)
+    set_from_hub (self, PROP_N_CLIENTS, items->len);
 }
 
 static void
@@ -120,15 +198,9 @@ apply_change (SseHubServerProxy *self,
   switch (change->kind)
     {
     case SSE_HUB_CHANGE_PERSONS:
-      splice (self->persons, change);
-      break;
     case SSE_HUB_CHANGE_CLIENTS:
-      splice (self->clients, change);
-      set_from_hub (self, PROP_N_CLIENTS, g_list_model_get_n_items (G_LIST_MODEL (self->clients)));
-      break;
     case SSE_HUB_CHANGE_LOG:
-      splice (self->log, change);
-      break;
+      g_assert_not_reached ();
     case SSE_HUB_CHANGE_COUNTERS:
       apply_counters (self, change->counters);
       break;
@@ -163,23 +235,34 @@ apply_change (SseHubServerProxy *self,
 /* Everything queued when it starts, in the hub's order, taken one at a
  * time: a handler that makes a synchronous call drains inside, and the
  * order still holds.  What arrives meanwhile waits for the next dispatch,
- * so a busy hub cannot hold the owner's loop here. */
+ * so a busy hub cannot hold the owner's loop here.  A mirror's changes
+ * are committed before any other kind of change applies: a callback or
+ * a signal always finds the mirrors as the hub was when it was queued. */
 static gboolean
 drain_changes (gpointer data)
 {
   SseHubServerProxy *self = data;
   guint n = sse_hub_mailbox_length (&self->to_owner);
+  Pending pending = { NULL, NULL };
 
   g_object_ref (self);
   for (guint i = 0; i < n; i++)
     {
       SseHubChange *change = sse_hub_mailbox_take (&self->to_owner);
+      GListStore *store;
 
       if (change == NULL)
         break;
-      apply_change (self, change);
+      store = store_of (self, change->kind);
+      if (pending.store != NULL && pending.store != store)
+        pending_commit (self, &pending);
+      if (store != NULL)
+        pending_add (&pending, store, change);
+      else
+        apply_change (self, change);
       sse_hub_change_free (change);
     }
+  pending_commit (self, &pending);
   sse_hub_mailbox_length (&self->to_owner);
   g_object_unref (self);
   return G_SOURCE_CONTINUE;

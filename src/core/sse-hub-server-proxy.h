@@ -17,12 +17,13 @@ G_DECLARE_FINAL_TYPE (SseHubServerProxy, sse_hub_server_proxy, SSE_HUB, SERVER_P
  *
  * Mirrors: get_persons (the store's own SseHubPerson objects, immutable),
  * get_log (the log's own SseHubLogEntry objects, immutable) and
- * get_clients (SseHubClient mirrors with no connection, made and read on
- * the owner thread only; their counters are refreshed with each batch of
- * changes and once a second while clients are connected).  The hub
+ * get_clients (SseHubClient copies with no connection, handed to the
+ * owner thread and read there only; their counters are refreshed after
+ * each change and once a second while clients are connected).  The hub
  * thread queues every change in its order; the owner context applies all
  * that is queued in one dispatch, in that order, so a burst costs the
- * window one frame.  An async call's callback comes through the same
+ * window one frame; changes in a row to one mirror reach it as one
+ * items-changed.  An async call's callback comes through the same
  * queue: it runs after the mirror shows the change it made.
  *
  * A call that returns a value (start, stop, send_custom_event, the drop
