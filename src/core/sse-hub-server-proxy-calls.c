@@ -115,11 +115,8 @@ sse_hub_server_proxy_remove_computer_persons_finish (SseHubServerProxy  *self,
 GStrv
 sse_hub_server_proxy_dup_urls (SseHubServerProxy *self)
 {
-  SseHubSyncCall call = { 0 };
-
   g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
-  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_dup_urls, &call);
-  return call.out;
+  return sse_hub_server_proxy_call_plain (self, sse_hub_proxy_hub_dup_urls);
 }
 
 static void
@@ -155,21 +152,15 @@ sse_hub_server_proxy_unblock_computer (SseHubServerProxy *self,
 GStrv
 sse_hub_server_proxy_dup_blocked_computers (SseHubServerProxy *self)
 {
-  SseHubSyncCall call = { 0 };
-
   g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
-  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_dup_blocked, &call);
-  return call.out;
+  return sse_hub_server_proxy_call_plain (self, sse_hub_proxy_hub_dup_blocked);
 }
 
 GPtrArray *
 sse_hub_server_proxy_dup_computer_streams (SseHubServerProxy *self)
 {
-  SseHubSyncCall call = { 0 };
-
   g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
-  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_dup_streams, &call);
-  return call.out;
+  return sse_hub_server_proxy_call_plain (self, sse_hub_proxy_hub_dup_streams);
 }
 
 gboolean
@@ -185,10 +176,7 @@ sse_hub_server_proxy_send_custom_event (SseHubServerProxy  *self,
   call.name = name;
   call.id = id;
   call.data = data;
-  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_custom_event, &call);
-  if (call.error != NULL)
-    g_propagate_error (error, call.error);
-  return call.ok;
+  return sse_hub_server_proxy_call_checked (self, sse_hub_proxy_hub_custom_event, &call, error);
 }
 
 guint
@@ -228,20 +216,15 @@ sse_hub_server_proxy_get_transport_cost (SseHubServerProxy   *self,
 void
 sse_hub_server_proxy_flush_log (SseHubServerProxy *self)
 {
-  SseHubSyncCall call = { 0 };
-
   g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_flush_log, &call);
+  sse_hub_server_proxy_call_plain (self, sse_hub_proxy_hub_flush_log);
 }
 
 GPtrArray *
 sse_hub_server_proxy_clear_log (SseHubServerProxy *self)
 {
-  SseHubSyncCall call = { 0 };
-
   g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), NULL);
-  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_clear_log, &call);
-  return call.out;
+  return sse_hub_server_proxy_call_plain (self, sse_hub_proxy_hub_clear_log);
 }
 
 void

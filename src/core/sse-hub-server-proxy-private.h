@@ -145,6 +145,14 @@ void     sse_hub_call_free      (SseHubCall *call);
 void sse_hub_server_proxy_call_sync (SseHubServerProxy   *self,
                                      SseHubSyncFunc       func,
                                      SseHubSyncCall      *sync);
+/* call_sync for a call that takes nothing in: its out, if any. */
+gpointer sse_hub_server_proxy_call_plain   (SseHubServerProxy  *self,
+                                            SseHubSyncFunc      func);
+/* call_sync that hands the hub's error on: the hub's ok. */
+gboolean sse_hub_server_proxy_call_checked (SseHubServerProxy  *self,
+                                            SseHubSyncFunc      func,
+                                            SseHubSyncCall     *sync,
+                                            GError            **error);
 void sse_hub_server_proxy_post_op   (SseHubServerProxy   *self,
                                      SseHubOpKind         kind,
                                      const char          *name,

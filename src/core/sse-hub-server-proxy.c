@@ -304,6 +304,28 @@ sse_hub_server_proxy_call_sync (SseHubServerProxy *self,
   drain_changes (self);
 }
 
+gpointer
+sse_hub_server_proxy_call_plain (SseHubServerProxy *self,
+                                 SseHubSyncFunc     func)
+{
+  SseHubSyncCall call = { 0 };
+
+  sse_hub_server_proxy_call_sync (self, func, &call);
+  return call.out;
+}
+
+gboolean
+sse_hub_server_proxy_call_checked (SseHubServerProxy  *self,
+                                   SseHubSyncFunc      func,
+                                   SseHubSyncCall     *sync,
+                                   GError            **error)
+{
+  sse_hub_server_proxy_call_sync (self, func, sync);
+  if (sync->error != NULL)
+    g_propagate_error (error, sync->error);
+  return sync->ok;
+}
+
 void
 sse_hub_server_proxy_post_op (SseHubServerProxy   *self,
                               SseHubOpKind         kind,
@@ -525,11 +547,7 @@ sse_hub_server_proxy_load (SseHubServerProxy  *self,
   SseHubSyncCall call = { 0 };
 
   g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
-
-  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_load, &call);
-  if (call.error != NULL)
-    g_propagate_error (error, call.error);
-  return call.ok;
+  return sse_hub_server_proxy_call_checked (self, sse_hub_proxy_hub_load, &call, error);
 }
 
 gboolean
@@ -539,21 +557,14 @@ sse_hub_server_proxy_start (SseHubServerProxy  *self,
   SseHubSyncCall call = { 0 };
 
   g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
-
-  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_start, &call);
-  if (call.error != NULL)
-    g_propagate_error (error, call.error);
-  return call.ok;
+  return sse_hub_server_proxy_call_checked (self, sse_hub_proxy_hub_start, &call, error);
 }
 
 void
 sse_hub_server_proxy_stop (SseHubServerProxy *self)
 {
-  SseHubSyncCall call = { 0 };
-
   g_return_if_fail (SSE_HUB_IS_SERVER_PROXY (self));
-
-  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_stop, &call);
+  sse_hub_server_proxy_call_plain (self, sse_hub_proxy_hub_stop);
 }
 
 gboolean
@@ -561,14 +572,12 @@ sse_hub_server_proxy_shut_down (SseHubServerProxy  *self,
                                 GError            **error)
 {
   SseHubSyncCall call = { 0 };
+  gboolean ok;
 
   g_return_val_if_fail (SSE_HUB_IS_SERVER_PROXY (self), FALSE);
-
-  sse_hub_server_proxy_call_sync (self, sse_hub_proxy_hub_shut_down, &call);
+  ok = sse_hub_server_proxy_call_checked (self, sse_hub_proxy_hub_shut_down, &call, error);
   self->shut_down = TRUE;
-  if (call.error != NULL)
-    g_propagate_error (error, call.error);
-  return call.ok;
+  return ok;
 }
 
 /* ------------------------------------------------------------------------ */
