@@ -56,6 +56,11 @@ void      sse_hub_server_emit_refused              (SseHubServer      *self,
                                                     const char        *field,
                                                     const char        *path);
 char     *sse_hub_server_dup_config_json           (SseHubServer      *self);
+/* The "error" and "refused" signals, on type: the server's and its
+ * proxy's, which passes the server's on. */
+void      sse_hub_server_signals_new               (GType              type,
+                                                    guint             *error_signal,
+                                                    guint             *refused_signal);
 
 /* sse-hub-computers.c: on a full hub, a computer with no stream gets in:
  * the newest stream of the computer holding the most (two or more) is

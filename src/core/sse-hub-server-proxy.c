@@ -7,6 +7,7 @@
 #include "sse-hub-server-proxy-private.h"
 
 #include "sse-hub-client-private.h"
+#include "sse-hub-server-private.h"
 
 struct _SseHubServerProxy
 {
@@ -441,11 +442,12 @@ sse_hub_server_proxy_set_property (GObject      *object,
   post_call (self, call);
 }
 
-/* The same name, range and default as the hub's own. */
+/* The same name, range, default and access as the hub's own. */
 static GParamSpec *
 copy_pspec (GParamSpec *pspec)
 {
-  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  GParamFlags flags = (pspec->flags & G_PARAM_READWRITE) | G_PARAM_STATIC_STRINGS
+                      | G_PARAM_EXPLICIT_NOTIFY;
 
   if (G_IS_PARAM_SPEC_UINT (pspec))
     {
@@ -479,29 +481,21 @@ sse_hub_server_proxy_class_init (SseHubServerProxyClass *klass)
       copy_pspec (g_object_class_find_property (forwarded[i].on_store ? store_class : server_class,
                                                 forwarded[i].name));
   properties[PROP_RUNNING] =
-    g_param_spec_boolean ("running", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    copy_pspec (g_object_class_find_property (server_class, "running"));
+  /* The server has only a getter for it. */
   properties[PROP_BOUND_PORT] =
     g_param_spec_uint ("bound-port", NULL, NULL, 0, 65535, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_CLIENTS] =
-    g_param_spec_uint ("n-clients", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    copy_pspec (g_object_class_find_property (server_class, "n-clients"));
   properties[PROP_WRITABLE] =
-    g_param_spec_boolean ("writable", NULL, NULL, TRUE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    copy_pspec (g_object_class_find_property (store_class, "writable"));
   g_object_class_install_properties (object_class, N_PROPS, properties);
   g_type_class_unref (server_class);
   g_type_class_unref (store_class);
 
-  signals[SIGNAL_ERROR] =
-    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_ERROR);
-  signals[SIGNAL_REFUSED] =
-    g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 4, SSE_HUB_TYPE_PEER, SSE_HUB_TYPE_REFUSAL,
-                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+  sse_hub_server_signals_new (G_TYPE_FROM_CLASS (klass), &signals[SIGNAL_ERROR],
+                              &signals[SIGNAL_REFUSED]);
 }
 
 static void

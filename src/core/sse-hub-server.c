@@ -609,6 +609,21 @@ sse_hub_server_set_property (GObject      *object,
     }
 }
 
+void
+sse_hub_server_signals_new (GType  type,
+                            guint *error_signal,
+                            guint *refused_signal)
+{
+  *error_signal =
+    g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+  *refused_signal =
+    g_signal_new ("refused", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, SSE_HUB_TYPE_PEER, SSE_HUB_TYPE_REFUSAL,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
 static void
 sse_hub_server_class_init (SseHubServerClass *klass)
 {
@@ -664,14 +679,8 @@ sse_hub_server_class_init (SseHubServerClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SIGNAL_ERROR] =
-    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_ERROR);
-  signals[SIGNAL_REFUSED] =
-    g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 4, SSE_HUB_TYPE_PEER, SSE_HUB_TYPE_REFUSAL,
-                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+  sse_hub_server_signals_new (G_TYPE_FROM_CLASS (klass), &signals[SIGNAL_ERROR],
+                              &signals[SIGNAL_REFUSED]);
 }
 
 static void
