@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "hub-test.h"
+#include "proxy-test.h"
 
 typedef struct
 {
@@ -118,21 +119,6 @@ hub_thread (gpointer data)
 }
 
 static gboolean
-got_keepalive (gpointer data)
-{
-  TestPeer *peer = data;
-
-  for (guint i = 0; i < peer->frames->len; i++)
-    {
-      TestFrame *frame = g_ptr_array_index (peer->frames, i);
-
-      if (frame->comment != NULL && strstr (frame->comment, "keep-alive") != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
 got_two_client_ids (gpointer data)
 {
   return test_peer_find_frame (data, "client", ",") != NULL;
@@ -142,14 +128,7 @@ static TestResponse *
 post_person (guint       port,
              const char *name)
 {
-  g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"age\":30}", name);
-  g_autofree char *request = g_strdup_printf ("POST /addPerson HTTP/1.1\r\n"
-                                              "Host: 127.0.0.1:%u\r\n"
-                                              "Content-Type: application/json\r\n"
-                                              "Content-Length: %zu\r\n"
-                                              "Connection: close\r\n"
-                                              "\r\n%s",
-                                              port, strlen (body), body);
+  g_autofree char *request = test_add_person_request (port, name);
 
   return test_http_raw (port, request, strlen (request));
 }
@@ -203,7 +182,7 @@ test_hub_on_its_own_thread (void)
   g_assert_true (test_pump_until (got_two_client_ids, first, 5000));
 
   /* The keep-alive timer, every second here. */
-  g_assert_true (test_pump_until (got_keepalive, second, 5000));
+  g_assert_true (test_pump_until (test_peer_got_keepalive, second, 5000));
 
   g_main_context_invoke (ht.context, quit_cb, ht.loop);
   g_thread_join (g_steal_pointer (&thread));

@@ -7,43 +7,26 @@
  * the store's max-persons. */
 
 #include "hub-test.h"
+#include "proxy-test.h"
 #include "sse-hub-server-proxy.h"
 #include "sse-hub-wire.h"
 
 #define COMPUTER "127.0.0.1"
 
-typedef struct
-{
-  char              *dir;
-  SseHubServerProxy *proxy;
-  guint              port;
-} Fixture;
+typedef TestProxy Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = test_make_temp_dir ();
-  path = g_build_filename (fixture->dir, "persons.jsonl", NULL);
-  fixture->proxy = sse_hub_server_proxy_new (path);
-  g_object_set (fixture->proxy, "port", 0, "bind-address", "127.0.0.1", "trust-local", FALSE,
-                NULL);
-  g_assert_true (sse_hub_server_proxy_load (fixture->proxy, &error));
-  g_assert_true (sse_hub_server_proxy_start (fixture->proxy, &error));
-  g_assert_no_error (error);
-  fixture->port = sse_hub_server_proxy_get_bound_port (fixture->proxy);
+  test_proxy_set_up (fixture, FALSE);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_assert_finalize_object (fixture->proxy);
-  test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  test_proxy_tear_down (fixture);
 }
 
 static guint

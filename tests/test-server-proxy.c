@@ -9,92 +9,28 @@
 #include <glib/gstdio.h>
 
 #include "hub-test.h"
+#include "proxy-test.h"
 #include "sse-hub-server-proxy.h"
 #include "sse-hub-wire.h"
 
-typedef struct
-{
-  char              *dir;
-  SseHubServerProxy *proxy;
-  guint              port;
-} Fixture;
+typedef TestProxy Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = test_make_temp_dir ();
-  path = g_build_filename (fixture->dir, "persons.jsonl", NULL);
-  fixture->proxy = sse_hub_server_proxy_new (path);
-  g_object_set (fixture->proxy, "port", 0, "bind-address", "127.0.0.1", NULL);
-  g_assert_true (sse_hub_server_proxy_load (fixture->proxy, &error));
-  g_assert_no_error (error);
-  g_assert_true (sse_hub_server_proxy_start (fixture->proxy, &error));
-  g_assert_no_error (error);
-  /* start() returns with the mirror as the hub was when it answered. */
-  g_assert_true (sse_hub_server_proxy_get_running (fixture->proxy));
-  fixture->port = sse_hub_server_proxy_get_bound_port (fixture->proxy);
-  g_assert_cmpuint (fixture->port, >, 0);
+  test_proxy_set_up (fixture, TRUE);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (fixture->proxy != NULL)
-    g_assert_finalize_object (fixture->proxy);
-  test_remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  test_proxy_tear_down (fixture);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Blocking sockets, for threads that never touch a main context            */
-
-static GSocketConnection *
-blocking_connect (guint port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GError) error = NULL;
-
-  /* NULL once the hub has gone (the lifetime test posts past its end).
-   * No proxy lookup: libproxy's C++ aborts under clang's ASan. */
-  g_socket_client_set_timeout (client, 15);
-  g_socket_client_set_enable_proxy (client, FALSE);
-  return g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
-}
-
-/* The status of POST /addPerson for name, 0 when there was no answer. */
-static guint
-blocking_post (guint       port,
-               const char *name)
-{
-  g_autoptr(GSocketConnection) connection = blocking_connect (port);
-  g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"age\":30}", name);
-  g_autofree char *request =
-    g_strdup_printf ("POST /addPerson HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
-                     "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-                     "Connection: close\r\n\r\n%s", port, strlen (body), body);
-  GInputStream *in;
-  g_autoptr(GString) answer = g_string_new (NULL);
-  char buffer[4096];
-  gssize n;
-  guint status = 0;
-
-  if (connection == NULL)
-    return 0;
-  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
-  if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                                  request, strlen (request), NULL, NULL, NULL))
-    return 0;
-  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL)) > 0)
-    g_string_append_len (answer, buffer, n);
-  if (sscanf (answer->str, "HTTP/1.1 %u", &status) != 1)
-    return 0;
-  return status;
-}
 
 typedef struct
 {
@@ -114,7 +50,7 @@ poster_thread (gpointer data)
     {
       g_autofree char *name = g_strdup_printf ("%s%u", poster->prefix, i);
 
-      if (blocking_post (poster->port, name) == 200)
+      if (test_blocking_post_person (poster->port, name) == 200)
         poster->n_ok++;
     }
   g_atomic_int_set (&poster->done, 1);
@@ -137,18 +73,14 @@ static gpointer
 stream_reader_thread (gpointer data)
 {
   StreamReader *reader = data;
-  g_autoptr(GSocketConnection) connection = blocking_connect (reader->port);
-  g_autofree char *request =
-    g_strdup_printf ("GET /connect HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
-                     "Accept: text/event-stream\r\n\r\n", reader->port);
-  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  g_autoptr(GSocketConnection) connection = test_blocking_open_stream (reader->port);
+  GInputStream *in;
   g_autoptr(GString) body = g_string_new (NULL);
   char buffer[4096];
   gssize n;
 
   g_assert_nonnull (connection);
-  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                                            request, strlen (request), NULL, NULL, NULL));
+  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
   while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL)) > 0)
     {
       g_string_append_len (body, buffer, n);
@@ -730,21 +662,6 @@ test_unread_file_kept (void)
 /* ------------------------------------------------------------------------ */
 /* 6. Settings                                                              */
 
-static gboolean
-got_keepalive (gpointer data)
-{
-  TestPeer *peer = data;
-
-  for (guint i = 0; i < peer->frames->len; i++)
-    {
-      TestFrame *frame = g_ptr_array_index (peer->frames, i);
-
-      if (frame->comment != NULL && strstr (frame->comment, "keep-alive") != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* The app binds its settings to the proxy as it did to the server: the
  * value reads back at once and reaches the hub (a keep-alive every second
  * instead of every 15). */
@@ -766,7 +683,7 @@ test_settings (Fixture       *fixture,
   g_settings_set_uint (settings, "keepalive-interval", 1);
   g_object_get (fixture->proxy, "keepalive-interval", &interval, NULL);
   g_assert_cmpuint (interval, ==, 1);
-  g_assert_true (test_pump_until (got_keepalive, peer, 5000));
+  g_assert_true (test_pump_until (test_peer_got_keepalive, peer, 5000));
 
   g_settings_unbind (fixture->proxy, "keepalive-interval");
 }

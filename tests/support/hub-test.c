@@ -561,6 +561,21 @@ test_peer_closed (gpointer data)
   return ((TestPeer *) data)->closed;
 }
 
+gboolean
+test_peer_got_keepalive (gpointer data)
+{
+  TestPeer *peer = data;
+
+  for (guint i = 0; i < peer->frames->len; i++)
+    {
+      TestFrame *frame = g_ptr_array_index (peer->frames, i);
+
+      if (frame->comment != NULL && strstr (frame->comment, "keep-alive") != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* A response ends at EOF, or, on a connection the hub keeps open for the
  * next request, once its Content-Length has arrived (304 and 204 have no
  * body). */

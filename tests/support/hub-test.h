@@ -99,6 +99,8 @@ void        test_peer_reset           (TestPeer      *peer);
 void        test_peer_close           (TestPeer      *peer);
 /* A TestCondition: the hub closed the peer, or the peer was closed. */
 gboolean    test_peer_closed          (gpointer       peer);
+/* A TestCondition: a keep-alive comment has arrived. */
+gboolean    test_peer_got_keepalive   (gpointer       peer);
 gboolean    test_peer_wait_frames     (TestPeer      *peer,
                                        guint          n_frames,
                                        guint          timeout_ms);

@@ -5,77 +5,13 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
-#include <string.h>
 
+#include "proxy-test.h"
 #include "ui-test.h"
 
 #define THREAD_POSTS 12
 #define FORM_ADDS    12
 #define STALL_SECONDS 10
-
-/* ------------------------------------------------------------------------ */
-/* HTTP from a thread of its own                                            */
-
-/* The test peers belong to the main thread: a thread talks over a
- * blocking socket of its own, as a browser on another core would. */
-static GSocketConnection *
-thread_connect (guint       port,
-                const char *request)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GError) error = NULL;
-  GSocketConnection *connection;
-
-  g_socket_client_set_timeout (client, STALL_SECONDS + 5);
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                             request, strlen (request), NULL, NULL, &error);
-  g_assert_no_error (error);
-  return connection;
-}
-
-/* Reads until needle has arrived (or the peer closed, needle NULL). */
-static gboolean
-thread_read_until (GSocketConnection *connection,
-                   GString           *received,
-                   const char        *needle)
-{
-  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
-
-  while (needle == NULL || strstr (received->str, needle) == NULL)
-    {
-      char buffer[4096];
-      gssize n = g_input_stream_read (input, buffer, sizeof buffer, NULL, NULL);
-
-      if (n <= 0)
-        return needle == NULL;
-      g_string_append_len (received, buffer, n);
-    }
-
-  return TRUE;
-}
-
-static guint
-thread_post (guint       port,
-             const char *name)
-{
-  g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"age\":30}", name);
-  g_autofree char *request = g_strdup_printf ("POST /addPerson HTTP/1.1\r\n"
-                                              "Host: 127.0.0.1:%u\r\n"
-                                              "Content-Type: application/json\r\n"
-                                              "Content-Length: %zu\r\n"
-                                              "Connection: close\r\n\r\n%s",
-                                              port, strlen (body), body);
-  g_autoptr(GSocketConnection) connection = thread_connect (port, request);
-  g_autoptr(GString) answer = g_string_new (NULL);
-  guint status = 0;
-
-  thread_read_until (connection, answer, NULL);
-  if (sscanf (answer->str, "HTTP/1.1 %u", &status) != 1)
-    return 0;
-  return status;
-}
 
 /* ------------------------------------------------------------------------ */
 /* What the window's persons model did                                      */
@@ -295,7 +231,7 @@ poster_thread (gpointer data)
     {
       g_autofree char *name = g_strdup_printf ("Thread %02u", i);
 
-      if (thread_post (poster->port, name) != 200)
+      if (test_blocking_post_person (poster->port, name) != 200)
         poster->refused++;
       /* Paced so that its posts fall between the window's own changes. */
       g_usleep (70 * 1000);
@@ -407,14 +343,14 @@ static gpointer
 reader_thread (gpointer data)
 {
   Stall *stall = data;
-  g_autofree char *request = g_strdup_printf ("GET /connect HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
-                                              "Accept: text/event-stream\r\n\r\n", stall->port);
-  g_autoptr(GSocketConnection) stream = thread_connect (stall->port, request);
+  g_autoptr(GSocketConnection) stream = test_blocking_open_stream (stall->port);
   g_autoptr(GString) received = g_string_new (NULL);
-  gboolean listed = thread_read_until (stream, received, "data: [");
+  gboolean listed;
   guint status;
   gboolean delivered;
 
+  g_assert_nonnull (stream);
+  listed = test_blocking_read_until (stream, received, "data: [");
   g_mutex_lock (&stall->lock);
   stall->listening = listed;
   g_cond_broadcast (&stall->cond);
@@ -422,8 +358,8 @@ reader_thread (gpointer data)
     g_cond_wait (&stall->cond, &stall->lock);
   g_mutex_unlock (&stall->lock);
 
-  status = thread_post (stall->port, STALLED_NAME);
-  delivered = thread_read_until (stream, received, STALLED_NAME);
+  status = test_blocking_post_person (stall->port, STALLED_NAME);
+  delivered = test_blocking_read_until (stream, received, STALLED_NAME);
 
   g_mutex_lock (&stall->lock);
   stall->status = status;
