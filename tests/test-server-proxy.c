@@ -293,25 +293,6 @@ person_named (GListModel *persons,
   return g_list_model_get_item (persons, position);
 }
 
-/* The list a browser gets on connect, as names. */
-static GPtrArray *
-wire_names (guint port)
-{
-  g_autoptr(TestPeer) peer = test_peer_open_stream (port, NULL);
-  TestFrame *frame = test_peer_wait_event (peer, NULL, 0, 10000);
-  g_autoptr(JsonNode) list = NULL;
-  JsonArray *array;
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-
-  g_assert_nonnull (frame);
-  list = test_parse_json (frame->data);
-  array = json_node_get_array (list);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    g_ptr_array_add (names, g_strdup (json_object_get_string_member (
-                       json_array_get_object_element (array, i), "name")));
-  return names;
-}
-
 static void
 assert_mirror_is (GListModel *persons,
                   GPtrArray  *names)
@@ -393,7 +374,7 @@ test_order (Fixture       *fixture,
   g_assert_true (wait_n_items (persons, snapshot->len + 5));
 
   /* The mirror is the hub's list, in order, and its signals retell it. */
-  names = wire_names (fixture->port);
+  names = test_wire_names (fixture->port);
   assert_mirror_is (persons, names);
   assert_mirror_is (persons, replay);
   g_signal_handlers_disconnect_by_data (persons, replay);

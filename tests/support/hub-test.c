@@ -693,6 +693,24 @@ test_parse_json (const char *text)
   return node;
 }
 
+GPtrArray *
+test_wire_names (guint port)
+{
+  g_autoptr(TestPeer) peer = test_peer_open_stream (port, NULL);
+  TestFrame *frame = test_peer_wait_event (peer, NULL, 0, 10000);
+  g_autoptr(JsonNode) list = NULL;
+  JsonArray *array;
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_nonnull (frame);
+  list = test_parse_json (frame->data);
+  array = json_node_get_array (list);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (names, g_strdup (json_object_get_string_member (
+                       json_array_get_object_element (array, i), "name")));
+  return names;
+}
+
 char *
 test_revision_of (TestHub *hub)
 {

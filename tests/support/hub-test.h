@@ -154,6 +154,8 @@ char         *test_response_dup_header (TestResponse *response,
 #define TEST_FOREIGN_ORIGIN "Origin: http://elsewhere.example\r\n"
 
 JsonNode     *test_parse_json         (const char   *text);
+/* The list a browser gets on connect, as names. */
+GPtrArray    *test_wire_names         (guint         port);
 char         *test_revision_of        (TestHub      *hub);
 /* A refusal: this status and a JSON body with an error, naming field if
  * not NULL. */

@@ -114,24 +114,6 @@ model_names (GListModel *model)
   return names;
 }
 
-/* The hub's own list, as a browser gets it on connect. */
-static GPtrArray *
-hub_names (Fixture *fixture)
-{
-  g_autoptr(TestPeer) peer = test_peer_open_stream (fixture->port, NULL);
-  g_autoptr(JsonNode) node = NULL;
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  JsonArray *array;
-
-  wait_for_frame (peer, NULL, NULL);
-  node = test_parse_json (test_peer_find_event (peer, NULL, 0)->data);
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    g_ptr_array_add (names, g_strdup (json_object_get_string_member (
-                                        json_array_get_object_element (array, i), "name")));
-  return names;
-}
-
 static gint
 compare_row_y (gconstpointer a,
                gconstpointer b,
@@ -301,7 +283,7 @@ test_every_change_in_order (Fixture       *fixture,
   hub_add (fixture, "Last", 1);
   settle (300);
 
-  hub = hub_names (fixture);
+  hub = test_wire_names (fixture->port);
   model = model_names (sse_hub_server_proxy_get_persons (fixture->hub));
   replayed = replay (&recorder);
   rows = shown_names (fixture);
@@ -393,27 +375,31 @@ stall_tick_cb (GtkWidget     *widget,
 }
 
 static gboolean
+read_locked (Stall          *stall,
+             const gboolean *flag)
+{
+  gboolean value;
+
+  g_mutex_lock (&stall->lock);
+  value = *flag;
+  g_mutex_unlock (&stall->lock);
+  return value;
+}
+
+static gboolean
 reader_listening (gpointer data)
 {
   Stall *stall = data;
-  gboolean listening;
 
-  g_mutex_lock (&stall->lock);
-  listening = stall->listening;
-  g_mutex_unlock (&stall->lock);
-  return listening;
+  return read_locked (stall, &stall->listening);
 }
 
 static gboolean
 stall_over (gpointer data)
 {
   Stall *stall = data;
-  gboolean over;
 
-  g_mutex_lock (&stall->lock);
-  over = stall->stall_over;
-  g_mutex_unlock (&stall->lock);
-  return over;
+  return read_locked (stall, &stall->stall_over);
 }
 
 static void
