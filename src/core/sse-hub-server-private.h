@@ -58,9 +58,15 @@ void      sse_hub_server_emit_refused              (SseHubServer      *self,
 char     *sse_hub_server_dup_config_json           (SseHubServer      *self);
 /* The "error" and "refused" signals, on type: the server's and its
  * proxy's, which passes the server's on. */
+enum
+{
+  SSE_HUB_SIGNAL_ERROR,
+  SSE_HUB_SIGNAL_REFUSED,
+  SSE_HUB_N_SIGNALS
+};
+
 void      sse_hub_server_signals_new               (GType              type,
-                                                    guint             *error_signal,
-                                                    guint             *refused_signal);
+                                                    guint              signals_out[SSE_HUB_N_SIGNALS]);
 
 /* sse-hub-computers.c: on a full hub, a computer with no stream gets in:
  * the newest stream of the computer holding the most (two or more) is

@@ -63,13 +63,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  SIGNAL_ERROR,
-  SIGNAL_REFUSED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+static guint signals[SSE_HUB_N_SIGNALS];
 
 /* ------------------------------------------------------------------------ */
 /* The changes applied                                                      */
@@ -215,11 +209,11 @@ apply_change (SseHubServerProxy *self,
       set_from_hub (self, PROP_WRITABLE, change->number);
       break;
     case SSE_HUB_CHANGE_REFUSED:
-      g_signal_emit (self, signals[SIGNAL_REFUSED], 0, change->peer, change->reason,
+      g_signal_emit (self, signals[SSE_HUB_SIGNAL_REFUSED], 0, change->peer, change->reason,
                      change->field, change->path);
       break;
     case SSE_HUB_CHANGE_ERROR:
-      g_signal_emit (self, signals[SIGNAL_ERROR], 0, change->error);
+      g_signal_emit (self, signals[SSE_HUB_SIGNAL_ERROR], 0, change->error);
       break;
     case SSE_HUB_CHANGE_DONE:
       if (change->error != NULL)
@@ -494,8 +488,7 @@ sse_hub_server_proxy_class_init (SseHubServerProxyClass *klass)
   g_type_class_unref (server_class);
   g_type_class_unref (store_class);
 
-  sse_hub_server_signals_new (G_TYPE_FROM_CLASS (klass), &signals[SIGNAL_ERROR],
-                              &signals[SIGNAL_REFUSED]);
+  sse_hub_server_signals_new (G_TYPE_FROM_CLASS (klass), signals);
 }
 
 static void

@@ -36,13 +36,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  SIGNAL_ERROR,
-  SIGNAL_REFUSED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+static guint signals[SSE_HUB_N_SIGNALS];
 
 static void restart_if_running (SseHubServer *self);
 
@@ -53,7 +47,7 @@ sse_hub_server_emit_refused (SseHubServer  *self,
                              const char    *field,
                              const char    *path)
 {
-  g_signal_emit (self, signals[SIGNAL_REFUSED], 0, peer, reason, field, path);
+  g_signal_emit (self, signals[SSE_HUB_SIGNAL_REFUSED], 0, peer, reason, field, path);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -219,7 +213,7 @@ restart_if_running (SseHubServer *self)
 
   sse_hub_server_stop (self);
   if (!sse_hub_server_start (self, &error))
-    g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
+    g_signal_emit (self, signals[SSE_HUB_SIGNAL_ERROR], 0, error);
 }
 
 GStrv
@@ -610,14 +604,13 @@ sse_hub_server_set_property (GObject      *object,
 }
 
 void
-sse_hub_server_signals_new (GType  type,
-                            guint *error_signal,
-                            guint *refused_signal)
+sse_hub_server_signals_new (GType type,
+                            guint signals_out[SSE_HUB_N_SIGNALS])
 {
-  *error_signal =
+  signals_out[SSE_HUB_SIGNAL_ERROR] =
     g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_ERROR);
-  *refused_signal =
+  signals_out[SSE_HUB_SIGNAL_REFUSED] =
     g_signal_new ("refused", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 4, SSE_HUB_TYPE_PEER, SSE_HUB_TYPE_REFUSAL,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
@@ -679,8 +672,7 @@ sse_hub_server_class_init (SseHubServerClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  sse_hub_server_signals_new (G_TYPE_FROM_CLASS (klass), &signals[SIGNAL_ERROR],
-                              &signals[SIGNAL_REFUSED]);
+  sse_hub_server_signals_new (G_TYPE_FROM_CLASS (klass), signals);
 }
 
 static void
