@@ -83,20 +83,6 @@ wait_names (GListModel *persons,
     }
 }
 
-static SseHubPerson *
-add (SseHubServerProxy *proxy,
-     const char        *name,
-     GError           **error)
-{
-  GAsyncResult *result = NULL;
-  SseHubPerson *person;
-
-  sse_hub_server_proxy_add_person_async (proxy, name, 30, NULL, test_keep_result, &result);
-  person = sse_hub_server_proxy_add_person_finish (proxy, test_wait_result (&result), error);
-  g_object_unref (result);
-  return person;
-}
-
 /* Blocked and unblocked, its persons removed, then brought back. */
 static void
 test_computers (Fixture       *fixture,
@@ -123,7 +109,7 @@ test_computers (Fixture       *fixture,
   g_assert_cmpuint (top->streams, ==, 2);
 
   g_assert_cmpuint (post (fixture->port, "A"), ==, 200);
-  presenter = add (proxy, "Presenter", NULL);
+  presenter = test_proxy_add (proxy, "Presenter", 30, NULL);
   g_assert_nonnull (presenter);
   g_assert_cmpuint (post (fixture->port, "B"), ==, 200);
   wait_names (persons, "A,Presenter,B");
@@ -204,7 +190,7 @@ test_cost_and_urls (Fixture       *fixture,
   sse_hub_server_proxy_get_transport_cost (proxy, &before);
   g_assert_cmpuint (before.sse_clients, ==, 1);
   g_assert_cmpuint (before.ws_clients, ==, 0);
-  person = add (proxy, "Costly", NULL);
+  person = test_proxy_add (proxy, "Costly", 30, NULL);
   sse_hub_server_proxy_get_transport_cost (proxy, &after);
   g_assert_cmpuint (after.sse_bytes, >, before.sse_bytes);
   g_assert_cmpuint (after.ws_bytes, >, before.ws_bytes);
@@ -228,10 +214,10 @@ test_max_persons (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   g_object_set (fixture->proxy, "max-persons", 2, NULL);
-  first = add (fixture->proxy, "One", NULL);
-  second = add (fixture->proxy, "Two", NULL);
+  first = test_proxy_add (fixture->proxy, "One", 30, NULL);
+  second = test_proxy_add (fixture->proxy, "Two", 30, NULL);
   g_assert_nonnull (second);
-  third = add (fixture->proxy, "Three", &error);
+  third = test_proxy_add (fixture->proxy, "Three", 30, &error);
   g_assert_null (third);
   g_assert_error (error, SSE_HUB_ERROR, SSE_HUB_ERROR_STORE_FULL);
   g_assert_cmpuint (post (fixture->port, "Four"), ==, 507);

@@ -442,7 +442,6 @@ test_clients (Fixture       *fixture,
   IdsWait wait = { clients, ids, 3 };
   g_autoptr(SseHubClient) first = NULL;
   CounterWait counters;
-  GAsyncResult *result = NULL;
   g_autoptr(SseHubPerson) person = NULL;
   guint n_clients;
 
@@ -477,10 +476,8 @@ test_clients (Fixture       *fixture,
   counters.client = first;
   counters.events = sse_hub_client_get_events_sent (first);
   counters.bytes = sse_hub_client_get_bytes_sent (first);
-  sse_hub_server_proxy_add_person_async (proxy, "Counted", 33, NULL, test_keep_result, &result);
-  person = sse_hub_server_proxy_add_person_finish (proxy, test_wait_result (&result), NULL);
+  person = test_proxy_add (proxy, "Counted", 33, NULL);
   g_assert_nonnull (person);
-  g_clear_object (&result);
   g_assert_true (test_pump_until (counters_moved, &counters, 10000));
 
   g_assert_cmpuint (sse_hub_server_proxy_drop_all_clients (proxy), ==, 1);

@@ -36,6 +36,18 @@ test_proxy_tear_down (TestProxy *fixture)
   g_free (fixture->dir);
 }
 
+SseHubPerson *
+test_proxy_add (SseHubServerProxy  *proxy,
+                const char         *name,
+                gint64              age,
+                GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sse_hub_server_proxy_add_person_async (proxy, name, age, NULL, test_keep_result, &result);
+  return sse_hub_server_proxy_add_person_finish (proxy, test_wait_result (&result), error);
+}
+
 GSocketConnection *
 test_blocking_connect (guint port)
 {

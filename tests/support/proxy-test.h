@@ -22,6 +22,11 @@ typedef struct
 void               test_proxy_set_up           (TestProxy   *fixture,
                                                 gboolean     trust_local);
 void               test_proxy_tear_down        (TestProxy   *fixture);
+/* add_person_async, waited for on this thread's context. */
+SseHubPerson      *test_proxy_add              (SseHubServerProxy *proxy,
+                                                const char        *name,
+                                                gint64             age,
+                                                GError           **error);
 
 /* NULL once the hub has gone. */
 GSocketConnection *test_blocking_connect       (guint        port);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hub-test.h"
+#include "proxy-test.h"
 #include "sse-hub-server-proxy.h"
 #include "sse-hub-log-text.h"
 
@@ -47,15 +48,13 @@ static void
 test_window_change_has_no_bytes (void)
 {
   g_autoptr(SseHubServerProxy) hub = sse_hub_server_proxy_new (NULL);
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(SseHubPerson) person = NULL;
   g_autoptr(SseHubLogEntry) entry = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *heading = NULL;
   GListModel *log = sse_hub_server_proxy_get_log (hub);
 
-  sse_hub_server_proxy_add_person_async (hub, "Ada", 36, NULL, test_keep_result, &result);
-  person = sse_hub_server_proxy_add_person_finish (hub, test_wait_result (&result), &error);
+  person = test_proxy_add (hub, "Ada", 36, &error);
   g_assert_no_error (error);
   sse_hub_server_proxy_flush_log (hub);
   for (guint i = 0; entry == NULL && i < g_list_model_get_n_items (log); i++)

@@ -6,6 +6,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "proxy-test.h"
 #include "ui-test.h"
 
 const char firefox_agent[] =
@@ -254,14 +255,9 @@ hub_add (Fixture    *fixture,
          const char *name,
          gint64      age)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SseHubPerson) person = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(SseHubPerson) person = test_proxy_add (fixture->hub, name, age, &error);
 
-  sse_hub_server_proxy_add_person_async (fixture->hub, name, age, NULL, test_keep_result,
-                                         &result);
-  person = sse_hub_server_proxy_add_person_finish (fixture->hub, test_wait_result (&result),
-                                                   &error);
   g_assert_no_error (error);
   g_assert_nonnull (person);
 }
