@@ -256,7 +256,8 @@ disconnect_cell_setup (GtkSignalListItemFactory *factory,
   /* Given to a visible widget, a tooltip asks the X server where the
    * pointer is, a round trip for each row a connect storm sets up. */
   gtk_widget_set_visible (button, FALSE);
-  gtk_widget_set_tooltip_text (button, _("Disconnect this browser; it comes back after its retry"));
+  gtk_widget_set_tooltip_text (button,
+                               _("Disconnect this page: over SSE its browser comes back after its retry, over WebSocket its script reconnects"));
   gtk_widget_set_visible (button, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Disconnect"), -1);
