@@ -156,6 +156,8 @@ update_transport_cost (SseHubClientsPage *self)
 {
   SseHubTransportCost cost;
   g_autofree char *text = NULL;
+  g_autofree char *sse_bytes = NULL;
+  g_autofree char *ws_bytes = NULL;
   g_autofree char *sse = NULL;
   g_autofree char *ws = NULL;
 
@@ -163,13 +165,19 @@ update_transport_cost (SseHubClientsPage *self)
     return;
 
   sse_hub_server_proxy_get_transport_cost (self->hub, &cost);
-  sse = g_strdup_printf ("%" G_GSIZE_FORMAT, cost.sse_bytes);
-  ws = g_strdup_printf ("%" G_GSIZE_FORMAT, cost.ws_bytes);
-  /* TRANSLATORS: bytes of the latest list as one SSE event and as one
-   * WebSocket message, then how many clients use each */
-  text = g_strdup_printf (_("Latest list on the wire: SSE %s bytes to %u clients · "
-                            "WebSocket %s bytes to %u clients"),
-                          sse, cost.sse_clients, ws, cost.ws_clients);
+  sse_bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, cost.sse_bytes);
+  ws_bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, cost.ws_bytes);
+  /* TRANSLATORS: bytes of the latest list as one SSE event, and how many
+   * clients get it over SSE */
+  sse = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "SSE %s bytes to %u client",
+                                      "SSE %s bytes to %u clients", cost.sse_clients),
+                         sse_bytes, cost.sse_clients);
+  /* TRANSLATORS: the same list as one WebSocket message */
+  ws = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "WebSocket %s bytes to %u client",
+                                     "WebSocket %s bytes to %u clients", cost.ws_clients),
+                        ws_bytes, cost.ws_clients);
+  /* TRANSLATORS: the two parts above, SSE first */
+  text = g_strdup_printf (_("Latest list on the wire: %s · %s"), sse, ws);
   gtk_label_set_text (self->transport_cost_label, text);
 }
 
@@ -256,7 +264,8 @@ disconnect_cell_setup (GtkSignalListItemFactory *factory,
   /* Given to a visible widget, a tooltip asks the X server where the
    * pointer is, a round trip for each row a connect storm sets up. */
   gtk_widget_set_visible (button, FALSE);
-  gtk_widget_set_tooltip_text (button, _("Disconnect this browser; it comes back after its retry"));
+  gtk_widget_set_tooltip_text (button,
+                               _("Disconnect this page: over SSE its browser comes back after its retry, over WebSocket its script reconnects"));
   gtk_widget_set_visible (button, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Disconnect"), -1);

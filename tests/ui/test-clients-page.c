@@ -242,6 +242,9 @@ test_disconnect_one (Fixture       *fixture,
     }
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
+  /* One tooltip for both pipes: it must not promise a WebSocket page a
+   * retry its browser never makes. */
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "over WebSocket its script"));
   g_signal_emit_by_name (button, "clicked");
 
   wait_until (test_peer_closed, clients[1], "the chosen stream to end");

@@ -66,7 +66,7 @@ test_both_pipes (Fixture       *fixture,
 
   sse_hub_server_proxy_get_transport_cost (fixture->hub, &cost);
   expected = g_strdup_printf ("Latest list on the wire: SSE %" G_GSIZE_FORMAT " bytes to 1 "
-                              "clients · WebSocket %" G_GSIZE_FORMAT " bytes to 1 clients",
+                              "client · WebSocket %" G_GSIZE_FORMAT " bytes to 1 client",
                               cost.sse_bytes, cost.ws_bytes);
   g_assert_cmpstr (cost_text (fixture), ==, expected);
 
