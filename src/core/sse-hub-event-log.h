@@ -66,6 +66,7 @@ typedef struct
   const char     *revision;
   const char     *ws_key;      /* the upgrade's Sec-WebSocket-Key */
   const char     *ws_accept;   /* and the Sec-WebSocket-Accept answered */
+  gboolean        websocket;   /* LIST_*: the client is on a WebSocket, not SSE */
   guint64         client_id;
   guint64         number;
   guint64         limit;

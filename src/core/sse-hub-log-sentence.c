@@ -49,12 +49,23 @@ sse_hub_log_entry_dup_sentence (SseHubLogEntry *self,
     case SSE_HUB_LOG_EVENT_LIST_SENT:
       return g_strdup_printf (tr (translate, N_("client %s sent no Last-Event-ID: list sent")),
                               client);
+    /* A resume names its pipe: EventSource sent the header by itself, a
+     * socket's page put the id in its URL. */
     case SSE_HUB_LOG_EVENT_LIST_RESENT:
-      return g_strdup_printf (tr (translate, N_("client %s sent Last-Event-ID %s, list is at %s: "
-                                                "list resent")),
+      if (r->websocket)
+        return g_strdup_printf (tr (translate, N_("WebSocket client %s came back with "
+                                                  "?lastEventId=%s, list is at %s: list resent")),
+                                client, r->last_event_id, r->revision);
+      return g_strdup_printf (tr (translate, N_("SSE client %s sent Last-Event-ID %s, list is at "
+                                                "%s: list resent")),
                               client, r->last_event_id, r->revision);
     case SSE_HUB_LOG_EVENT_LIST_SKIPPED:
-      return g_strdup_printf (tr (translate, N_("client %s sent Last-Event-ID %s, the current "
+      if (r->websocket)
+        return g_strdup_printf (tr (translate, N_("WebSocket client %s came back with "
+                                                  "?lastEventId=%s, the current list: list "
+                                                  "skipped")),
+                                client, r->last_event_id);
+      return g_strdup_printf (tr (translate, N_("SSE client %s sent Last-Event-ID %s, the current "
                                                 "list: list skipped")),
                               client, r->last_event_id);
     case SSE_HUB_LOG_EVENT_REQUEST:

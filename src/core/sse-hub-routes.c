@@ -250,12 +250,13 @@ log_list_decision (SseHubServer *self,
 {
   GBytes *frame = sse_hub_fanout_get_persons_frame (self->fanout);
   gsize frame_size = g_bytes_get_size (frame);
+  gboolean websocket = sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET;
   SseHubLogRecord record = {
     .kind = SSE_HUB_LOG_HELLO,
     .event = last_event_id == NULL ? SSE_HUB_LOG_EVENT_LIST_SENT
              : list_sent ? SSE_HUB_LOG_EVENT_LIST_RESENT : SSE_HUB_LOG_EVENT_LIST_SKIPPED,
     /* Which pipe came back: EventSource by itself, a socket by its page. */
-    .event_name = sse_hub_client_get_transport (client) == SSE_HUB_TRANSPORT_WEBSOCKET
+    .event_name = websocket
                   ? (last_event_id != NULL ? "ws:resume" : "ws:connect")
                   : (last_event_id != NULL ? "resume" : "connect"),
     .peer = sse_hub_client_get_remote_address (client),
@@ -266,6 +267,7 @@ log_list_decision (SseHubServer *self,
     .client_id = sse_hub_client_get_id (client),
     .last_event_id = last_event_id,
     .revision = revision,
+    .websocket = websocket,
   };
 
   sse_hub_event_log_add (self->log, &record);
