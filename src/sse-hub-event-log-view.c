@@ -36,7 +36,7 @@ struct _SseHubEventLogView
   GListStore           *log_snapshot;   /* what a paused log shows */
   GtkFileChooserNative *export_chooser;
 
-  guint                 scroll_source;
+  gboolean              scroll_pending;  /* go to the end after the next layout */
   guint                 log_kinds_shown; /* bit per SseHubLogKind */
   gboolean              log_follow;      /* keep the newest entry in view */
   gboolean              in_layout;       /* the list moves its own view */
@@ -169,29 +169,40 @@ set_following (SseHubEventLogView *self,
   gtk_widget_set_visible (self->jump_button, !follow);
 }
 
-static gboolean
-scroll_log_to_end_cb (gpointer user_data)
+static void
+scroll_log_to_end (SseHubEventLogView *self)
 {
-  SseHubEventLogView *self = user_data;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->log_scroller);
-
   double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
 
-  self->scroll_source = 0;
   /* Only a laid-out list can be scrolled; it lays out again once shown,
    * and the "changed" that follows brings it here. */
   if (self->log_follow && gtk_widget_get_mapped (GTK_WIDGET (self->log_view)) &&
       g_list_model_get_n_items (G_LIST_MODEL (self->log_filtered)) > 0 &&
       gtk_adjustment_get_value (adjustment) < end)
     gtk_adjustment_set_value (adjustment, end);
-  return G_SOURCE_REMOVE;
 }
 
+/* Scrolled after the frame is drawn, never from an idle: rows the hub's
+ * mirror added or dropped since the last layout would leave the list no
+ * row at the asked position, which GTK warns about and ignores. */
 static void
 queue_scroll_to_end (SseHubEventLogView *self)
 {
-  if (self->log_follow && self->scroll_source == 0)
-    self->scroll_source = g_idle_add_full (G_PRIORITY_LOW, scroll_log_to_end_cb, self, NULL);
+  if (!self->log_follow || self->frame_clock == NULL)
+    return;
+  self->scroll_pending = TRUE;
+  gdk_frame_clock_request_phase (self->frame_clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
+}
+
+static void
+on_frame_after_paint (GdkFrameClock      *frame_clock,
+                      SseHubEventLogView *self)
+{
+  if (!self->scroll_pending)
+    return;
+  self->scroll_pending = FALSE;
+  scroll_log_to_end (self);
 }
 
 /* The list moves its own view while it lays out (rows leaving the top past
@@ -217,6 +228,7 @@ on_log_realize (SseHubEventLogView *self)
   self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (self->log_view)));
   g_signal_connect (self->frame_clock, "update", G_CALLBACK (on_frame_update), self);
   g_signal_connect (self->frame_clock, "paint", G_CALLBACK (on_frame_paint), self);
+  g_signal_connect (self->frame_clock, "after-paint", G_CALLBACK (on_frame_after_paint), self);
 }
 
 static void
@@ -226,6 +238,7 @@ on_log_unrealize (SseHubEventLogView *self)
     g_signal_handlers_disconnect_by_data (self->frame_clock, self);
   g_clear_object (&self->frame_clock);
   self->in_layout = FALSE;
+  self->scroll_pending = FALSE;
 }
 
 static void
@@ -496,7 +509,6 @@ sse_hub_event_log_view_dispose (GObject *object)
 {
   SseHubEventLogView *self = SSE_HUB_EVENT_LOG_VIEW (object);
 
-  g_clear_handle_id (&self->scroll_source, g_source_remove);
   on_log_unrealize (self);
   if (self->log_filtered != NULL)
     g_signal_handlers_disconnect_by_data (self->log_filtered, self);

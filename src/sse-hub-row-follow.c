@@ -10,13 +10,15 @@
 
 typedef struct
 {
+  GtkWidget     *scroller;     /* borrowed: it owns this struct */
   GtkAdjustment *adjustment;   /* borrowed: the scroller owns it */
   gboolean       at_end;       /* the reader's place, as last seen */
   double         last_upper;
   double         last_page_size;
   double         last_value;
   guint          settle_source;
-  guint          scroll_source;
+  GdkFrameClock *frame_clock;  /* while a scroll waits for the frame's end */
+  gulong         after_paint_id;
 } RowFollow;
 
 static gboolean
@@ -36,6 +38,18 @@ scroll_to_end (RowFollow *follow)
 }
 
 static void
+cancel_scroll (RowFollow *follow)
+{
+  if (follow->frame_clock == NULL)
+    return;
+  /* A window going away takes its clock's handlers with it. */
+  if (g_signal_handler_is_connected (follow->frame_clock, follow->after_paint_id))
+    g_signal_handler_disconnect (follow->frame_clock, follow->after_paint_id);
+  follow->after_paint_id = 0;
+  g_clear_object (&follow->frame_clock);
+}
+
+static void
 on_value_changed (GtkAdjustment *adjustment,
                   RowFollow     *follow)
 {
@@ -51,6 +65,7 @@ on_value_changed (GtkAdjustment *adjustment,
     {
       follow->at_end = FALSE;
       g_clear_handle_id (&follow->settle_source, g_source_remove);
+      cancel_scroll (follow);
     }
 
   follow->last_value = value;
@@ -58,24 +73,37 @@ on_value_changed (GtkAdjustment *adjustment,
   follow->last_page_size = page_size;
 }
 
-static gboolean
-scroll_to_end_cb (gpointer user_data)
+static void
+on_after_paint (GdkFrameClock *frame_clock,
+                RowFollow     *follow)
 {
-  RowFollow *follow = user_data;
-
-  follow->scroll_source = 0;
+  cancel_scroll (follow);
   scroll_to_end (follow);
-  return G_SOURCE_REMOVE;
 }
 
-/* The list grew: go to its end once it is laid out, not in the middle of
- * the allocation, where the list would not redraw at the new place. */
+/* Go to the end once the frame is drawn: then the list is laid out for
+ * every row it holds, while from an idle or the model's own signal rows
+ * added or removed since would leave it no row at the asked position. */
+static void
+queue_scroll_to_end (RowFollow *follow)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (follow->scroller);
+
+  if (follow->frame_clock != NULL || frame_clock == NULL)
+    return;
+  follow->frame_clock = g_object_ref (frame_clock);
+  follow->after_paint_id = g_signal_connect (frame_clock, "after-paint",
+                                             G_CALLBACK (on_after_paint), follow);
+  gdk_frame_clock_request_phase (frame_clock, GDK_FRAME_CLOCK_PHASE_AFTER_PAINT);
+}
+
+/* The list grew or its rows were measured again: keep to its end. */
 static void
 on_changed (GtkAdjustment *adjustment,
             RowFollow     *follow)
 {
-  if (follow->settle_source != 0 && follow->scroll_source == 0)
-    follow->scroll_source = g_idle_add_full (G_PRIORITY_LOW, scroll_to_end_cb, follow, NULL);
+  if (follow->settle_source != 0)
+    queue_scroll_to_end (follow);
 }
 
 static gboolean
@@ -93,7 +121,7 @@ row_follow_free (gpointer data)
   RowFollow *follow = data;
 
   g_clear_handle_id (&follow->settle_source, g_source_remove);
-  g_clear_handle_id (&follow->scroll_source, g_source_remove);
+  cancel_scroll (follow);
   g_signal_handlers_disconnect_by_data (follow->adjustment, follow);
   g_object_unref (follow->adjustment);
   g_free (follow);
@@ -107,6 +135,7 @@ sse_hub_row_follow_attach (GtkScrolledWindow *scroller)
   g_return_if_fail (GTK_IS_SCROLLED_WINDOW (scroller));
 
   follow = g_new0 (RowFollow, 1);
+  follow->scroller = GTK_WIDGET (scroller);
   follow->adjustment = g_object_ref (gtk_scrolled_window_get_vadjustment (scroller));
   follow->at_end = TRUE;
   g_signal_connect (follow->adjustment, "value-changed", G_CALLBACK (on_value_changed), follow);
@@ -129,5 +158,5 @@ sse_hub_row_follow_rows_added (GtkScrolledWindow *scroller)
 
   g_clear_handle_id (&follow->settle_source, g_source_remove);
   follow->settle_source = g_timeout_add (SETTLE_MS, settled_cb, follow);
-  scroll_to_end (follow);
+  queue_scroll_to_end (follow);
 }
