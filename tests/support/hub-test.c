@@ -193,32 +193,47 @@ static const SseReaderCallbacks peer_callbacks = {
   .on_frame = on_frame,
 };
 
-static gboolean
-read_peer (TestPeer *peer)
+gsize
+test_socket_drain (GSocket    *socket,
+                   GByteArray *raw,
+                   gboolean   *closed)
 {
   guint8 buffer[16384];
-  gboolean progress = FALSE;
+  gsize added = 0;
 
-  while (!peer->closed && peer->reading)
+  while (!*closed)
     {
       g_autoptr(GError) error = NULL;
-      gssize n = g_socket_receive (peer->socket, (char *) buffer, sizeof buffer, NULL, &error);
+      gssize n = g_socket_receive (socket, (char *) buffer, sizeof buffer, NULL, &error);
 
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         break;
       if (n <= 0)
+        *closed = TRUE;
+      else
         {
-          peer->closed = TRUE;
-          progress = TRUE;
-          break;
+          g_byte_array_append (raw, buffer, n);
+          added += n;
         }
-      g_byte_array_append (peer->raw, buffer, n);
-      /* A response that is not an event stream still fills raw and body. */
-      sse_reader_feed (&peer->reader, (const char *) buffer, n);
-      progress = TRUE;
     }
 
-  return progress;
+  return added;
+}
+
+static gboolean
+read_peer (TestPeer *peer)
+{
+  gboolean was_closed = peer->closed;
+  guint start = peer->raw->len;
+  gsize added;
+
+  if (!peer->reading)
+    return FALSE;
+  added = test_socket_drain (peer->socket, peer->raw, &peer->closed);
+  /* A response that is not an event stream still fills raw and body. */
+  if (added > 0)
+    sse_reader_feed (&peer->reader, (const char *) peer->raw->data + start, added);
+  return added > 0 || peer->closed != was_closed;
 }
 
 gboolean
@@ -253,6 +268,35 @@ test_pump (guint ms)
   test_pump_until (NULL, NULL, ms);
 }
 
+GSocket *
+test_socket_connect (const char *source,
+                     guint       port,
+                     int         receive_buffer)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  if (source != NULL)
+    {
+      g_autoptr(GInetAddress) from = g_inet_address_new_from_string (source);
+      g_autoptr(GSocketAddress) from_address = g_inet_socket_address_new (from, 0);
+
+      g_assert_true (g_socket_bind (socket, from_address, FALSE, &error));
+      g_assert_no_error (error);
+    }
+  /* Set before connecting, so the window is small from the handshake on. */
+  if (receive_buffer > 0)
+    setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_RCVBUF,
+                &receive_buffer, sizeof receive_buffer);
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  g_assert_no_error (error);
+  return socket;
+}
+
 /* source: the address to connect from, NULL for loopback. */
 static TestPeer *
 peer_connect_from (const char *source,
@@ -261,27 +305,9 @@ peer_connect_from (const char *source,
                    int         receive_buffer)
 {
   TestPeer *peer = g_new0 (TestPeer, 1);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
   g_autoptr(GError) error = NULL;
 
-  peer->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                               G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  if (source != NULL)
-    {
-      g_autoptr(GInetAddress) from = g_inet_address_new_from_string (source);
-      g_autoptr(GSocketAddress) from_address = g_inet_socket_address_new (from, 0);
-
-      g_assert_true (g_socket_bind (peer->socket, from_address, FALSE, &error));
-      g_assert_no_error (error);
-    }
-  /* Set before connecting, so the window is small from the handshake on. */
-  if (receive_buffer > 0)
-    setsockopt (g_socket_get_fd (peer->socket), SOL_SOCKET, SO_RCVBUF,
-                &receive_buffer, sizeof receive_buffer);
-  g_assert_true (g_socket_connect (peer->socket, address, NULL, &error));
-  g_assert_no_error (error);
+  peer->socket = test_socket_connect (source, port, receive_buffer);
 
   if (request != NULL)
     {

@@ -69,6 +69,17 @@ void          test_keep_result        (GObject       *source,
                                        gpointer       user_data);
 GAsyncResult *test_wait_result        (GAsyncResult **slot);
 
+/* A blocking IPv4 TCP socket connected to 127.0.0.1:port, from source
+ * (NULL: loopback), its receive buffer set first when receive_buffer > 0. */
+GSocket    *test_socket_connect       (const char    *source,
+                                       guint          port,
+                                       int            receive_buffer);
+/* Appends what a non-blocking socket holds now to raw and returns how many
+ * bytes came; sets *closed when the peer has closed. */
+gsize       test_socket_drain         (GSocket       *socket,
+                                       GByteArray    *raw,
+                                       gboolean      *closed);
+
 /* Runs the main loop and reads every open peer until func returns TRUE or
  * timeout_ms passes; returns func's last answer. */
 typedef gboolean (*TestCondition) (gpointer data);

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
-#include <sys/socket.h>
 
 #include "hub-test.h"
 #include "ws-peer.h"
@@ -46,19 +45,9 @@ ws_peer_connect (guint       port,
                  int         receive_buffer)
 {
   WsPeer *peer = g_new0 (WsPeer, 1);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
-  g_autoptr(GError) error = NULL;
   g_autofree char *request = NULL;
 
-  peer->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                               G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  if (receive_buffer > 0)
-    setsockopt (g_socket_get_fd (peer->socket), SOL_SOCKET, SO_RCVBUF,
-                &receive_buffer, sizeof receive_buffer);
-  g_assert_true (g_socket_connect (peer->socket, address, NULL, &error));
-  g_assert_no_error (error);
+  peer->socket = test_socket_connect (NULL, port, receive_buffer);
   g_socket_set_blocking (peer->socket, FALSE);
 
   /* What Chromium sends, permessage-deflate offer included. */
@@ -218,26 +207,15 @@ parse_frames (WsPeer *peer)
 gboolean
 ws_peer_read (WsPeer *peer)
 {
-  guint8 buffer[16384];
-  gboolean progress = FALSE;
+  gboolean was_closed = peer->closed;
+  gboolean progress;
+  gsize added;
 
-  while (!peer->closed && peer->reading)
-    {
-      g_autoptr(GError) error = NULL;
-      gssize n = g_socket_receive (peer->socket, (char *) buffer, sizeof buffer, NULL, &error);
-
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        break;
-      if (n <= 0)
-        {
-          peer->closed = TRUE;
-          progress = TRUE;
-          break;
-        }
-      peer->bytes_in += n;
-      g_byte_array_append (peer->raw, buffer, n);
-      progress = TRUE;
-    }
+  if (!peer->reading)
+    return FALSE;
+  added = test_socket_drain (peer->socket, peer->raw, &peer->closed);
+  peer->bytes_in += added;
+  progress = added > 0 || peer->closed != was_closed;
   if (progress)
     parse_frames (peer);
 
