@@ -40,6 +40,12 @@ export async function runAxe (page, state) {
   }
 }
 
+// A context axe-core can be let into (bypassCSP) and that keeps colours
+// still for it (reducedMotion).
+export function newAxeContext (browser, options = {}) {
+  return browser.newContext({ locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce', ...options });
+}
+
 export async function closePage (page) {
   assert.deepEqual(page.errors, [], 'no script errors or CSP violations');
   await page.context().close();

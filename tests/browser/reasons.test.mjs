@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { Relay, launchBrowser } from './hub.mjs';
-import { WAIT, closePage, openTab, runAxe, waitForNames, watchErrors, withHub } from './pages.mjs';
+import { WAIT, closePage, newAxeContext, openTab, runAxe, waitForNames, watchErrors, withHub } from './pages.mjs';
 
 let browser;
 
@@ -21,18 +21,13 @@ after(async () => {
   await browser?.close();
 });
 
-// bypassCSP lets axe-core in; reducedMotion keeps colours still for it.
-async function newContext (options = {}) {
-  return browser.newContext({ locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce', ...options });
-}
-
 function storedNames (hub) {
   return readFileSync(hub.dataFile, 'utf8').match(/"name":"[^"]*"/g) ?? [];
 }
 
 test('a frozen hub: the add is retried with its key, stored once, and the page says so', async t => {
   await withHub([], async hub => {
-    const context = await newContext();
+    const context = await newAxeContext(browser);
     const page = await openTab(context, hub.url);
     await page.locator('#status.status-connected').waitFor(WAIT);
 
@@ -60,7 +55,7 @@ test('a frozen hub: the add is retried with its key, stored once, and the page s
 
 test('sharing off and six streams held: a post names the six connections, a seventh tab is not blank', async () => {
   await withHub([], async hub => {
-    const context = await newContext();
+    const context = await newAxeContext(browser);
     const first = await openTab(context, `${hub.url}?share=0`);
     const tabs = [first];
     for (let i = 1; i < 6; i++)
@@ -102,7 +97,7 @@ test('sharing off and six streams held: a post names the six connections, a seve
 
 test('every id as sent, repeats included; a late tab sees the earlier events and frames', async () => {
   await withHub([], async hub => {
-    const context = await newContext();
+    const context = await newAxeContext(browser);
     const page = await openTab(context, hub.url);
     await page.locator('#status.status-connected').waitFor(WAIT);
     await hub.post({ name: 'Early', age: 1 });
@@ -135,7 +130,7 @@ test('every id as sent, repeats included; a late tab sees the earlier events and
 
 test('not connected: counts are marked "last known", greyed, and the form waits', async () => {
   await withHub([], async hub => {
-    const context = await newContext();
+    const context = await newAxeContext(browser);
     const page = await openTab(context, hub.url);
     await page.locator('#status.status-connected').waitFor(WAIT);
     await hub.post({ name: 'Counted', age: 2 });

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser } from './hub.mjs';
-import { WAIT, closePage, openTab, runAxe, waitForNames, withHub } from './pages.mjs';
+import { WAIT, closePage, newAxeContext, openTab, runAxe, waitForNames, withHub } from './pages.mjs';
 
 let browser;
 
@@ -18,13 +18,9 @@ after(async () => {
   await browser?.close();
 });
 
-async function newContext (options = {}) {
-  return browser.newContext({ locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce', ...options });
-}
-
 test('eight WebSocket tabs of one browser are all live, and a post from the last reaches the first', async () => {
   await withHub(['--max-streams-per-address', '0'], async hub => {
-    const context = await newContext();
+    const context = await newAxeContext(browser);
     const url = `${hub.url}?transport=ws&share=0`;
     const tabs = [];
     for (let i = 0; i < 8; i++)
@@ -64,7 +60,7 @@ test('eight WebSocket tabs of one browser are all live, and a post from the last
 
 test('the transport switch says which pipe, in zh_CN too', async () => {
   await withHub([], async hub => {
-    const context = await newContext({ locale: 'zh-CN' });
+    const context = await newAxeContext(browser, { locale: 'zh-CN' });
     const page = await openTab(context, hub.url);
     await page.locator('#status.status-connected').waitFor(WAIT);
     assert.match(await page.textContent('#transport-info'), /SSE/);

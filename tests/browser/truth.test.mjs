@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { Relay, launchBrowser } from './hub.mjs';
-import { WAIT, closePage, openTab, runAxe, waitForNames, withHub } from './pages.mjs';
+import { WAIT, closePage, newAxeContext, openTab, runAxe, waitForNames, withHub } from './pages.mjs';
 
 const BLOCKED = 'This browser has too many connections open to this address: close another tab.';
 
@@ -57,9 +57,7 @@ async function waitForStatuses (tabs, expected) {
 test('eight tabs share one stream, outlive the first tab, and show the limit with sharing off', async t => {
   await withHub(['--keepalive', '1'], async hub => {
     const observer = await openObserver(hub);
-    // bypassCSP lets axe-core in; reducedMotion keeps colours still for it.
-    const context = await browser.newContext({ locale: 'en-US', bypassCSP: true,
-      reducedMotion: 'reduce' });
+    const context = await newAxeContext(browser);
     const tabs = [];
     for (let i = 0; i < 8; i++)
       tabs.push(await openTab(context, hub.url));
@@ -164,7 +162,7 @@ test('a path that goes silent: the page says so within three heartbeats, the for
   await withHub(['--keepalive', '1'], async hub => {
     const relay = await new Relay(hub.port).start();
     try {
-      const context = await browser.newContext({ locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
+      const context = await newAxeContext(browser);
       const page = await openTab(context, relay.url);
       await page.locator('#status.status-connected').waitFor(WAIT);
       await hub.post({ name: 'Before', age: 1 });
@@ -249,7 +247,7 @@ test('a reload revalidates the page and sends none of its files again', async ()
 
 test('a composed event: shown in its own area and on the wire, in a second tab too, with no axe violations', async () => {
   await withHub([], async hub => {
-    const context = await browser.newContext({ locale: 'en-US', bypassCSP: true, reducedMotion: 'reduce' });
+    const context = await newAxeContext(browser);
     const page = await openTab(context, hub.url);
     const second = await openTab(context, hub.url);
     for (const tab of [page, second])
